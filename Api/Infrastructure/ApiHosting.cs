@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeadScoring.Grains.Interfaces;
+using Npgsql;
+using Orleans.Dashboard;
+
+namespace LeadScoring.Api.Infrastructure;
+
+public static class ApiHosting
+{
+    /// <summary>Kestrel on LEADSCORING_API_PORT, snake_case JSON, problem details and the Orleans client.</summary>
+    public static WebApplicationBuilder AddLeadScoringApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var port = ClusterSettings.Port(configuration, "LEADSCORING_API_PORT", 5080);
+        builder.WebHost.UseUrls($"http://+:{port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.FromConfiguration(configuration).MaxBodyBytes + 1);
+
+        builder.Services.AddSingleton(RequestLimits.FromConfiguration(configuration));
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+
+        var settings = ClusterSettings.FromConfiguration(configuration);
+        builder.Services.AddSingleton(settings);
+        if (settings.UsesPostgres)
+        {
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            if (settings.UsesPostgres)
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = settings.ClusterId;
+                    o.ServiceId = settings.ServiceId;
+                });
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = ClusterSettings.AdoNetInvariant;
+                    o.ConnectionString = settings.PostgresConnectionString;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+            }
+
+            client.UseConnectionRetryFilter<RetryUntilClusterIsReachable>();
+            client.AddDashboard();
+        });
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+}

@@ -1,0 +1,25 @@
+using LeadScoring.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LeadScoring.Api.Infrastructure;
+
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    public static ProblemHttpResult LeadNotFound(string leadId) =>
+        TypedResults.Problem(title: "Lead not found", detail: $"No lead '{leadId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>400 problem+json whose "errors" name each invalid field with its reasons.</summary>
+    public static ValidationProblem Invalid(IEnumerable<ValidationError> errors)
+    {
+        var byField = errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray(), StringComparer.Ordinal);
+        return TypedResults.ValidationProblem(
+            byField,
+            detail: $"Invalid field(s): {string.Join(", ", byField.Keys)}. Nothing was stored.",
+            title: "The request is invalid");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Api.Model;
+
+/// <summary>
+/// Turns request bodies into grain commands. Only the shape is checked here (types, required fields, known
+/// names); the rules on values live in the grain, so every client of the cluster gets the same answers.
+/// </summary>
+public static class LeadRequests
+{
+    public static (string? LeadId, LeadUpsert? Upsert) ParseUpsert(JsonElement root, JsonFields fields)
+    {
+        if (!fields.RequireObject(root, ""))
+        {
+            return (null, null);
+        }
+
+        fields.RejectUnknown(root, "", "lead_id", "attributes", "email", "name", "consent");
+        var leadId = fields.String(root, "", "lead_id", required: true);
+        if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
+        {
+            fields.Errors.Add(new("lead_id", $"must be 1-{LeadKey.MaxLeadIdLength} characters of letters, digits, '.', '_', '-', ':' or '@'"));
+        }
+
+        var attributes = new Dictionary<string, LeadAttributeValue?>(StringComparer.Ordinal);
+        if (root.TryGetProperty("attributes", out var attributesJson) && attributesJson.ValueKind != JsonValueKind.Null
+            && fields.RequireObject(attributesJson, "attributes"))
+        {
+            foreach (var attribute in attributesJson.EnumerateObject())
+            {
+                var value = attribute.Value;
+                switch (value.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        attributes[attribute.Name] = LeadAttributeValue.OfText(value.GetString()!);
+                        break;
+                    case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
+                        attributes[attribute.Name] = LeadAttributeValue.OfNumber(number);
+                        break;
+                    case JsonValueKind.Number:
+                        fields.Errors.Add(new($"attributes.{attribute.Name}", "must be a finite number"));
+                        break;
+                    case JsonValueKind.True or JsonValueKind.False:
+                        attributes[attribute.Name] = LeadAttributeValue.OfBoolean(value.GetBoolean());
+                        break;
+                    case JsonValueKind.Null:
+                        attributes[attribute.Name] = null;
+                        break;
+                    default:
+                        fields.Errors.Add(new($"attributes.{attribute.Name}", "must be a string, number, boolean or null"));
+                        break;
+                }
+            }
+        }
+
+        ConsentUpdate? consent = null;
+        if (root.TryGetProperty("consent", out var consentJson) && consentJson.ValueKind != JsonValueKind.Null
+            && fields.RequireObject(consentJson, "consent"))
+        {
+            fields.RejectUnknown(consentJson, "consent", "profiling", "marketing");
+            consent = new ConsentUpdate(
+                fields.Boolean(consentJson, "consent", "profiling", required: false),
+                fields.Boolean(consentJson, "consent", "marketing", required: false));
+        }
+
+        var email = fields.String(root, "", "email", required: false);
+        var name = fields.String(root, "", "name", required: false);
+        return (leadId, new LeadUpsert(attributes, email, name, consent));
+    }
+
+    public static List<ActivityRecord> ParseActivities(JsonElement root, JsonFields fields)
+    {
+        var activities = new List<ActivityRecord>();
+        if (!fields.RequireObject(root, ""))
+        {
+            return activities;
+        }
+
+        fields.RejectUnknown(root, "", "activities");
+        if (!root.TryGetProperty("activities", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            fields.Errors.Add(new("activities", "is required and must be an array"));
+            return activities;
+        }
+
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var path = $"activities[{index++}]";
+            if (!fields.RequireObject(item, path))
+            {
+                continue;
+            }
+
+            fields.RejectUnknown(item, path, "activity_id", "type", "occurred_at", "properties");
+            var id = fields.String(item, path, "activity_id", required: false);
+            var typeName = fields.String(item, path, "type", required: true);
+            var occurredAt = fields.Timestamp(item, path, "occurred_at", required: true);
+            var properties = ParseProperties(item, path, fields);
+            ActivityType type = default;
+            if (typeName is not null && !ActivityTypeNames.TryParse(typeName, out type))
+            {
+                fields.Errors.Add(new($"{path}.type", $"unknown activity type '{typeName}'; allowed: {string.Join(", ", ActivityTypeNames.All)}"));
+                continue;
+            }
+
+            if (typeName is not null && occurredAt is { } at)
+            {
+                activities.Add(new ActivityRecord(id, type, at, properties));
+            }
+        }
+
+        return activities;
+    }
+
+    public static OutcomeRecord? ParseOutcome(JsonElement root, JsonFields fields)
+    {
+        if (!fields.RequireObject(root, ""))
+        {
+            return null;
+        }
+
+        fields.RejectUnknown(root, "", "converted", "deal_value", "closed_at");
+        var converted = fields.Boolean(root, "", "converted", required: true);
+        var dealValue = fields.Number(root, "", "deal_value");
+        var closedAt = fields.Timestamp(root, "", "closed_at", required: false);
+        return converted is { } value ? new OutcomeRecord(value, dealValue, closedAt) : null;
+    }
+
+    private static ActivityProperties ParseProperties(JsonElement item, string path, JsonFields fields)
+    {
+        if (!item.TryGetProperty("properties", out var json) || json.ValueKind == JsonValueKind.Null)
+        {
+            return ActivityProperties.None;
+        }
+
+        var propertiesPath = $"{path}.properties";
+        if (!fields.RequireObject(json, propertiesPath))
+        {
+            return ActivityProperties.None;
+        }
+
+        fields.RejectUnknown(json, propertiesPath, "duration_seconds", "url", "channel", "content_id");
+        return new ActivityProperties(
+            fields.Number(json, propertiesPath, "duration_seconds"),
+            fields.String(json, propertiesPath, "url", required: false),
+            fields.String(json, propertiesPath, "channel", required: false),
+            fields.String(json, propertiesPath, "content_id", required: false));
+    }
+}

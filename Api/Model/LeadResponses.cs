@@ -1,0 +1,59 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Api.Model;
+
+public sealed record ConsentResponse(bool Profiling, bool Marketing);
+
+public sealed record AggregateResponse(string Name, object? Value, FeatureDimension Dimension);
+
+public sealed record ActivityPropertiesResponse(double? DurationSeconds, string? Url, string? Channel, string? ContentId);
+
+public sealed record ActivityResponse(string? ActivityId, string Type, DateTimeOffset OccurredAt, ActivityPropertiesResponse Properties);
+
+public sealed record OutcomeResponse(bool Converted, double? DealValue, DateTimeOffset? ClosedAt, DateTimeOffset RecordedAt)
+{
+    public static OutcomeResponse From(LeadOutcome outcome) =>
+        new(outcome.Converted, outcome.DealValue, outcome.ClosedAt, outcome.RecordedAt);
+}
+
+public sealed record LeadResponse(
+    string LeadId,
+    string Workspace,
+    IReadOnlyDictionary<string, object> Attributes,
+    string? Email,
+    string? Name,
+    ConsentResponse Consent,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long ActivityCount,
+    IReadOnlyList<AggregateResponse> Aggregates,
+    IReadOnlyList<ActivityResponse> RecentActivities,
+    OutcomeResponse? Outcome)
+{
+    public static LeadResponse From(LeadSnapshot lead) => new(
+        lead.LeadId,
+        lead.Workspace,
+        lead.Attributes.ToDictionary(a => a.Key, a => AttributeJson(a.Value), StringComparer.Ordinal),
+        lead.Email,
+        lead.Name,
+        new ConsentResponse(lead.Consent.Profiling, lead.Consent.Marketing),
+        lead.CreatedAt,
+        lead.UpdatedAt,
+        lead.ActivityCount,
+        [.. lead.Aggregates.Select(f => new AggregateResponse(f.Name, f.Number is { } n ? n : f.Category, f.Dimension))],
+        [.. lead.RecentActivities.Select(a => new ActivityResponse(
+            a.ActivityId,
+            a.Type.ToWireName(),
+            a.OccurredAt,
+            new ActivityPropertiesResponse(a.Properties.DurationSeconds, a.Properties.Url, a.Properties.Channel, a.Properties.ContentId)))],
+        lead.Outcome is { } o ? OutcomeResponse.From(o) : null);
+
+    private static object AttributeJson(LeadAttributeValue value) => value.Kind switch
+    {
+        LeadAttributeKind.Number => value.Number,
+        LeadAttributeKind.Boolean => value.Boolean,
+        _ => value.Text ?? "",
+    };
+}
+
+public sealed record ActivitiesAcceptedResponse(int Accepted, int Duplicate);

@@ -1,0 +1,20 @@
+namespace LeadScoring.Grains.Interfaces;
+
+/// <summary>One lead, keyed "{workspace}/{lead_id}" (see <see cref="LeadKey"/>).</summary>
+/// <remarks>Every command returns only after the new state is persisted.</remarks>
+[Alias("LeadScoring.ILeadGrain")]
+public interface ILeadGrain : IGrainWithStringKey
+{
+    [Alias("Upsert")]
+    Task<UpsertLeadResult> Upsert(LeadUpsert upsert);
+
+    /// <summary>The lead as of now, or null when no such lead was ever created.</summary>
+    [Alias("GetSnapshot")]
+    Task<LeadSnapshot?> GetSnapshot();
+
+    [Alias("RecordActivities")]
+    Task<RecordActivitiesResult> RecordActivities(IReadOnlyList<ActivityRecord> activities);
+
+    [Alias("RecordOutcome")]
+    Task<RecordOutcomeResult> RecordOutcome(OutcomeRecord outcome);
+}

@@ -1,0 +1,77 @@
+namespace LeadScoring.Grains.Interfaces;
+
+/// <summary>Creates a lead or merges into an existing one.</summary>
+/// <param name="Attributes">Attributes to set; a null value removes that attribute.</param>
+/// <param name="Email">Replaces the e-mail when given.</param>
+/// <param name="Name">Replaces the name when given.</param>
+/// <param name="Consent">Replaces the given consent flags.</param>
+[GenerateSerializer, Immutable, Alias("LeadScoring.LeadUpsert")]
+public sealed record LeadUpsert(
+    [property: Id(0)] IReadOnlyDictionary<string, LeadAttributeValue?> Attributes,
+    [property: Id(1)] string? Email,
+    [property: Id(2)] string? Name,
+    [property: Id(3)] ConsentUpdate? Consent);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.ConsentUpdate")]
+public sealed record ConsentUpdate(
+    [property: Id(0)] bool? Profiling,
+    [property: Id(1)] bool? Marketing);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.ActivityProperties")]
+public sealed record ActivityProperties(
+    [property: Id(0)] double? DurationSeconds,
+    [property: Id(1)] string? Url,
+    [property: Id(2)] string? Channel,
+    [property: Id(3)] string? ContentId)
+{
+    public static readonly ActivityProperties None = new(null, null, null, null);
+}
+
+/// <summary>Something a lead did. An <see cref="ActivityId"/> makes retries idempotent.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ActivityRecord")]
+public sealed record ActivityRecord(
+    [property: Id(0)] string? ActivityId,
+    [property: Id(1)] ActivityType Type,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] ActivityProperties Properties);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.OutcomeRecord")]
+public sealed record OutcomeRecord(
+    [property: Id(0)] bool Converted,
+    [property: Id(1)] double? DealValue,
+    [property: Id(2)] DateTimeOffset? ClosedAt);
+
+/// <summary>How a command ended. Expected failures are results, not exceptions.</summary>
+[GenerateSerializer, Alias("LeadScoring.CommandStatus")]
+public enum CommandStatus
+{
+    Ok = 0,
+    Created = 1,
+    NotFound = 2,
+    Invalid = 3,
+}
+
+/// <summary>Why an input was refused: the JSON path of the field and the reason.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ValidationError")]
+public sealed record ValidationError(
+    [property: Id(0)] string Field,
+    [property: Id(1)] string Reason);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.UpsertLeadResult")]
+public sealed record UpsertLeadResult(
+    [property: Id(0)] CommandStatus Status,
+    [property: Id(1)] LeadSnapshot? Lead,
+    [property: Id(2)] IReadOnlyList<ValidationError> Errors);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.RecordActivitiesResult")]
+public sealed record RecordActivitiesResult(
+    [property: Id(0)] CommandStatus Status,
+    [property: Id(1)] int Accepted,
+    [property: Id(2)] int Duplicates,
+    [property: Id(3)] IReadOnlyList<ValidationError> Errors);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.RecordOutcomeResult")]
+public sealed record RecordOutcomeResult(
+    [property: Id(0)] CommandStatus Status,
+    [property: Id(1)] LeadOutcome? Outcome,
+    [property: Id(2)] IReadOnlyList<ValidationError> Errors);

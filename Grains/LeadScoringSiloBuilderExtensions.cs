@@ -1,0 +1,16 @@
+using LeadScoring.Grains.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LeadScoring.Grains;
+
+public static class LeadScoringSiloBuilderExtensions
+{
+    /// <summary>Registers what the grains need besides storage, which the host chooses.</summary>
+    public static ISiloBuilder AddLeadScoringGrains(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
+        return silo;
+    }
+}

@@ -1,0 +1,25 @@
+namespace LeadScoring.Grains.Leads;
+
+/// <summary>Bounds on what one lead holds and accepts, so that one noisy lead cannot exhaust a silo.</summary>
+public static class LeadLimits
+{
+    public const int MaxAttributes = 200;
+    public const int MaxAttributeNameLength = 100;
+    public const int MaxTextLength = 1000;
+    public const int MaxEmailLength = 254;
+    public const int MaxNameLength = 200;
+    public const int MaxActivitiesPerCall = 1000;
+    public const int MaxActivityIdLength = 128;
+    public const int MaxUrlLength = 2048;
+    public const int MaxChannelLength = 64;
+    public const int MaxContentIdLength = 256;
+    public const double MaxDurationSeconds = 24 * 3600;
+    public const int RecentActivities = 100;
+    public const int RememberedActivityIds = 10_000;
+
+    /// <summary>Clocks drift: an event may claim to be this far in the future before it is refused.</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>Events before this are taken for a broken client clock.</summary>
+    public static readonly DateTimeOffset EarliestEvent = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+}

@@ -1,0 +1,145 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Grains.Leads;
+
+/// <summary>
+/// The rules a lead command must satisfy before anything is changed. Field names are JSON paths of the
+/// HTTP API so that callers of either the API or the grain contract see the same errors.
+/// </summary>
+public static class LeadValidator
+{
+    public static List<ValidationError> ValidateUpsert(LeadUpsert upsert, IReadOnlyDictionary<string, LeadAttributeValue> current)
+    {
+        var errors = new List<ValidationError>();
+        var resultingCount = current.Count;
+        foreach (var (name, value) in upsert.Attributes)
+        {
+            var field = $"attributes.{name}";
+            if (name.Length is 0 or > LeadLimits.MaxAttributeNameLength
+                || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            {
+                errors.Add(new(field, $"attribute names are 1-{LeadLimits.MaxAttributeNameLength} characters of letters, digits, '_', '-' or '.'"));
+                continue;
+            }
+
+            switch (value)
+            {
+                case null:
+                    resultingCount -= current.ContainsKey(name) ? 1 : 0;
+                    continue;
+                case { Kind: LeadAttributeKind.Text, Text: null }:
+                    errors.Add(new(field, "text attributes need a value"));
+                    break;
+                case { Kind: LeadAttributeKind.Text } when value.Text!.Length > LeadLimits.MaxTextLength:
+                    errors.Add(new(field, $"must be at most {LeadLimits.MaxTextLength} characters"));
+                    break;
+                case { Kind: LeadAttributeKind.Number } when !double.IsFinite(value.Number):
+                    errors.Add(new(field, "must be a finite number"));
+                    break;
+            }
+
+            resultingCount += current.ContainsKey(name) ? 0 : 1;
+        }
+
+        if (resultingCount > LeadLimits.MaxAttributes)
+        {
+            errors.Add(new("attributes", $"a lead holds at most {LeadLimits.MaxAttributes} attributes"));
+        }
+
+        if (upsert.Email is { } email && (email.Length > LeadLimits.MaxEmailLength || !IsPlausibleEmail(email)))
+        {
+            errors.Add(new("email", $"must be an e-mail address of at most {LeadLimits.MaxEmailLength} characters"));
+        }
+
+        if (upsert.Name is { Length: > LeadLimits.MaxNameLength })
+        {
+            errors.Add(new("name", $"must be at most {LeadLimits.MaxNameLength} characters"));
+        }
+
+        return errors;
+    }
+
+    public static List<ValidationError> ValidateActivities(IReadOnlyList<ActivityRecord> activities, DateTimeOffset now)
+    {
+        var errors = new List<ValidationError>();
+        if (activities.Count == 0)
+        {
+            errors.Add(new("activities", "must contain at least one activity"));
+        }
+        else if (activities.Count > LeadLimits.MaxActivitiesPerCall)
+        {
+            errors.Add(new("activities", $"at most {LeadLimits.MaxActivitiesPerCall} activities per request"));
+        }
+
+        for (var i = 0; i < activities.Count && errors.Count < 50; i++)
+        {
+            var activity = activities[i];
+            var prefix = $"activities[{i}]";
+            if (!Enum.IsDefined(activity.Type))
+            {
+                errors.Add(new($"{prefix}.type", $"unknown activity type; allowed: {string.Join(", ", ActivityTypeNames.All)}"));
+            }
+
+            if (activity.ActivityId is { } id && (id.Length is 0 or > LeadLimits.MaxActivityIdLength))
+            {
+                errors.Add(new($"{prefix}.activity_id", $"must be 1-{LeadLimits.MaxActivityIdLength} characters"));
+            }
+
+            ValidateTimestamp(errors, $"{prefix}.occurred_at", activity.OccurredAt, now);
+
+            var properties = activity.Properties;
+            if (properties.DurationSeconds is { } duration && (!double.IsFinite(duration) || duration < 0 || duration > LeadLimits.MaxDurationSeconds))
+            {
+                errors.Add(new($"{prefix}.properties.duration_seconds", $"must be a finite number from 0 to {LeadLimits.MaxDurationSeconds}"));
+            }
+
+            CheckLength(errors, $"{prefix}.properties.url", properties.Url, LeadLimits.MaxUrlLength);
+            CheckLength(errors, $"{prefix}.properties.channel", properties.Channel, LeadLimits.MaxChannelLength);
+            CheckLength(errors, $"{prefix}.properties.content_id", properties.ContentId, LeadLimits.MaxContentIdLength);
+        }
+
+        return errors;
+    }
+
+    public static List<ValidationError> ValidateOutcome(OutcomeRecord outcome, DateTimeOffset now)
+    {
+        var errors = new List<ValidationError>();
+        if (outcome.DealValue is { } value && (!double.IsFinite(value) || value < 0))
+        {
+            errors.Add(new("deal_value", "must be a finite number of at least 0"));
+        }
+
+        if (outcome.ClosedAt is { } closedAt)
+        {
+            ValidateTimestamp(errors, "closed_at", closedAt, now);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateTimestamp(List<ValidationError> errors, string field, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (at > now + LeadLimits.FutureTolerance)
+        {
+            errors.Add(new(field, $"is more than {LeadLimits.FutureTolerance.TotalMinutes:0} minutes in the future"));
+        }
+        else if (at < LeadLimits.EarliestEvent)
+        {
+            errors.Add(new(field, $"is before {LeadLimits.EarliestEvent:yyyy-MM-dd}"));
+        }
+    }
+
+    private static void CheckLength(List<ValidationError> errors, string field, string? value, int max)
+    {
+        if (value is { Length: var length } && length > max)
+        {
+            errors.Add(new(field, $"must be at most {max} characters"));
+        }
+    }
+
+    private static bool IsPlausibleEmail(string email)
+    {
+        var at = email.IndexOf('@');
+        return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
+    }
+}

@@ -1,0 +1,42 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Storage;
+using Orleans.Runtime;
+
+namespace LeadScoring.Silo.Commands;
+
+/// <summary>Runs one silo until Ctrl-C or SIGTERM, with /health and /health/ready on LEADSCORING_SILO_HTTP_PORT.</summary>
+internal static class SiloCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var settings = ClusterSettings.FromConfiguration(builder.Configuration);
+        if (settings.UsesPostgres)
+        {
+            await new SchemaMigrator(settings.PostgresConnectionString!).MigrateAsync();
+        }
+        else
+        {
+            Console.Error.WriteLine("""
+                ****************************************************************************
+                * WARNING: MEMORY MODE. LEADSCORING_POSTGRES is not set, so cluster         *
+                * membership, grain state and reminders live in this process only.          *
+                * NOTHING SURVIVES A RESTART. Set LEADSCORING_POSTGRES for PostgreSQL mode. *
+                ****************************************************************************
+                """);
+        }
+
+        var httpPort = ClusterSettings.Port(builder.Configuration, "LEADSCORING_SILO_HTTP_PORT", 5081);
+        builder.WebHost.UseUrls($"http://+:{httpPort}");
+        builder.UseOrleans(silo => silo.ConfigureLeadScoringSilo(settings, builder.Configuration));
+
+        var app = builder.Build();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));
+        app.MapGet("/health/ready", (IClusterMembershipService membership, ILocalSiloDetails silo) =>
+            membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active
+                ? Results.Ok(new { status = "ready" })
+                : Results.Json(new { status = "not_ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,20 @@
+namespace LeadScoring.Silo.Commands;
+
+internal static class Usage
+{
+    public const string Text = """
+        usage: LeadScoring.Silo [command]
+          silo (default)                         run one silo (PostgreSQL mode when LEADSCORING_POSTGRES is set)
+          migrate                                apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
+          simulate --leads N [--rate R] [--seed S] [--api URL]
+                                                 post a deterministic synthetic CRM through the API
+        """;
+
+    /// <summary>Exit code 2 for a command line that cannot be run.</summary>
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine(Text);
+        return 2;
+    }
+}

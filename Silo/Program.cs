@@ -1,0 +1,9 @@
+using LeadScoring.Silo.Commands;
+
+return args.FirstOrDefault() switch
+{
+    null or "silo" => await SiloCommand.RunAsync(args.Skip(1).ToArray()),
+    "migrate" => await MigrateCommand.RunAsync(),
+    "simulate" => await SimulateCommand.RunAsync(args.Skip(1).ToArray()),
+    var verb => Usage.Fail($"unknown command '{verb}'"),
+};

@@ -1,0 +1,79 @@
+using System.Net;
+using LeadScoring.Grains;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace LeadScoring.Silo;
+
+public static class SiloHosting
+{
+    /// <summary>
+    /// Clustering, grain storage and reminders: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
+    /// otherwise in this process's memory. The grains are the same in both modes.
+    /// </summary>
+    public static ISiloBuilder UseLeadScoringStorage(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        if (settings.UsesPostgres)
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = ClusterSettings.AdoNetInvariant;
+                o.ConnectionString = settings.PostgresConnectionString;
+            });
+            silo.AddAdoNetGrainStorage(LeadGrain.StorageName, o => o.Configure<Serializer>((options, serializer) =>
+            {
+                options.Invariant = ClusterSettings.AdoNetInvariant;
+                options.ConnectionString = settings.PostgresConnectionString;
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = ClusterSettings.AdoNetInvariant;
+                o.ConnectionString = settings.PostgresConnectionString;
+            });
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(LeadGrain.StorageName, o => o.Configure<Serializer>((options, serializer) =>
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+            silo.UseInMemoryReminderService();
+        }
+
+        return silo;
+    }
+
+    /// <summary>The whole silo: storage, endpoints, the grains and the dashboard's collectors.</summary>
+    public static ISiloBuilder ConfigureLeadScoringSilo(this ISiloBuilder silo, ClusterSettings settings, IConfiguration configuration)
+    {
+        if (settings.UsesPostgres)
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            // In Kubernetes POD_IP is the address other silos and clients can reach; locally it is loopback.
+            var advertised = configuration["LEADSCORING_ADVERTISED_IP"] ?? configuration["POD_IP"];
+            var address = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised);
+            silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+
+        if (configuration["POD_NAME"] is { Length: > 0 } podName)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = podName);
+        }
+
+        return silo
+            .UseLeadScoringStorage(settings)
+            .AddLeadScoringGrains()
+            .AddDashboard();
+    }
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# LeadScoring launcher. See README.md; `./run.sh help` lists the commands.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SILO_DLL=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
+API_DLL=Api/bin/Release/net10.0/LeadScoring.Api.dll
+
+build() {
+  if [ "${LEADSCORING_SKIP_BUILD:-0}" != "1" ]; then
+    dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+  fi
+}
+
+usage() {
+  cat <<'TXT'
+usage: ./run.sh [command]
+  (none)      build, migrate (PostgreSQL mode), start one silo and the API; Ctrl-C stops both
+  migrate     apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
+  silo        run one silo in the foreground
+  api         run the API in the foreground
+  simulate --leads N [--rate R] [--seed S] [--api URL]
+              post a deterministic synthetic CRM through the API
+TXT
+}
+
+run_all() {
+  build
+  local api_port="${LEADSCORING_API_PORT:-5080}" silo_pid api_pid
+  if [ -n "${LEADSCORING_POSTGRES:-}" ]; then
+    echo "PostgreSQL mode"
+    dotnet "$SILO_DLL" migrate
+  fi
+  dotnet "$SILO_DLL" silo & silo_pid=$!
+  dotnet "$API_DLL" & api_pid=$!
+  stop() {
+    trap - INT TERM
+    echo "stopping..."
+    kill -TERM "$api_pid" "$silo_pid" 2>/dev/null || true
+    wait "$api_pid" "$silo_pid" 2>/dev/null || true
+    exit 0
+  }
+  trap stop INT TERM
+  if command -v curl >/dev/null; then
+    for _ in $(seq 1 120); do
+      curl -fsS "http://localhost:$api_port/health/ready" >/dev/null 2>&1 && break
+      kill -0 "$silo_pid" 2>/dev/null && kill -0 "$api_pid" 2>/dev/null || break
+      sleep 1
+    done
+  fi
+  cat <<TXT
+
+LeadScoring is running (Ctrl-C stops it):
+  API        http://localhost:$api_port/api/leads
+  health     http://localhost:$api_port/health/ready
+  dashboard  http://localhost:$api_port/dashboard/orleans
+  silo       http://localhost:${LEADSCORING_SILO_HTTP_PORT:-5081}/health/ready
+
+TXT
+  # Whichever process ends first (crash or signal) takes the other down with it.
+  wait -n "$silo_pid" "$api_pid" || true
+  stop
+}
+
+case "${1:-}" in
+  "") run_all ;;
+  migrate) build; exec dotnet "$SILO_DLL" migrate ;;
+  silo) build; exec dotnet "$SILO_DLL" silo ;;
+  api) build; exec dotnet "$API_DLL" ;;
+  simulate) shift; build; exec dotnet "$SILO_DLL" simulate "$@" ;;
+  help|-h|--help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,60 @@
+# Helpers to run a private, throw-away PostgreSQL server (sourced by test.sh and the benchmark scripts).
+# Durability settings are off: these servers hold test data only.
+
+postgres_bin_dir() {
+  local ctl
+  ctl=$(ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$ctl" ] && dirname "$ctl"
+}
+
+ensure_postgres_installed() {
+  if [ -n "$(postgres_bin_dir)" ]; then
+    return 0
+  fi
+  echo "== installing PostgreSQL from Debian's packages"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  [ -n "$(postgres_bin_dir)" ] || { echo "PostgreSQL did not install" >&2; return 1; }
+}
+
+free_port() {
+  local port
+  for port in $(seq "${1:-55432}" 65000); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Starts a server in a new temporary directory; sets PG_TEMP_DIR, PG_PORT and PG_CONNECTION.
+start_private_postgres() {
+  local bin run_as=()
+  bin=$(postgres_bin_dir)
+  PG_TEMP_DIR=$(mktemp -d /tmp/leadscoring-pg.XXXXXX)
+  PG_PORT=$(free_port 55432)
+  # PostgreSQL refuses to run as root: use the postgres account the Debian package creates.
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PG_TEMP_DIR"
+    run_as=(runuser -u postgres --)
+  fi
+  "${run_as[@]}" "$bin/initdb" -D "$PG_TEMP_DIR/data" -U leadscoring -A trust --no-sync -E UTF8 >"$PG_TEMP_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
+  "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_TEMP_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null || { cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
+  PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=leadscoring;Database=postgres"
+  echo "== private PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TEMP_DIR)"
+}
+
+stop_private_postgres() {
+  [ -n "${PG_TEMP_DIR:-}" ] || return 0
+  local run_as=()
+  [ "$(id -u)" -eq 0 ] && run_as=(runuser -u postgres --)
+  "${run_as[@]}" "$(postgres_bin_dir)/pg_ctl" -D "$PG_TEMP_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TEMP_DIR"
+  PG_TEMP_DIR=""
+}
