@@ -12,18 +12,13 @@ namespace LeadScoring.Silo;
 public static class SiloHosting
 {
     /// <summary>
-    /// Clustering, grain storage and reminders: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
+    /// Grain storage and reminders: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
     /// otherwise in this process's memory. The grains are the same in both modes.
     /// </summary>
     public static ISiloBuilder UseLeadScoringStorage(this ISiloBuilder silo, ClusterSettings settings)
     {
         if (settings.UsesPostgres)
         {
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = ClusterSettings.AdoNetInvariant;
-                o.ConnectionString = settings.PostgresConnectionString;
-            });
             silo.AddAdoNetGrainStorage(LeadGrain.StorageName, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
@@ -55,6 +50,11 @@ public static class SiloHosting
             {
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
+            });
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = ClusterSettings.AdoNetInvariant;
+                o.ConnectionString = settings.PostgresConnectionString;
             });
             // In Kubernetes POD_IP is the address other silos and clients can reach; locally it is loopback.
             var advertised = configuration["LEADSCORING_ADVERTISED_IP"] ?? configuration["POD_IP"];

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeadScoring.Tests.Infrastructure;
+
+namespace LeadScoring.Tests;
+
+public sealed class BadInputClusterFixture : IAsyncLifetime
+{
+    public const int MaxBodyBytes = 8192;
+
+    public ProductCluster Cluster { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await ProductCluster.StartAsync(apiEnvironment: new Dictionary<string, string>
+        {
+            ["LEADSCORING_MAX_BODY_BYTES"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Api = Cluster.CreateApiClient();
+        (await Api.PostAsJsonAsync("/api/leads", new { lead_id = "existing", attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();
+        (await Api.PostAsync("/api/leads/existing/activities", Json($$"""
+            {"activities":[{"activity_id":"seed-1","type":"page_view","occurred_at":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}"}]}
+            """))).EnsureSuccessStatusCode();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await Cluster.DisposeAsync();
+    }
+
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
+
+public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<BadInputClusterFixture>
+{
+    private static readonly string Soon = DateTimeOffset.UtcNow.AddMinutes(1).ToString("O");
+    private static readonly string InAnHour = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+
+    /// <summary>Each case: what is sent, the status expected and the field the problem must name (if any).</summary>
+    public static TheoryData<string, string, string, string, int, string?> Cases => new()
+    {
+        { "malformed JSON", "POST", "/api/leads", """{"lead_id": "a",""", 400, null },
+        { "NaN literal", "POST", "/api/leads/existing/outcome", """{"converted": true, "deal_value": NaN}""", 400, null },
+        { "empty body", "POST", "/api/leads", "", 400, null },
+        { "body is not an object", "POST", "/api/leads", "[1,2]", 400, "$" },
+        { "missing lead_id", "POST", "/api/leads", """{"attributes": {"a": 1}}""", 400, "lead_id" },
+        { "lead_id with a slash", "POST", "/api/leads", """{"lead_id": "a/b"}""", 400, "lead_id" },
+        { "attribute is an object", "POST", "/api/leads", """{"lead_id": "new-1", "attributes": {"nested": {"x": 1}}}""", 400, "attributes.nested" },
+        { "attribute number overflows", "POST", "/api/leads", """{"lead_id": "new-2", "attributes": {"size": 1e999}}""", 400, "attributes.size" },
+        { "unknown field", "POST", "/api/leads", """{"lead_id": "new-3", "atributes": {}}""", 400, "atributes" },
+        { "consent is not boolean", "POST", "/api/leads", """{"lead_id": "new-4", "consent": {"profiling": "yes"}}""", 400, "consent.profiling" },
+        { "bad e-mail", "POST", "/api/leads", """{"lead_id": "new-5", "email": "not-an-address"}""", 400, "email" },
+        { "unknown activity type", "POST", "/api/leads/existing/activities", $$"""{"activities": [{"type": "fax", "occurred_at": "{{Soon}}"}]}""", 400, "activities[0].type" },
+        { "missing occurred_at", "POST", "/api/leads/existing/activities", """{"activities": [{"type": "call"}]}""", 400, "activities[0].occurred_at" },
+        { "unparseable occurred_at", "POST", "/api/leads/existing/activities", """{"activities": [{"type": "call", "occurred_at": "yesterday"}]}""", 400, "activities[0].occurred_at" },
+        { "occurred_at an hour ahead", "POST", "/api/leads/existing/activities", $$"""{"activities": [{"type": "call", "occurred_at": "{{Soon}}"}, {"type": "call", "occurred_at": "{{InAnHour}}"}]}""", 400, "activities[1].occurred_at" },
+        { "negative duration", "POST", "/api/leads/existing/activities", $$$"""{"activities": [{"type": "page_view", "occurred_at": "{{{Soon}}}", "properties": {"duration_seconds": -3}}]}""", 400, "activities[0].properties.duration_seconds" },
+        { "no activities", "POST", "/api/leads/existing/activities", """{"activities": []}""", 400, "activities" },
+        { "activities not an array", "POST", "/api/leads/existing/activities", """{"activities": {"type": "call"}}""", 400, "activities" },
+        { "outcome without converted", "POST", "/api/leads/existing/outcome", """{"deal_value": 10}""", 400, "converted" },
+        { "negative deal value", "POST", "/api/leads/existing/outcome", """{"converted": true, "deal_value": -1}""", 400, "deal_value" },
+        { "closed in the future", "POST", "/api/leads/existing/outcome", $$"""{"converted": true, "closed_at": "{{InAnHour}}"}""", 400, "closed_at" },
+        { "body over the limit", "POST", "/api/leads", $$$"""{"lead_id": "big", "attributes": {"notes": "{{{new string('x', BadInputClusterFixture.MaxBodyBytes)}}}"}}""", 413, null },
+        { "unknown lead read", "GET", "/api/leads/nobody", "", 404, null },
+        { "activities for an unknown lead", "POST", "/api/leads/nobody/activities", $$"""{"activities": [{"type": "call", "occurred_at": "{{Soon}}"}]}""", 404, null },
+        { "outcome for an unknown lead", "POST", "/api/leads/nobody/outcome", """{"converted": false}""", 404, null },
+        { "invalid lead id in the path", "GET", "/api/leads/bad%20id", "", 400, "lead_id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_gets_a_problem_and_stores_nothing(string name, string method, string path, string body, int status, string? field)
+    {
+        var before = await StorageFingerprint();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = BadInputClusterFixture.Json(body);
+        }
+
+        using var response = await fixture.Api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(text);
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));
+        if (field is not null)
+        {
+            var errors = problem.RootElement.GetProperty("errors");
+            Assert.True(errors.TryGetProperty(field, out var reasons), $"{name}: no error for '{field}' in {text}");
+            Assert.Contains(reasons.EnumerateArray(), r => !string.IsNullOrWhiteSpace(r.GetString()));
+        }
+
+        Assert.Equal(before, await StorageFingerprint());
+    }
+
+    [Fact]
+    public async Task Unknown_activity_types_are_answered_with_the_allowed_ones()
+    {
+        using var response = await fixture.Api.PostAsync("/api/leads/existing/activities",
+            BadInputClusterFixture.Json($$"""{"activities": [{"type": "fax", "occurred_at": "{{Soon}}"}]}"""));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("page_view", text, StringComparison.Ordinal);
+        Assert.Contains("demo_request", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Good_input_after_bad_input_is_stored()
+    {
+        using var created = await fixture.Api.PostAsJsonAsync("/api/leads", new { lead_id = "good-after-bad", attributes = new { size = 5 } });
+        using var again = await fixture.Api.PostAsJsonAsync("/api/leads", new { lead_id = "good-after-bad", email = "x@y.example" });
+        var lead = await fixture.Api.GetFromJsonAsync<JsonElement>("/api/leads/good-after-bad");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(5, lead.GetProperty("attributes").GetProperty("size").GetDouble());
+        Assert.Equal("x@y.example", lead.GetProperty("email").GetString());
+    }
+
+    private async Task<string> StorageFingerprint() => (string)(await fixture.Cluster.Database.ScalarAsync("""
+        SELECT count(*) || ':' || coalesce(md5(string_agg(
+                   graintypestring || grainidextensionstring || version || md5(coalesce(payloadbinary, ''::bytea)), ','
+                   ORDER BY graintypestring, grainidextensionstring)), '')
+          FROM orleansstorage
+        """))!;
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace LeadScoring.Tests;
+
+public class ClusterProcessTests
+{
+    [Fact]
+    public async Task Leads_activities_and_outcomes_survive_a_restart_of_silo_and_api()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        var occurredAt = DateTimeOffset.UtcNow.AddMinutes(-30);
+        using (var api = cluster.CreateApiClient())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/leads", new
+            {
+                lead_id = "durable-1",
+                attributes = new { industry = "software", company_size = 250, partner = true },
+                email = "ops@durable.example",
+                consent = new { profiling = true, marketing = true },
+            })).StatusCode);
+            var accepted = await api.PostAsJsonAsync("/api/leads/durable-1/activities", new
+            {
+                activities = new object[]
+                {
+                    new { activity_id = "e1", type = "email_open", occurred_at = occurredAt },
+                    new { activity_id = "e2", type = "demo_request", occurred_at = occurredAt.AddMinutes(5), properties = new { channel = "web" } },
+                },
+            });
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            (await api.PostAsJsonAsync("/api/leads/durable-1/outcome", new { converted = true, deal_value = 12000.5 })).EnsureSuccessStatusCode();
+        }
+
+        await cluster.RestartAsync();
+
+        using var restarted = cluster.CreateApiClient();
+        var lead = await restarted.GetFromJsonAsync<JsonElement>("/api/leads/durable-1");
+        Assert.Equal("software", lead.GetProperty("attributes").GetProperty("industry").GetString());
+        Assert.Equal(250, lead.GetProperty("attributes").GetProperty("company_size").GetDouble());
+        Assert.True(lead.GetProperty("attributes").GetProperty("partner").GetBoolean());
+        Assert.Equal("ops@durable.example", lead.GetProperty("email").GetString());
+        Assert.True(lead.GetProperty("consent").GetProperty("marketing").GetBoolean());
+        Assert.Equal(2, lead.GetProperty("activity_count").GetInt64());
+        Assert.Equal(["e2", "e1"], lead.GetProperty("recent_activities").EnumerateArray().Select(a => a.GetProperty("activity_id").GetString()));
+        Assert.Equal("web", lead.GetProperty("recent_activities")[0].GetProperty("properties").GetProperty("channel").GetString());
+        Assert.Equal(12000.5, lead.GetProperty("outcome").GetProperty("deal_value").GetDouble());
+        var aggregates = lead.GetProperty("aggregates").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
+        Assert.Equal(1, aggregates["demo_request_count_total"].GetProperty("value").GetDouble());
+        Assert.Equal("interaction", aggregates["demo_request_count_total"].GetProperty("dimension").GetString());
+        Assert.Equal("demo_request", aggregates["last_activity_type"].GetProperty("value").GetString());
+
+        // Retried activities stay idempotent across the restart.
+        var retry = await restarted.PostAsJsonAsync("/api/leads/durable-1/activities", new
+        {
+            activities = new object[] { new { activity_id = "e1", type = "email_open", occurred_at = occurredAt } },
+        });
+        var counts = await retry.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, counts.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, counts.GetProperty("duplicate").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_lead_written_through_one_silos_gateway_is_read_through_the_other()
+    {
+        await using var cluster = await ProductCluster.StartAsync(silos: 2, apis: 0);
+        Assert.Equal(2, await cluster.Database.CountAsync(
+            $"SELECT count(*) FROM orleansmembershiptable WHERE status = 3 AND deploymentid = '{cluster.ClusterId}'"));
+
+        using var first = await ConnectAsync(cluster, cluster.GatewayPorts[0]);
+        using var second = await ConnectAsync(cluster, cluster.GatewayPorts[1]);
+        var key = LeadKey.Format(LeadKey.DefaultWorkspace, "two-silo-lead");
+        var written = await first.Services.GetRequiredService<IClusterClient>().GetGrain<ILeadGrain>(key).Upsert(new LeadUpsert(
+            new Dictionary<string, LeadAttributeValue?> { ["region"] = LeadAttributeValue.OfText("apac") }, null, null, null));
+        var read = await second.Services.GetRequiredService<IClusterClient>().GetGrain<ILeadGrain>(key).GetSnapshot();
+
+        Assert.Equal(CommandStatus.Created, written.Status);
+        Assert.NotNull(read);
+        Assert.Equal("apac", read.Attributes["region"].Text);
+    }
+
+    /// <summary>An Orleans client that knows only one gateway, as another service using the contract might be set up.</summary>
+    private static async Task<IHost> ConnectAsync(ProductCluster cluster, int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ClusterId;
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}

@@ -1,0 +1,111 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Tests.Infrastructure;
+
+/// <summary>
+/// Silo and API processes in PostgreSQL mode on a fresh database, talking over real ports: the system as
+/// ./run.sh runs it.
+/// </summary>
+public sealed class ProductCluster : IAsyncDisposable
+{
+    private readonly List<(Dictionary<string, string> Environment, int HttpPort)> _siloSpecs = [];
+    private readonly List<(Dictionary<string, string> Environment, int HttpPort)> _apiSpecs = [];
+    private readonly List<ProductProcess> _silos = [];
+    private readonly List<ProductProcess> _apis = [];
+
+    private ProductCluster(TestDatabase database, string clusterId)
+    {
+        Database = database;
+        ClusterId = clusterId;
+    }
+
+    public TestDatabase Database { get; }
+
+    public string ClusterId { get; }
+
+    public IReadOnlyList<int> GatewayPorts => [.. _siloSpecs.Select(s => int.Parse(s.Environment["LEADSCORING_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture))];
+
+    public static async Task<ProductCluster> StartAsync(int silos = 1, int apis = 1, IReadOnlyDictionary<string, string>? apiEnvironment = null)
+    {
+        var cluster = new ProductCluster(await TestDatabase.CreateAsync(), $"test-{Guid.NewGuid():N}"[..20]);
+        for (var i = 0; i < silos; i++)
+        {
+            var httpPort = ProductProcess.FreePort();
+            cluster._siloSpecs.Add((new Dictionary<string, string>(cluster.Common())
+            {
+                ["LEADSCORING_SILO_PORT"] = Port(),
+                ["LEADSCORING_GATEWAY_PORT"] = Port(),
+                ["LEADSCORING_SILO_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["LEADSCORING_ADVERTISED_IP"] = "127.0.0.1",
+            }, httpPort));
+        }
+
+        for (var i = 0; i < apis; i++)
+        {
+            var apiPort = ProductProcess.FreePort();
+            var environment = new Dictionary<string, string>(cluster.Common())
+            {
+                ["LEADSCORING_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            foreach (var (key, value) in apiEnvironment ?? new Dictionary<string, string>())
+            {
+                environment[key] = value;
+            }
+
+            cluster._apiSpecs.Add((environment, apiPort));
+        }
+
+        await cluster.StartProcessesAsync();
+        return cluster;
+    }
+
+    public HttpClient CreateApiClient(int index = 0) =>
+        new() { BaseAddress = _apis[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
+    public async Task RestartAsync()
+    {
+        await StopProcessesAsync();
+        await StartProcessesAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopProcessesAsync();
+        await Database.DisposeAsync();
+    }
+
+    private async Task StartProcessesAsync()
+    {
+        // The first silo applies the migrations; the others wait on the same advisory lock.
+        foreach (var (environment, httpPort) in _siloSpecs)
+        {
+            _silos.Add(ProductProcess.StartSilo(environment, httpPort));
+        }
+
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync()));
+        foreach (var (environment, apiPort) in _apiSpecs)
+        {
+            _apis.Add(ProductProcess.StartApi(environment, apiPort));
+        }
+
+        await Task.WhenAll(_apis.Select(a => a.WaitUntilReadyAsync()));
+    }
+
+    private async Task StopProcessesAsync()
+    {
+        await Task.WhenAll(_apis.Select(a => a.DisposeAsync().AsTask()));
+        await Task.WhenAll(_silos.Select(s => s.DisposeAsync().AsTask()));
+        _apis.Clear();
+        _silos.Clear();
+    }
+
+    private Dictionary<string, string> Common() => new()
+    {
+        [ClusterSettings.PostgresVariable] = Database.ConnectionString,
+        ["LEADSCORING_CLUSTER_ID"] = ClusterId,
+        ["LEADSCORING_SERVICE_ID"] = ClusterId,
+    };
+
+    private static string Port() => ProductProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace LeadScoring.Tests.Infrastructure;
+
+/// <summary>
+/// A real silo or API process started from the built executables (the same ones ./run.sh starts), with its
+/// output captured for failure messages.
+/// </summary>
+public sealed class ProductProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ProductProcess(string name, Process process, Uri healthBase)
+    {
+        Name = name;
+        _process = process;
+        HealthBase = healthBase;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public Uri HealthBase { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ProductProcess StartSilo(IReadOnlyDictionary<string, string> environment, int httpPort) =>
+        Start("silo", RepositoryPaths.SiloDll, ["silo"], environment, httpPort);
+
+    public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
+        Start("api", RepositoryPaths.ApiDll, [], environment, apiPort);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until /health/ready answers 200, failing with the process output if it never does.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(new Uri(HealthBase, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{Name} did not become ready:\n{Output}");
+    }
+
+    /// <summary>SIGTERM, as Kubernetes and ./run.sh stop it, then waits for a clean exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, SigTerm);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    private static ProductProcess Start(string name, string dll, string[] args, IReadOnlyDictionary<string, string> environment, int httpPort)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
+        return new ProductProcess(name, process, new Uri($"http://127.0.0.1:{httpPort}"));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

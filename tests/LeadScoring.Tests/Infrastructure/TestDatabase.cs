@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace LeadScoring.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh database on the private PostgreSQL server that test.sh starts (LEADSCORING_TEST_POSTGRES),
+/// dropped when disposed, so that test classes never see each other's rows.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string ServerVariable = "LEADSCORING_TEST_POSTGRES";
+
+    private readonly string _serverConnectionString;
+
+    private TestDatabase(string serverConnectionString, string name, string connectionString)
+    {
+        _serverConnectionString = serverConnectionString;
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(ServerVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new InvalidOperationException(
+                $"{ServerVariable} is not set: run the tests through ./test.sh, which starts a private PostgreSQL server.");
+        }
+
+        var name = $"leadscoring_test_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase(server, name, builder.ConnectionString);
+    }
+
+    public async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql));
+
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_serverConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
