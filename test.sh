@@ -17,13 +17,14 @@ log=$(mktemp)
 status=0
 dotnet test tests/LeadScoring.Tests/LeadScoring.Tests.csproj -c Release --no-build -nologo \
   --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
-summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1 || true)
+# dotnet test prints "Total tests: N / Passed: N / Failed: N" at normal verbosity.
+total=$(grep -E "^Total tests: [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || true)
+passed=$(grep -E "^ +Passed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
+failed=$(grep -E "^ +Failed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
 rm -f "$log"
-if [ -z "$summary" ]; then
-  echo "no test summary found" >&2
+if [ -z "$total" ] || [ "$total" -eq 0 ]; then
+  echo "no tests ran" >&2
   exit 1
 fi
-failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
 echo "$passed passed, $failed failed"
 exit "$status"

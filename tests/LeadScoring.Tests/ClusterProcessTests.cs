@@ -79,6 +79,9 @@ public class ClusterProcessTests
             new Dictionary<string, LeadAttributeValue?> { ["region"] = LeadAttributeValue.OfText("apac") }, null, null, null));
         var read = await second.Services.GetRequiredService<IClusterClient>().GetGrain<ILeadGrain>(key).GetSnapshot();
 
+        await first.StopAsync();
+        await second.StopAsync();
+
         Assert.Equal(CommandStatus.Created, written.Status);
         Assert.NotNull(read);
         Assert.Equal("apac", read.Attributes["region"].Text);
