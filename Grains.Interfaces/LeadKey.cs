@@ -21,6 +21,8 @@ public static class LeadKey
         return (key[..slash], key[(slash + 1)..]);
     }
 
+    public const string LeadIdRule = "must be 1-128 characters of letters, digits, '.', '_', '-', ':' or '@'";
+
     /// <summary>Lead ids are 1-128 characters of letters, digits and . _ - : @ so that they are safe in a URL path.</summary>
     public static bool IsValidLeadId(string? leadId) =>
         !string.IsNullOrEmpty(leadId)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
@@ -20,29 +21,19 @@ public static class LeadsApi
     public static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> UpsertLead(
         HttpRequest request, IClusterClient cluster, RequestLimits limits)
     {
-        var (document, problem) = await JsonBody.ReadAsync(request, limits);
-        if (document is null)
+        var body = await JsonBody.ParseAsync(request, limits, LeadRequests.ParseUpsert);
+        if (body.Command is not { } lead)
         {
-            return (ProblemHttpResult)problem!;
+            return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        using (document)
+        var result = await Lead(cluster, request, lead.LeadId).Upsert(lead.Upsert);
+        return result.Status switch
         {
-            var fields = new JsonFields([]);
-            var (leadId, upsert) = LeadRequests.ParseUpsert(document.RootElement, fields);
-            if (fields.Errors.Count > 0 || leadId is null || upsert is null)
-            {
-                return Problems.Invalid(fields.Errors);
-            }
-
-            var result = await Lead(cluster, request, leadId).Upsert(upsert);
-            return result.Status switch
-            {
-                CommandStatus.Created => TypedResults.Created($"/api/leads/{leadId}", LeadResponse.From(result.Lead!)),
-                CommandStatus.Ok => TypedResults.Ok(LeadResponse.From(result.Lead!)),
-                _ => Problems.Invalid(result.Errors),
-            };
-        }
+            CommandStatus.Created => TypedResults.Created($"/api/leads/{lead.LeadId}", LeadResponse.From(result.Lead!)),
+            CommandStatus.Ok => TypedResults.Ok(LeadResponse.From(result.Lead!)),
+            _ => Problems.Invalid(result.Errors),
+        };
     }
 
     public static async Task<Results<Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> GetLead(
@@ -60,73 +51,50 @@ public static class LeadsApi
     public static async Task<Results<Accepted<ActivitiesAcceptedResponse>, ValidationProblem, ProblemHttpResult>> RecordActivities(
         string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
     {
-        if (InvalidLeadId(leadId) is { } invalid)
+        var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseActivities);
+        if (body.Command is not { } activities)
         {
-            return invalid;
+            return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        var (document, problem) = await JsonBody.ReadAsync(request, limits);
-        if (document is null)
+        var result = await Lead(cluster, request, leadId).RecordActivities(activities);
+        return result.Status switch
         {
-            return (ProblemHttpResult)problem!;
-        }
-
-        using (document)
-        {
-            var fields = new JsonFields([]);
-            var activities = LeadRequests.ParseActivities(document.RootElement, fields);
-            if (fields.Errors.Count > 0)
-            {
-                return Problems.Invalid(fields.Errors);
-            }
-
-            var result = await Lead(cluster, request, leadId).RecordActivities(activities);
-            return result.Status switch
-            {
-                CommandStatus.Ok => TypedResults.Accepted($"/api/leads/{leadId}", new ActivitiesAcceptedResponse(result.Accepted, result.Duplicates)),
-                CommandStatus.NotFound => Problems.LeadNotFound(leadId),
-                _ => Problems.Invalid(result.Errors),
-            };
-        }
+            CommandStatus.Ok => TypedResults.Accepted($"/api/leads/{leadId}", new ActivitiesAcceptedResponse(result.Accepted, result.Duplicates)),
+            CommandStatus.NotFound => Problems.LeadNotFound(leadId),
+            _ => Problems.Invalid(result.Errors),
+        };
     }
 
     public static async Task<Results<Ok<OutcomeResponse>, ValidationProblem, ProblemHttpResult>> RecordOutcome(
         string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
     {
-        if (InvalidLeadId(leadId) is { } invalid)
+        var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseOutcome);
+        if (body.Command is not { } outcome)
         {
-            return invalid;
+            return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        var (document, problem) = await JsonBody.ReadAsync(request, limits);
-        if (document is null)
+        var result = await Lead(cluster, request, leadId).RecordOutcome(outcome);
+        return result.Status switch
         {
-            return (ProblemHttpResult)problem!;
-        }
-
-        using (document)
-        {
-            var fields = new JsonFields([]);
-            var outcome = LeadRequests.ParseOutcome(document.RootElement, fields);
-            if (fields.Errors.Count > 0 || outcome is null)
-            {
-                return Problems.Invalid(fields.Errors);
-            }
-
-            var result = await Lead(cluster, request, leadId).RecordOutcome(outcome);
-            return result.Status switch
-            {
-                CommandStatus.Ok => TypedResults.Ok(OutcomeResponse.From(result.Outcome!)),
-                CommandStatus.NotFound => Problems.LeadNotFound(leadId),
-                _ => Problems.Invalid(result.Errors),
-            };
-        }
+            CommandStatus.Ok => TypedResults.Ok(OutcomeResponse.From(result.Outcome!)),
+            CommandStatus.NotFound => Problems.LeadNotFound(leadId),
+            _ => Problems.Invalid(result.Errors),
+        };
     }
+
+    /// <summary>The lead id in the path is checked before the body is read.</summary>
+    private static async Task<ParsedBody<T>> ParseForLead<T>(
+        string leadId, HttpRequest request, RequestLimits limits, Func<JsonElement, JsonFields, T?> parse) where T : class =>
+        InvalidLeadId(leadId) is { } invalid
+            ? new ParsedBody<T>(null, null, invalid)
+            : await JsonBody.ParseAsync(request, limits, parse);
 
     private static ValidationProblem? InvalidLeadId(string leadId) =>
         LeadKey.IsValidLeadId(leadId)
             ? null
-            : Problems.Invalid([new ValidationError("lead_id", $"must be 1-{LeadKey.MaxLeadIdLength} characters of letters, digits, '.', '_', '-', ':' or '@'")]);
+            : Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
 
     private static ILeadGrain Lead(IClusterClient cluster, HttpRequest request, string leadId) =>
         cluster.GetGrain<ILeadGrain>(LeadKey.Format(Workspaces.Of(request.HttpContext), leadId));

@@ -3,24 +3,27 @@ using LeadScoring.Grains.Interfaces;
 
 namespace LeadScoring.Api.Model;
 
+/// <summary>The body of POST /api/leads: which lead, and what to set on it.</summary>
+public sealed record NewLead(string LeadId, LeadUpsert Upsert);
+
 /// <summary>
 /// Turns request bodies into grain commands. Only the shape is checked here (types, required fields, known
 /// names); the rules on values live in the grain, so every client of the cluster gets the same answers.
 /// </summary>
 public static class LeadRequests
 {
-    public static (string? LeadId, LeadUpsert? Upsert) ParseUpsert(JsonElement root, JsonFields fields)
+    public static NewLead? ParseUpsert(JsonElement root, JsonFields fields)
     {
         if (!fields.RequireObject(root, ""))
         {
-            return (null, null);
+            return null;
         }
 
         fields.RejectUnknown(root, "", "lead_id", "attributes", "email", "name", "consent");
         var leadId = fields.String(root, "", "lead_id", required: true);
         if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
         {
-            fields.Errors.Add(new("lead_id", $"must be 1-{LeadKey.MaxLeadIdLength} characters of letters, digits, '.', '_', '-', ':' or '@'"));
+            fields.Errors.Add(new("lead_id", LeadKey.LeadIdRule));
         }
 
         var attributes = new Dictionary<string, LeadAttributeValue?>(StringComparer.Ordinal);
@@ -66,10 +69,10 @@ public static class LeadRequests
 
         var email = fields.String(root, "", "email", required: false);
         var name = fields.String(root, "", "name", required: false);
-        return (leadId, new LeadUpsert(attributes, email, name, consent));
+        return leadId is null ? null : new NewLead(leadId, new LeadUpsert(attributes, email, name, consent));
     }
 
-    public static List<ActivityRecord> ParseActivities(JsonElement root, JsonFields fields)
+    public static List<ActivityRecord>? ParseActivities(JsonElement root, JsonFields fields)
     {
         var activities = new List<ActivityRecord>();
         if (!fields.RequireObject(root, ""))
