@@ -8,6 +8,6 @@ builder.AddLeadScoringApi();
 var app = builder.Build();
 app.UseLeadScoringErrorHandling();
 app.MapHealthApi();
-app.MapLeadsApi();
+app.MapGroup("/api").AddEndpointFilter<RequiresClusterConnection>().MapLeadsApi();
 app.MapOrleansDashboard("/dashboard/orleans");
 app.Run();

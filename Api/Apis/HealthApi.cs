@@ -1,4 +1,4 @@
-using LeadScoring.Grains.Interfaces;
+using LeadScoring.Api.Infrastructure;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -19,11 +19,11 @@ public static class HealthApi
     }
 
     /// <summary>Ready when at least one silo answers and, in PostgreSQL mode, the database does.</summary>
-    public static async Task<IResult> Ready(IClusterClient cluster, IServiceProvider services)
+    public static async Task<IResult> Ready(IClusterClient cluster, ClusterConnection connection, IServiceProvider services)
     {
         var checks = new Dictionary<string, string>
         {
-            ["cluster"] = await Probe(async token =>
+            ["cluster"] = !connection.IsConnected ? "connecting" : await Probe(async token =>
             {
                 var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(token);
                 return silos.Count > 0 ? null : "no active silo";

@@ -10,7 +10,7 @@ public static class LeadsApi
 {
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/leads").WithTags("Leads");
+        var api = app.MapGroup("/leads").WithTags("Leads");
         api.MapPost("/", UpsertLead);
         api.MapGet("/{leadId}", GetLead);
         api.MapPost("/{leadId}/activities", RecordActivities);

@@ -16,6 +16,10 @@ public static class ApiHosting
         builder.WebHost.UseUrls($"http://+:{port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.FromConfiguration(configuration).MaxBodyBytes + 1);
 
+        // Serve /health (and 503 from /health/ready) while the Orleans client is still looking for the cluster.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        builder.Services.AddSingleton<ClusterConnection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
         builder.Services.AddSingleton(RequestLimits.FromConfiguration(configuration));
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();

@@ -87,6 +87,44 @@ public class ClusterProcessTests
         Assert.Equal("apac", read.Attributes["region"].Text);
     }
 
+    [Fact]
+    public async Task In_memory_mode_the_api_is_live_at_once_and_ready_once_its_silo_answers()
+    {
+        var clusterId = $"memory-{Guid.NewGuid():N}";
+        var common = new Dictionary<string, string>
+        {
+            ["LEADSCORING_GATEWAY_PORT"] = Port(ProductProcess.FreePort()),
+            ["LEADSCORING_CLUSTER_ID"] = clusterId,
+            ["LEADSCORING_SERVICE_ID"] = clusterId,
+        };
+        var apiPort = ProductProcess.FreePort();
+        await using var api = ProductProcess.StartApi(new Dictionary<string, string>(common) { ["LEADSCORING_API_PORT"] = Port(apiPort) }, apiPort);
+        await api.WaitForAsync("/health");
+        using var http = new HttpClient { BaseAddress = api.HealthBase };
+
+        using var notReady = await http.GetAsync("/health/ready");
+        using var early = await http.PostAsJsonAsync("/api/leads", new { lead_id = "early" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.NotEqual("ok", (await notReady.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("cluster").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal("application/problem+json", early.Content.Headers.ContentType?.MediaType);
+        Assert.True(early.Headers.RetryAfter is not null);
+
+        var siloHttpPort = ProductProcess.FreePort();
+        await using var silo = ProductProcess.StartSilo(new Dictionary<string, string>(common)
+        {
+            ["LEADSCORING_SILO_PORT"] = Port(ProductProcess.FreePort()),
+            ["LEADSCORING_SILO_HTTP_PORT"] = Port(siloHttpPort),
+        }, siloHttpPort);
+        await api.WaitUntilReadyAsync();
+
+        using var created = await http.PostAsJsonAsync("/api/leads", new { lead_id = "later" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Contains("MEMORY MODE", silo.Output, StringComparison.Ordinal);
+    }
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>An Orleans client that knows only one gateway, as another service using the contract might be set up.</summary>
     private static async Task<IHost> ConnectAsync(ProductCluster cluster, int gatewayPort)
     {

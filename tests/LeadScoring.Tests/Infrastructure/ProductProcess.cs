@@ -57,7 +57,10 @@ public sealed class ProductProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until /health/ready answers 200, failing with the process output if it never does.</summary>
-    public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
+    public Task WaitUntilReadyAsync() => WaitForAsync("/health/ready");
+
+    /// <summary>Waits until <paramref name="path"/> answers 200, failing with the process output if it never does.</summary>
+    public async Task WaitForAsync(string path, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (DateTime.UtcNow < deadline)
@@ -69,7 +72,7 @@ public sealed class ProductProcess : IAsyncDisposable
 
             try
             {
-                using var response = await Http.GetAsync(new Uri(HealthBase, "/health/ready"));
+                using var response = await Http.GetAsync(new Uri(HealthBase, path));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -82,7 +85,7 @@ public sealed class ProductProcess : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"{Name} did not become ready:\n{Output}");
+        throw new TimeoutException($"{Name} did not answer {path}:\n{Output}");
     }
 
     /// <summary>SIGTERM, as Kubernetes and ./run.sh stop it, then waits for a clean exit.</summary>
