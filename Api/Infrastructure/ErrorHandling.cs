@@ -18,6 +18,7 @@ public static class ErrorHandling
             {
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
                 TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException
+                    or Npgsql.NpgsqlException
                     => (StatusCodes.Status503ServiceUnavailable, "The scoring cluster is unavailable"),
                 _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
             };
