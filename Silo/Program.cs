@@ -5,5 +5,6 @@ return args.FirstOrDefault() switch
     null or "silo" => await SiloCommand.RunAsync(args.Skip(1).ToArray()),
     "migrate" => await MigrateCommand.RunAsync(),
     "simulate" => await SimulateCommand.RunAsync(args.Skip(1).ToArray()),
+    "train" => TrainCommand.Run(args.Skip(1).ToArray()),
     var verb => Usage.Fail($"unknown command '{verb}'"),
 };

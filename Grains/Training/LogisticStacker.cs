@@ -1,0 +1,150 @@
+namespace LeadScoring.Grains.Training;
+
+/// <summary>
+/// A small L2-regularized logistic regression fitted by Newton's method. It blends the base models' raw
+/// scores into one log-odds (the weights are fitted on out-of-fold predictions), which doubles as Platt
+/// calibration: its output is the calibrated probability.
+/// </summary>
+public sealed record LogisticStacker(double[] Weights, double Bias, double[] Means, double[] Scales)
+{
+    public double LogOdds(ReadOnlySpan<double> inputs)
+    {
+        var z = Bias;
+        for (var i = 0; i < Weights.Length; i++)
+        {
+            z += Weights[i] * (inputs[i] - Means[i]) / Scales[i];
+        }
+
+        return z;
+    }
+
+    public double Probability(ReadOnlySpan<double> inputs) => Sigmoid(LogOdds(inputs));
+
+    public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+
+    /// <param name="inputs">One row per example, one column per base model.</param>
+    public static LogisticStacker Fit(IReadOnlyList<double[]> inputs, IReadOnlyList<bool> labels, double l2 = 1e-3, int iterations = 50)
+    {
+        var dimensions = inputs[0].Length;
+        var means = new double[dimensions];
+        var scales = new double[dimensions];
+        for (var j = 0; j < dimensions; j++)
+        {
+            means[j] = inputs.Average(x => x[j]);
+            var variance = inputs.Average(x => (x[j] - means[j]) * (x[j] - means[j]));
+            scales[j] = variance > 1e-12 ? Math.Sqrt(variance) : 1;
+        }
+
+        // Parameters: the weights, then the bias (last).
+        var size = dimensions + 1;
+        var beta = new double[size];
+        var row = new double[size];
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            var gradient = new double[size];
+            var hessian = new double[size, size];
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                for (var j = 0; j < dimensions; j++)
+                {
+                    row[j] = (inputs[i][j] - means[j]) / scales[j];
+                }
+
+                row[dimensions] = 1;
+                var z = 0.0;
+                for (var j = 0; j < size; j++)
+                {
+                    z += beta[j] * row[j];
+                }
+
+                var p = Sigmoid(z);
+                var residual = (labels[i] ? 1 : 0) - p;
+                var curvature = Math.Max(p * (1 - p), 1e-9);
+                for (var j = 0; j < size; j++)
+                {
+                    gradient[j] += residual * row[j];
+                    for (var k = 0; k < size; k++)
+                    {
+                        hessian[j, k] += curvature * row[j] * row[k];
+                    }
+                }
+            }
+
+            for (var j = 0; j < dimensions; j++)
+            {
+                gradient[j] -= l2 * inputs.Count * beta[j];
+                hessian[j, j] += l2 * inputs.Count;
+            }
+
+            var step = Solve(hessian, gradient);
+            var change = 0.0;
+            for (var j = 0; j < size; j++)
+            {
+                beta[j] += step[j];
+                change = Math.Max(change, Math.Abs(step[j]));
+            }
+
+            if (change < 1e-8)
+            {
+                break;
+            }
+        }
+
+        return new LogisticStacker(beta[..dimensions], beta[dimensions], means, scales);
+    }
+
+    /// <summary>Gaussian elimination with partial pivoting for the small Newton system.</summary>
+    private static double[] Solve(double[,] matrix, double[] vector)
+    {
+        var n = vector.Length;
+        var a = (double[,])matrix.Clone();
+        var b = (double[])vector.Clone();
+        for (var col = 0; col < n; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < n; r++)
+            {
+                if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col]))
+                {
+                    pivot = r;
+                }
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
+            }
+
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            if (Math.Abs(a[col, col]) < 1e-12)
+            {
+                continue;
+            }
+
+            for (var r = col + 1; r < n; r++)
+            {
+                var factor = a[r, col] / a[col, col];
+                for (var k = col; k < n; k++)
+                {
+                    a[r, k] -= factor * a[col, k];
+                }
+
+                b[r] -= factor * b[col];
+            }
+        }
+
+        var x = new double[n];
+        for (var r = n - 1; r >= 0; r--)
+        {
+            var sum = b[r];
+            for (var k = r + 1; k < n; k++)
+            {
+                sum -= a[r, k] * x[k];
+            }
+
+            x[r] = Math.Abs(a[r, r]) < 1e-12 ? 0 : sum / a[r, r];
+        }
+
+        return x;
+    }
+}
