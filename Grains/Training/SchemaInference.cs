@@ -110,15 +110,15 @@ public static partial class SchemaInference
             return (ColumnKind.Identifier, "GUIDs", null);
         }
 
-        if (uniquePerRow)
-        {
-            return (ColumnKind.Identifier, "a distinct value in every row", null);
-        }
-
         var averageLength = present.Count == 0 ? 0 : present.Average(c => c.Length);
         if (distinct > 0.5 * present.Count && averageLength >= 20 && present.Count(c => c.Contains(' ')) > present.Count / 2)
         {
             return (ColumnKind.FreeText, "free text (not used as a feature)", null);
+        }
+
+        if (uniquePerRow)
+        {
+            return (ColumnKind.Identifier, "a distinct value in every row", null);
         }
 
         if (distinct > 0.5 * present.Count && present.Count > 100)
