@@ -21,6 +21,14 @@ usage: ./run.sh [command]
   api         run the API in the foreground
   simulate --leads N [--rate R] [--seed S] [--api URL]
               post a deterministic synthetic CRM through the API
+  train --data FILE --label COLUMN [--positive V] [--negative V] [--exclude A,B] [--exclude-leaky]
+        [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--join FILE:KEY]...
+        [--deal-value-column C] [--start-date-column C] [--close-date-column C] [--blend fitted|fixed]
+        [--workspace W --register]
+              train the scoring ensemble on a CSV export
+  models --workspace W | promote --workspace W VERSION | rollback --workspace W
+              the model registry (needs LEADSCORING_POSTGRES)
+  quality     train on ../shared/data and write docs/model-quality.md and docs/benchmarks.md
 TXT
 }
 
@@ -67,7 +75,7 @@ case "${1:-}" in
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
   silo) build; exec dotnet "$SILO_DLL" silo ;;
   api) build; exec dotnet "$API_DLL" ;;
-  simulate) shift; build; exec dotnet "$SILO_DLL" simulate "$@" ;;
+  simulate|train|models|promote|rollback|quality) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

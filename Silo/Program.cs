@@ -5,6 +5,8 @@ return args.FirstOrDefault() switch
     null or "silo" => await SiloCommand.RunAsync(args.Skip(1).ToArray()),
     "migrate" => await MigrateCommand.RunAsync(),
     "simulate" => await SimulateCommand.RunAsync(args.Skip(1).ToArray()),
-    "train" => TrainCommand.Run(args.Skip(1).ToArray()),
+    "train" => await TrainCommand.RunAsync(args.Skip(1).ToArray()),
+    "quality" => QualityCommand.Run(args.Skip(1).ToArray()),
+    "models" or "promote" or "rollback" => await RegistryCommands.RunAsync(args[0], args.Skip(1).ToArray()),
     var verb => Usage.Fail($"unknown command '{verb}'"),
 };

@@ -21,8 +21,10 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
     private static readonly BoostingSettings[] SearchSpace =
     [
         new(300, 31, 0.05, 10),
-        new(500, 15, 0.05, 20),
+        new(600, 15, 0.03, 20),
         new(200, 63, 0.08, 5),
+        new(400, 31, 0.03, 20),
+        new(1000, 7, 0.05, 30),
     ];
 
     private static readonly string[] ModelNames = ["random_forest", "gradient_boosting", "logistic_regression"];
@@ -154,7 +156,7 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
             Report("cross-validating", 40 + 40 * (f + 1) / options.Folds);
         }
 
-        var stacker = LogisticStacker.Fit(outOfFold, trainLabels);
+        var stacker = LogisticStacker.FitRankBlend(outOfFold, trainLabels);
         var calibrators = Enumerable.Range(0, ModelNames.Length)
             .Select(m => LogisticStacker.Fit([.. outOfFold.Select(s => new[] { s[m] })], trainLabels))
             .ToList();

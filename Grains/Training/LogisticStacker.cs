@@ -93,6 +93,55 @@ public sealed record LogisticStacker(double[] Weights, double Bias, double[] Mea
         return new LogisticStacker(beta[..dimensions], beta[dimensions], means, scales);
     }
 
+    /// <summary>
+    /// Blend weights on the simplex (step 1/<paramref name="steps"/>) that maximize the AUC of the weighted sum of
+    /// standardized scores, then Platt calibration of that sum; folded into one stacker so the output stays a
+    /// linear function of the raw scores.
+    /// </summary>
+    public static LogisticStacker FitRankBlend(IReadOnlyList<double[]> inputs, IReadOnlyList<bool> labels, int steps = 20)
+    {
+        var dimensions = inputs[0].Length;
+        var standard = Fit(inputs, labels); // only for its means and scales
+        var z = inputs.Select(x => Enumerable.Range(0, dimensions).Select(j => (x[j] - standard.Means[j]) / standard.Scales[j]).ToArray()).ToArray();
+        var best = (Auc: -1.0, Weights: new double[dimensions]);
+        foreach (var weights in Simplex(dimensions, steps))
+        {
+            var blended = z.Select(row => row.Select((v, j) => v * weights[j]).Sum()).ToArray();
+            var auc = ClassificationMetrics.AreaUnderCurve(blended, labels);
+            if (auc > best.Auc + 1e-9)
+            {
+                best = (auc, weights);
+            }
+        }
+
+        var sums = z.Select(row => new[] { row.Select((v, j) => v * best.Weights[j]).Sum() }).ToArray();
+        var platt = Fit(sums, labels);
+        var slope = platt.Weights[0] / platt.Scales[0];
+        return new LogisticStacker(
+            [.. best.Weights.Select(w => slope * w)],
+            platt.Bias - slope * platt.Means[0],
+            standard.Means,
+            standard.Scales);
+    }
+
+    private static IEnumerable<double[]> Simplex(int dimensions, int steps)
+    {
+        if (dimensions == 1)
+        {
+            yield return [1.0];
+            yield break;
+        }
+
+        for (var first = 0; first <= steps; first++)
+        {
+            foreach (var rest in Simplex(dimensions - 1, steps - first))
+            {
+                var scale = steps - first == 0 ? 0 : (steps - first) / (double)steps;
+                yield return [first / (double)steps, .. rest.Select(r => r * scale)];
+            }
+        }
+    }
+
     /// <summary>Gaussian elimination with partial pivoting for the small Newton system.</summary>
     private static double[] Solve(double[,] matrix, double[] vector)
     {

@@ -19,11 +19,12 @@ internal static class TrainCommand
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static int Run(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
         try
         {
-            var (data, options, joins, reportPath) = Parse(args);
+            var (data, options, joins, reportPath, register) = Parse(args);
+            var registry = register is null ? null : await RegistryCommands.OpenAsync();
             var table = CsvTable.Load(data);
             foreach (var (file, key) in joins)
             {
@@ -37,16 +38,25 @@ internal static class TrainCommand
             }
 
             PrintSummary(result.Report);
+            if (registry is not null)
+            {
+                var version = await registry.RegisterAsync(register!, result);
+                var promoted = await registry.ChampionAsync(register!) is null
+                    && await registry.PromoteAsync(register!, version.Version, "first model of the workspace");
+                Console.WriteLine($"registered {version.Version} in workspace '{register}'{(promoted ? " and made it the champion" : "; promote it with ./run.sh promote")}");
+            }
+
             return 0;
         }
-        catch (Exception e) when (e is TrainingInputException or FormatException or IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is TrainingInputException or FormatException or IOException or UnauthorizedAccessException or JsonException
+            or Npgsql.NpgsqlException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
     }
 
-    private static (string Data, TrainingOptions Options, List<(string File, string Key)> Joins, string? Report) Parse(string[] args)
+    private static (string Data, TrainingOptions Options, List<(string File, string Key)> Joins, string? Report, string? Register) Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
@@ -55,7 +65,7 @@ internal static class TrainCommand
         {
             switch (args[i])
             {
-                case "--exclude-leaky":
+                case "--exclude-leaky" or "--register":
                     flags.Add(args[i]);
                     break;
                 case "--join" when i + 1 < args.Length && args[i + 1].LastIndexOf(':') is > 0 and var colon:
@@ -64,7 +74,7 @@ internal static class TrainCommand
                     break;
                 case "--data" or "--label" or "--positive" or "--negative" or "--exclude" or "--time-column" or "--fairness-column"
                     or "--schema" or "--report" or "--deal-value-column" or "--start-date-column" or "--close-date-column"
-                    or "--blend" or "--search-seconds" when i + 1 < args.Length:
+                    or "--blend" or "--search-seconds" or "--workspace" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default:
@@ -103,7 +113,13 @@ internal static class TrainCommand
                 ? TimeSpan.FromSeconds(s)
                 : TimeSpan.FromSeconds(20),
         };
-        return (data, options, joins, values.GetValueOrDefault("--report"));
+        var workspace = values.GetValueOrDefault("--workspace");
+        if (flags.Contains("--register") && workspace is null)
+        {
+            throw new TrainingInputException("--register needs --workspace W");
+        }
+
+        return (data, options, joins, values.GetValueOrDefault("--report"), flags.Contains("--register") ? workspace : null);
     }
 
     private static void PrintSummary(TrainingReport report)

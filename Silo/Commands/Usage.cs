@@ -8,6 +8,10 @@ internal static class Usage
           migrate                                apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
           simulate --leads N [--rate R] [--seed S] [--api URL]
                                                  post a deterministic synthetic CRM through the API
+          train --data FILE --label COLUMN [options]   train the scoring ensemble (see README)
+          models --workspace W                   list a workspace's model versions
+          promote --workspace W VERSION          make VERSION the workspace's champion
+          rollback --workspace W                 return to the champion before the current one
         """;
 
     /// <summary>Exit code 2 for a command line that cannot be run.</summary>
