@@ -2,6 +2,8 @@ using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Training;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -12,14 +14,17 @@ namespace LeadScoring.Silo;
 public static class SiloHosting
 {
     /// <summary>
-    /// Grain storage and reminders: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
+    /// Grain storage, reminders, the model registry and the training snapshots: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
     /// otherwise in this process's memory. The grains are the same in both modes.
     /// </summary>
     public static ISiloBuilder UseLeadScoringStorage(this ISiloBuilder silo, ClusterSettings settings)
     {
         if (settings.UsesPostgres)
         {
-            silo.AddAdoNetGrainStorage(LeadGrain.StorageName, o => o.Configure<Serializer>((options, serializer) =>
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
+            silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
+            silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
                 options.ConnectionString = settings.PostgresConnectionString;
@@ -33,7 +38,9 @@ public static class SiloHosting
         }
         else
         {
-            silo.AddMemoryGrainStorage(LeadGrain.StorageName, o => o.Configure<Serializer>((options, serializer) =>
+            silo.Services.AddSingleton<IModelRegistry, InMemoryModelRegistry>();
+            silo.Services.AddSingleton<ITrainingSnapshotStore, InMemoryTrainingSnapshotStore>();
+            silo.AddMemoryGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             silo.UseInMemoryReminderService();
         }

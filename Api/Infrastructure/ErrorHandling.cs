@@ -17,6 +17,7 @@ public static class ErrorHandling
             var (status, title) = exception switch
             {
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+                InvalidDataException => (StatusCodes.Status400BadRequest, "Malformed form data"),
                 TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException
                     or Npgsql.NpgsqlException
                     => (StatusCodes.Status503ServiceUnavailable, "The scoring cluster is unavailable"),

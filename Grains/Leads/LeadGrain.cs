@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Training;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Grains.Leads;
@@ -9,12 +10,11 @@ namespace LeadScoring.Grains.Leads;
 /// persisted on every change before the caller is answered.
 /// </summary>
 public sealed class LeadGrain(
-    [PersistentState("lead", LeadGrain.StorageName)] IPersistentState<LeadState> lead,
+    [PersistentState("lead", GrainStorage.Name)] IPersistentState<LeadState> lead,
     IOptions<FeatureOptions> featureOptions,
+    ITrainingSnapshotStore snapshots,
     TimeProvider clock) : Grain, ILeadGrain
 {
-    public const string StorageName = "leads";
-
     private static readonly IReadOnlyList<ValidationError> NoErrors = [];
     private readonly FeatureOptions _features = featureOptions.Value;
     private HashSet<string>? _seenActivityIds;
@@ -125,6 +125,14 @@ public sealed class LeadGrain(
         // The features as they are at recording time: training must never see what happened after the outcome.
         State.Outcome = new LeadOutcome(outcome.Converted, outcome.DealValue, outcome.ClosedAt, now, Features(now));
         State.UpdatedAt = now;
+        if (State.ProfilingConsent)
+        {
+            var (workspace, leadId) = LeadKey.Parse(this.GetPrimaryKeyString());
+            await snapshots.SaveAsync(new TrainingSnapshot(
+                workspace, leadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
+                State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
+        }
+
         await Persist();
         return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
     }

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Model;
+using LeadScoring.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LeadScoring.Api.Apis;
+
+public static class ModelsApi
+{
+    /// <summary>Largest CSV upload for training (LEADSCORING_MAX_TRAINING_UPLOAD_BYTES, 64 MiB by default).</summary>
+    public const string UploadLimitVariable = "LEADSCORING_MAX_TRAINING_UPLOAD_BYTES";
+
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app, IConfiguration configuration)
+    {
+        var api = app.MapGroup("/ai/scoring").WithTags("Models");
+        var uploadLimit = long.TryParse(configuration[UploadLimitVariable], out var bytes) && bytes > 0 ? bytes : 64L * 1024 * 1024;
+        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit));
+        api.MapGet("/model/train/{jobId}", GetTrainingJob);
+        api.MapGet("/models", ListModels);
+        api.MapGet("/models/{version}", GetModel);
+        api.MapPost("/models/{version}/promote", Promote);
+        api.MapPost("/models/rollback", Rollback);
+        return api;
+    }
+
+    /// <summary>
+    /// A multipart upload (field "file" with the CSV, and the training options as fields) or a JSON body
+    /// {"source": "history"} to train on the workspace's own labelled leads.
+    /// </summary>
+    public static async Task<Results<Accepted<TrainingJobAccepted>, ValidationProblem, ProblemHttpResult>> StartTraining(
+        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+    {
+        TrainingRequest? training;
+        if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var form = await request.ReadFormAsync();
+            var errors = new List<ValidationError>();
+            var file = form.Files.GetFile("file");
+            if (file is null || file.Length == 0)
+            {
+                errors.Add(new("file", "a non-empty CSV file is required"));
+            }
+
+            var label = Field(form, "label");
+            if (label is null)
+            {
+                errors.Add(new("label", "is required"));
+            }
+
+            var blend = Field(form, "blend");
+            if (blend is not (null or "fitted" or "fixed"))
+            {
+                errors.Add(new("blend", "must be 'fitted' or 'fixed'"));
+            }
+
+            var excludeLeaky = Field(form, "exclude_leaky");
+            if (excludeLeaky is not (null or "true" or "false"))
+            {
+                errors.Add(new("exclude_leaky", "must be true or false"));
+            }
+
+            if (errors.Count > 0)
+            {
+                return Problems.Invalid(errors);
+            }
+
+            using var csv = new MemoryStream();
+            await file!.CopyToAsync(csv);
+            training = new TrainingRequest(
+                csv.ToArray(), label, Field(form, "positive"), Field(form, "negative"),
+                Field(form, "exclude")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+                excludeLeaky == "true", Field(form, "time_column"), Field(form, "fairness_column"), blend);
+        }
+        else
+        {
+            var body = await JsonBody.ParseAsync(request, limits, ParseHistoryRequest);
+            if (body.Command is null)
+            {
+                return body.Problem is { } problem ? problem : body.Invalid!;
+            }
+
+            training = body.Command;
+        }
+
+        var workspace = Workspaces.Of(request.HttpContext);
+        var jobId = Guid.NewGuid().ToString("N");
+        await cluster.GetGrain<ITrainingJobGrain>(LeadKey.Format(workspace, jobId)).Start(training);
+        var url = $"/api/ai/scoring/model/train/{jobId}";
+        return TypedResults.Accepted(url, new TrainingJobAccepted(jobId, url));
+    }
+
+    public static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetTrainingJob(string jobId, HttpRequest request, IClusterClient cluster)
+    {
+        var status = Guid.TryParseExact(jobId, "N", out _)
+            ? await cluster.GetGrain<ITrainingJobGrain>(LeadKey.Format(Workspaces.Of(request.HttpContext), jobId)).GetStatus()
+            : null;
+        return status is null
+            ? TypedResults.Problem(title: "Training job not found", detail: $"No training job '{jobId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(TrainingJobResponse.From(status));
+    }
+
+    public static async Task<Ok<ModelListResponse>> ListModels(HttpRequest request, IClusterClient cluster)
+    {
+        var models = await Registry(cluster, request).List();
+        return TypedResults.Ok(new ModelListResponse(
+            models.FirstOrDefault(m => m.IsChampion)?.Version,
+            [.. models.Select(m => ModelVersionResponse.From(m, withReport: false))]));
+    }
+
+    public static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetModel(string version, HttpRequest request, IClusterClient cluster) =>
+        await Registry(cluster, request).Get(version) is { } model
+            ? TypedResults.Ok(ModelVersionResponse.From(model, withReport: true))
+            : ModelNotFound(version);
+
+    public static async Task<Results<Ok<ChampionResponse>, ProblemHttpResult>> Promote(string version, HttpRequest request, IClusterClient cluster) =>
+        await Registry(cluster, request).Promote(version, "promoted through the API")
+            ? TypedResults.Ok(new ChampionResponse(version))
+            : ModelNotFound(version);
+
+    public static async Task<Results<Ok<ChampionResponse>, ProblemHttpResult>> Rollback(HttpRequest request, IClusterClient cluster) =>
+        await Registry(cluster, request).Rollback() is { } champion
+            ? TypedResults.Ok(new ChampionResponse(champion))
+            : TypedResults.Problem(title: "Nothing to roll back", detail: "This workspace has no earlier champion.", statusCode: StatusCodes.Status409Conflict);
+
+    private static TrainingRequest? ParseHistoryRequest(JsonElement root, JsonFields fields)
+    {
+        if (!fields.RequireObject(root, ""))
+        {
+            return null;
+        }
+
+        fields.RejectUnknown(root, "", "source", "exclude_leaky", "fairness_column", "blend");
+        var source = fields.String(root, "", "source", required: true);
+        if (source is not null and not "history")
+        {
+            fields.Errors.Add(new("source", "must be 'history' (or upload a CSV as multipart/form-data)"));
+        }
+
+        var blend = fields.String(root, "", "blend", required: false);
+        if (blend is not (null or "fitted" or "fixed"))
+        {
+            fields.Errors.Add(new("blend", "must be 'fitted' or 'fixed'"));
+        }
+
+        return new TrainingRequest(null, null, null, null, [],
+            fields.Boolean(root, "", "exclude_leaky", required: false) ?? false, null,
+            fields.String(root, "", "fairness_column", required: false), blend);
+    }
+
+    private static string? Field(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value.ToString()) ? value.ToString().Trim() : null;
+
+    private static ProblemHttpResult ModelNotFound(string version) =>
+        TypedResults.Problem(title: "Model version not found", detail: $"No model version '{version}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);
+
+    private static IModelRegistryGrain Registry(IClusterClient cluster, HttpRequest request) =>
+        cluster.GetGrain<IModelRegistryGrain>(Workspaces.Of(request.HttpContext));
+}

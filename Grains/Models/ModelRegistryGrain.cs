@@ -1,0 +1,25 @@
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Training;
+
+namespace LeadScoring.Grains.Models;
+
+/// <summary>The registry of one workspace, as seen by API and other services (the registry itself is in the silo).</summary>
+public sealed class ModelRegistryGrain(IModelRegistry registry) : Grain, IModelRegistryGrain
+{
+    private string Workspace => this.GetPrimaryKeyString();
+
+    public async Task<IReadOnlyList<ModelSummary>> List() =>
+        [.. (await registry.ListAsync(Workspace)).Select(Summary)];
+
+    public async Task<ModelSummary?> Get(string version) =>
+        await registry.GetAsync(Workspace, version) is { } found ? Summary(found.Version) : null;
+
+    public Task<bool> Promote(string version, string reason) => registry.PromoteAsync(Workspace, version, reason);
+
+    public Task<string?> Rollback() => registry.RollbackAsync(Workspace);
+
+    private static ModelSummary Summary(ModelVersion version) => new(
+        version.Version, version.CreatedAt, version.DataFingerprint, version.IsChampion,
+        JsonSerializer.Serialize(version.Report, ReportJson.Options));
+}

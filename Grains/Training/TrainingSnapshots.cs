@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LeadScoring.Grains.Training;
+
+/// <summary>
+/// A lead as it was when its outcome was recorded: its attributes and activity features then, never later.
+/// A lead has one snapshot; a new outcome replaces it.
+/// </summary>
+public sealed record TrainingSnapshot(
+    string Workspace,
+    string LeadId,
+    DateTimeOffset RecordedAt,
+    bool Converted,
+    double? DealValue,
+    DateTimeOffset? ClosedAt,
+    IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyList<FeatureValue> Features)
+{
+    public const string LabelColumn = "converted";
+    public const string DealValueColumn = "deal_value";
+    public const string RecordedAtColumn = "recorded_at";
+
+    /// <summary>
+    /// The snapshots of a workspace as a table: one row per lead, a column per attribute and per activity
+    /// feature, the label "converted" (yes/no), the won deal's value and when the outcome was recorded.
+    /// </summary>
+    public static CsvTable ToTable(IReadOnlyList<TrainingSnapshot> snapshots)
+    {
+        var attributeColumns = snapshots.SelectMany(s => s.Attributes.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var featureColumns = snapshots.SelectMany(s => s.Features.Select(f => f.Name)).Distinct(StringComparer.Ordinal).ToList();
+        // An attribute named like a feature or a reserved column would be ambiguous: the feature wins.
+        attributeColumns.RemoveAll(a => featureColumns.Contains(a) || a is LabelColumn or DealValueColumn or RecordedAtColumn);
+        var rows = snapshots.Select(s =>
+        {
+            var features = s.Features.ToDictionary(f => f.Name, f => f.Number?.ToString("R", CultureInfo.InvariantCulture) ?? f.Category ?? "");
+            return attributeColumns.Select(a => s.Attributes.GetValueOrDefault(a) ?? "")
+                .Concat(featureColumns.Select(f => features.GetValueOrDefault(f) ?? ""))
+                .Append(s.Converted ? "yes" : "no")
+                .Append(s.DealValue?.ToString("R", CultureInfo.InvariantCulture) ?? "")
+                .Append(s.RecordedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture))
+                .ToArray();
+        }).ToList();
+        return new CsvTable([.. attributeColumns, .. featureColumns, LabelColumn, DealValueColumn, RecordedAtColumn], rows);
+    }
+}
+
+public interface ITrainingSnapshotStore
+{
+    /// <summary>Stores (or replaces) the lead's snapshot; returns once it is durable.</summary>
+    Task SaveAsync(TrainingSnapshot snapshot, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Memory mode: snapshots live as long as the silo.</summary>
+public sealed class InMemoryTrainingSnapshotStore : ITrainingSnapshotStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Workspace, string LeadId), TrainingSnapshot> _snapshots = new();
+
+    public Task SaveAsync(TrainingSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        _snapshots[(snapshot.Workspace, snapshot.LeadId)] = snapshot;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<TrainingSnapshot>>([.. _snapshots.Values.Where(s => s.Workspace == workspace).OrderBy(s => s.RecordedAt)]);
+}
+
+/// <summary>PostgreSQL mode: table training_snapshots.</summary>
+public sealed class PostgresTrainingSnapshotStore(NpgsqlDataSource database) : ITrainingSnapshotStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task SaveAsync(TrainingSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand("""
+            INSERT INTO training_snapshots (workspace, lead_id, recorded_at, converted, deal_value, closed_at, attributes, features)
+            VALUES (@w, @l, @r, @c, @v, @closed, @a, @f)
+            ON CONFLICT (workspace, lead_id) DO UPDATE
+               SET recorded_at = excluded.recorded_at, converted = excluded.converted, deal_value = excluded.deal_value,
+                   closed_at = excluded.closed_at, attributes = excluded.attributes, features = excluded.features
+            """);
+        command.Parameters.AddWithValue("w", snapshot.Workspace);
+        command.Parameters.AddWithValue("l", snapshot.LeadId);
+        command.Parameters.AddWithValue("r", snapshot.RecordedAt);
+        command.Parameters.AddWithValue("c", snapshot.Converted);
+        command.Parameters.AddWithValue("v", (object?)snapshot.DealValue ?? DBNull.Value);
+        command.Parameters.AddWithValue("closed", (object?)snapshot.ClosedAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("a", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(snapshot.Attributes, Json));
+        command.Parameters.AddWithValue("f", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(snapshot.Features, Json));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT lead_id, recorded_at, converted, deal_value, closed_at, attributes::text, features::text
+              FROM training_snapshots WHERE workspace = @w ORDER BY recorded_at
+            """);
+        command.Parameters.AddWithValue("w", workspace);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var snapshots = new List<TrainingSnapshot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            snapshots.Add(new TrainingSnapshot(
+                workspace,
+                reader.GetString(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetBoolean(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), Json)!,
+                JsonSerializer.Deserialize<List<FeatureValue>>(reader.GetString(6), Json)!));
+        }
+
+        return snapshots;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Simulation;
+using LeadScoring.Tests.Infrastructure;
+
+namespace LeadScoring.Tests.Training;
+
+public class TrainingApiTests
+{
+    [Fact]
+    public async Task A_csv_upload_trains_a_champion_that_can_be_listed_promoted_and_rolled_back()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        using var api = cluster.CreateApiClient();
+
+        var first = await TrainAsync(api, Csv(SyntheticLeads.Create(400)));
+        var second = await TrainAsync(api, Csv(SyntheticLeads.Create(400, seed: 9)));
+
+        Assert.Equal(("succeeded", "v1"), (first.GetProperty("state").GetString(), first.GetProperty("model_version").GetString()));
+        Assert.Equal("v2", second.GetProperty("model_version").GetString());
+        Assert.Contains(first.GetProperty("report").GetProperty("leakage_warnings").EnumerateArray(), w => w.GetProperty("column").GetString() == "status");
+        var models = await api.GetFromJsonAsync<JsonElement>("/api/ai/scoring/models");
+        Assert.Equal("v1", models.GetProperty("champion").GetString());
+        Assert.Equal(2, models.GetProperty("models").GetArrayLength());
+        Assert.InRange(models.GetProperty("models")[1].GetProperty("metrics").GetProperty("auc").GetDouble(), 0.5, 1);
+
+        var promoted = await api.PostAsync("/api/ai/scoring/models/v2/promote", null);
+        var unknown = await api.PostAsync("/api/ai/scoring/models/v7/promote", null);
+        var v2 = await api.GetFromJsonAsync<JsonElement>("/api/ai/scoring/models/v2");
+        var rolledBack = await (await api.PostAsync("/api/ai/scoring/models/rollback", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var nothingLeft = await api.PostAsync("/api/ai/scoring/models/rollback", null);
+
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.True(v2.GetProperty("champion").GetBoolean());
+        Assert.Equal(400, v2.GetProperty("report").GetProperty("rows").GetInt32());
+        Assert.Equal("v1", rolledBack.GetProperty("champion").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, nothingLeft.StatusCode);
+        Assert.Equal(2, await cluster.Database.CountAsync("SELECT count(*) FROM model_versions"));
+    }
+
+    [Fact]
+    public async Task Unusable_training_requests_are_refused_or_fail_with_the_reason()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        using var api = cluster.CreateApiClient();
+
+        using var noFile = await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent { { new StringContent("converted"), "label" } });
+        using var badSource = await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "warehouse" });
+        var oneClass = await TrainAsync(api, "converted,visits\n" + string.Concat(Enumerable.Repeat("no,3\n", 80)));
+        var emptyHistory = await TrainAsync(api, null);
+        using var unknownJob = await api.GetAsync($"/api/ai/scoring/model/train/{Guid.NewGuid():N}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, noFile.StatusCode);
+        Assert.Contains("\"file\"", await noFile.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badSource.StatusCode);
+        Assert.Equal("failed", oneClass.GetProperty("state").GetString());
+        Assert.Contains("one class", oneClass.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("failed", emptyHistory.GetProperty("state").GetString());
+        Assert.Contains("no leads with recorded outcomes", emptyHistory.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknownJob.StatusCode);
+        Assert.Equal(0, await cluster.Database.CountAsync("SELECT count(*) FROM model_versions"));
+    }
+
+    [Fact]
+    public async Task A_workspace_trains_on_its_own_history_of_outcomes()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        using var api = cluster.CreateApiClient();
+        var leads = SyntheticCrm.Generate(220, seed: 4, DateTimeOffset.UtcNow).ToList();
+        foreach (var lead in leads)
+        {
+            (await api.PostAsJsonAsync("/api/leads", new
+            {
+                lead_id = lead.LeadId,
+                attributes = lead.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()),
+            })).EnsureSuccessStatusCode();
+            if (lead.Activities.Count > 0)
+            {
+                (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/activities", new
+                {
+                    activities = lead.Activities.Select(a => new { activity_id = a.ActivityId, type = a.Type.ToWireName(), occurred_at = a.OccurredAt }),
+                })).EnsureSuccessStatusCode();
+            }
+
+            if (lead.Outcome is { } outcome)
+            {
+                (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/outcome", new { converted = outcome.Converted })).EnsureSuccessStatusCode();
+            }
+        }
+
+        var job = await TrainAsync(api, null);
+
+        var outcomes = leads.Count(l => l.Outcome is not null);
+        Assert.Equal(outcomes, await cluster.Database.CountAsync("SELECT count(*) FROM training_snapshots"));
+        Assert.True("succeeded" == job.GetProperty("state").GetString(), job.ToString());
+        var report = job.GetProperty("report");
+        Assert.Equal(outcomes, report.GetProperty("rows").GetInt32());
+        Assert.Equal("latest 20% by recorded_at", report.GetProperty("split").GetString());
+        // Both sources of features reach the model: lead attributes and activity aggregates.
+        var schema = report.GetProperty("schema").EnumerateArray().ToList();
+        Assert.Contains(schema, c => c.GetProperty("name").GetString() == "industry" && c.GetProperty("source").GetString() == "attribute");
+        Assert.Contains(schema, c => c.GetProperty("source").GetString() == "activity");
+    }
+
+    /// <summary>Starts a job (a CSV upload, or history when <paramref name="csv"/> is null) and waits for it to end.</summary>
+    private static async Task<JsonElement> TrainAsync(HttpClient api, string? csv)
+    {
+        using var response = csv is null
+            ? await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "history" })
+            : await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent
+            {
+                { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "leads.csv" },
+                { new StringContent("converted"), "label" },
+            });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
+            if (status.GetProperty("state").GetString() != "running")
+            {
+                return status;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"training job {statusUrl} did not finish");
+    }
+
+    private static string Csv(LeadScoring.Grains.Training.CsvTable table) =>
+        string.Join(',', table.Columns) + "\n" + string.Concat(table.Rows.Select(r => string.Join(',', r.Select(c => $"\"{c}\"")) + "\n"));
+}
