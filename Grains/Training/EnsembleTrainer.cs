@@ -156,10 +156,10 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
             Report("cross-validating", 40 + 40 * (f + 1) / options.Folds);
         }
 
-        var stacker = LogisticStacker.FitRankBlend(outOfFold, trainLabels);
         var calibrators = Enumerable.Range(0, ModelNames.Length)
             .Select(m => LogisticStacker.Fit([.. outOfFold.Select(s => new[] { s[m] })], trainLabels))
             .ToList();
+        var (stacker, blendChoice) = ChooseBlend(outOfFold, trainLabels, folds, calibrators);
 
         Report("training final models", 82);
         var finals = Enum.GetValues<BaseModelKind>().Select(kind => models.Train(kind, trainX, trainLabels, positiveWeight, best.Settings, encoder.Width)).ToArray();
@@ -187,7 +187,8 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
             options.Blend == BlendMode.Fitted
                 ? ModelNames.Select((n, m) => (n, w: stacker.Weights[m] / weightTotal)).ToDictionary(p => p.n, p => Math.Round(p.w, 4))
                 : ModelNames.Select((n, m) => (n, w: ModelArtifact.FixedWeights[m])).ToDictionary(p => p.n, p => p.w),
-            ClassificationMetrics.AreaUnderCurve(fixedProbabilities, holdoutLabels));
+            ClassificationMetrics.AreaUnderCurve(fixedProbabilities, holdoutLabels),
+            blendChoice);
 
         Report("secondary models", 92);
         var (regression, dealModel, timeModel) = TrainRegressions(models, labelledTable, encoder, train, holdout, labels, trainX, holdoutX, dealValue, startDate, closeDate);
@@ -236,6 +237,35 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
             Fingerprint(table),
             Assess(metrics, labels.Count(l => l) / (double)labels.Count));
         return new TrainingResult(report, artifact);
+    }
+
+    /// <summary>
+    /// The blend with the best out-of-fold AUC, unless its gain over the best single model is within one
+    /// standard error of the per-fold differences: then the simpler single model (calibrated) is used, as a
+    /// gain that small does not survive new data.
+    /// </summary>
+    private (LogisticStacker Stacker, string Choice) ChooseBlend(double[][] outOfFold, bool[] labels, int[] folds, List<LogisticStacker> calibrators)
+    {
+        var blend = LogisticStacker.FitRankBlend(outOfFold, labels);
+        double FoldAuc(int fold, Func<double[], double> score)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => folds[i] == fold).ToArray();
+            return ClassificationMetrics.AreaUnderCurve([.. members.Select(i => score(outOfFold[i]))], [.. members.Select(i => labels[i])]);
+        }
+
+        var singleAucs = Enumerable.Range(0, ModelNames.Length)
+            .Select(m => Enumerable.Range(0, options.Folds).Select(f => FoldAuc(f, s => s[m])).ToArray())
+            .ToArray();
+        var bestSingle = Enumerable.Range(0, ModelNames.Length).MaxBy(m => singleAucs[m].Average());
+        var gains = Enumerable.Range(0, options.Folds).Select(f => FoldAuc(f, s => blend.LogOdds(s)) - singleAucs[bestSingle][f]).ToArray();
+        var standardError = StandardDeviation(gains) / Math.Sqrt(gains.Length);
+        if (options.Blend == BlendMode.Fitted && gains.Average() <= standardError)
+        {
+            return (LogisticStacker.OnlyInput(bestSingle, ModelNames.Length, calibrators[bestSingle]),
+                $"{ModelNames[bestSingle]} alone: the blend's out-of-fold gain {gains.Average():0.0000} is within one standard error ({standardError:0.0000})");
+        }
+
+        return (blend, $"blend: out-of-fold gain {gains.Average():0.0000} over {ModelNames[bestSingle]} (standard error {standardError:0.0000})");
     }
 
     /// <summary>An honest sentence on what the model can do, for the report and the console.</summary>

@@ -124,6 +124,18 @@ public sealed record LogisticStacker(double[] Weights, double Bias, double[] Mea
             standard.Scales);
     }
 
+    /// <summary>A stacker over all inputs that uses only <paramref name="index"/>, through its one-input calibration.</summary>
+    public static LogisticStacker OnlyInput(int index, int dimensions, LogisticStacker calibration)
+    {
+        var weights = new double[dimensions];
+        var means = new double[dimensions];
+        var scales = Enumerable.Repeat(1.0, dimensions).ToArray();
+        weights[index] = calibration.Weights[0];
+        means[index] = calibration.Means[0];
+        scales[index] = calibration.Scales[0];
+        return new LogisticStacker(weights, calibration.Bias, means, scales);
+    }
+
     private static IEnumerable<double[]> Simplex(int dimensions, int steps)
     {
         if (dimensions == 1)

@@ -6,7 +6,7 @@ public sealed record CrossValidationReport(int Folds, double AucMean, double Auc
 
 public sealed record ModelScore(double Auc);
 
-public sealed record EnsembleScore(double Auc, IReadOnlyDictionary<string, double> Weights, double FixedBlendAuc);
+public sealed record EnsembleScore(double Auc, IReadOnlyDictionary<string, double> Weights, double FixedBlendAuc, string Choice);
 
 public sealed record ModelsReport(ModelScore RandomForest, ModelScore GradientBoosting, ModelScore LogisticRegression, EnsembleScore Ensemble);
 

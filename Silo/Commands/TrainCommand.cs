@@ -137,6 +137,7 @@ internal static class TrainCommand
             logistic regression    {m.LogisticRegression.Auc:0.0000}
             fixed 0.4/0.4/0.2      {m.Ensemble.FixedBlendAuc:0.0000}
             ensemble (fitted)      {m.Ensemble.Auc:0.0000}   weights {string.Join(", ", m.Ensemble.Weights.Select(w => $"{w.Key} {w.Value:0.00}"))}
+                                   {m.Ensemble.Choice}
 
             holdout: AUC {h.Auc:0.0000}  accuracy {h.Accuracy:0.0000}  precision {h.Precision:0.000}  recall {h.Recall:0.000}  F1 {h.F1:0.000}  Brier {h.Brier:0.0000}  ECE {h.Ece:0.0000}  threshold {h.Threshold:0.000}
             cross-validation: {report.CrossValidation.Folds} folds, AUC {report.CrossValidation.AucMean:0.0000} ± {report.CrossValidation.AucStd:0.0000}

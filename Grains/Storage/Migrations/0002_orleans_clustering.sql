@@ -27,6 +27,27 @@ CREATE TABLE orleansmembershiptable
 -- A membership change succeeds only against the table version the silo read (optimistic concurrency).
 -- The version row is locked first, so of two concurrent writers holding the same version exactly one wins
 -- and the other changes nothing.
+CREATE FUNCTION leadscoring_membership_lock_version(p_deployment_id text, p_version integer)
+    RETURNS boolean
+    LANGUAGE plpgsql AS
+$$
+BEGIN
+    PERFORM 1 FROM orleansmembershipversiontable
+     WHERE deploymentid = p_deployment_id AND version = p_version
+       FOR UPDATE;
+    RETURN FOUND;
+END
+$$;
+
+CREATE FUNCTION leadscoring_membership_bump_version(p_deployment_id text)
+    RETURNS void
+    LANGUAGE sql AS
+$$
+    UPDATE orleansmembershipversiontable
+       SET version = version + 1, timestamp = now()
+     WHERE deploymentid = p_deployment_id;
+$$;
+
 CREATE FUNCTION leadscoring_membership_insert(
     p_deployment_id text, p_address text, p_port integer, p_generation integer,
     p_silo_name text, p_host_name text, p_status integer, p_proxy_port integer,
@@ -35,10 +56,7 @@ CREATE FUNCTION leadscoring_membership_insert(
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    PERFORM 1 FROM orleansmembershipversiontable
-     WHERE deploymentid = p_deployment_id AND version = p_version
-       FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT leadscoring_membership_lock_version(p_deployment_id, p_version) THEN
         RETURN 0;
     END IF;
 
@@ -52,9 +70,7 @@ BEGIN
         RETURN 0;
     END IF;
 
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, timestamp = now()
-     WHERE deploymentid = p_deployment_id;
+    PERFORM leadscoring_membership_bump_version(p_deployment_id);
     RETURN 1;
 END
 $$;
@@ -66,10 +82,7 @@ CREATE FUNCTION leadscoring_membership_update(
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    PERFORM 1 FROM orleansmembershipversiontable
-     WHERE deploymentid = p_deployment_id AND version = p_version
-       FOR UPDATE;
-    IF NOT FOUND THEN
+    IF NOT leadscoring_membership_lock_version(p_deployment_id, p_version) THEN
         RETURN 0;
     END IF;
 
@@ -80,9 +93,7 @@ BEGIN
         RETURN 0;
     END IF;
 
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, timestamp = now()
-     WHERE deploymentid = p_deployment_id;
+    PERFORM leadscoring_membership_bump_version(p_deployment_id);
     RETURN 1;
 END
 $$;
