@@ -19,14 +19,18 @@ public sealed record ColumnEncoding(
     bool MissingIndicator,
     string[] Categories,
     bool OtherCategory,
-    string? DateFormat)
+    string? DateFormat,
+    double[]? BinEdges = null)
 {
     public const string Other = "__other__";
     public const string Missing = "__missing__";
 
     public int Width => Kind == ColumnKind.Categorical
         ? Categories.Length + (OtherCategory ? 1 : 0) + (MissingIndicator ? 1 : 0)
-        : 1 + (MissingIndicator ? 1 : 0);
+        : 1 + (MissingIndicator ? 1 : 0) + Bins;
+
+    /// <summary>Numbers also get one-hot decile bins, so the linear model can follow non-linear effects.</summary>
+    private int Bins => BinEdges is { Length: > 0 } edges ? edges.Length + 1 : 0;
 
     public IEnumerable<FeatureSlot> Slots()
     {
@@ -50,6 +54,11 @@ public sealed record ColumnEncoding(
         if (MissingIndicator)
         {
             yield return new(Kind == ColumnKind.Categorical ? $"{Column}={Missing}" : $"{Column}#missing", Column, Dimension);
+        }
+
+        for (var b = 0; b < Bins; b++)
+        {
+            yield return new($"{Column}#bin{b}", Column, Dimension);
         }
     }
 
@@ -93,6 +102,12 @@ public sealed record ColumnEncoding(
         {
             destination[1] = 1;
         }
+
+        if (value is { } present && Bins > 0)
+        {
+            var bin = Array.FindIndex(BinEdges!, edge => present < edge);
+            destination[1 + (MissingIndicator ? 1 : 0) + (bin < 0 ? BinEdges!.Length : bin)] = 1;
+        }
     }
 
     public static ColumnEncoding Fit(ColumnSchema schema, IReadOnlyList<string> cells)
@@ -124,7 +139,8 @@ public sealed record ColumnEncoding(
 
         values.Sort();
         var median = values.Count == 0 ? 0 : values[values.Count / 2];
-        return probe with { Fill = median, MissingIndicator = hasMissing || values.Count < present.Count };
+        var edges = values.Count == 0 ? [] : Enumerable.Range(1, 9).Select(d => values[d * values.Count / 10]).Distinct().Where(e => e > values[0]).ToArray();
+        return probe with { Fill = median, MissingIndicator = hasMissing || values.Count < present.Count, BinEdges = edges.Length >= 2 ? edges : null };
     }
 }
 
