@@ -1,6 +1,6 @@
 namespace LeadScoring.Grains.Interfaces;
 
-/// <summary>One lead, keyed "{workspace}/{lead_id}" (see <see cref="LeadKey"/>).</summary>
+/// <summary>One lead, keyed "{workspace}/{lead_id}" (see <see cref="WorkspaceKey"/>).</summary>
 /// <remarks>Every command returns only after the new state is persisted.</remarks>
 [Alias("LeadScoring.ILeadGrain")]
 public interface ILeadGrain : IGrainWithStringKey

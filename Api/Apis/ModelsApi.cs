@@ -86,7 +86,7 @@ public static class ModelsApi
 
         var workspace = Workspaces.Of(request.HttpContext);
         var jobId = Guid.NewGuid().ToString("N");
-        await cluster.GetGrain<ITrainingJobGrain>(LeadKey.Format(workspace, jobId)).Start(training);
+        await cluster.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(workspace, jobId)).Start(training);
         var url = $"/api/ai/scoring/model/train/{jobId}";
         return TypedResults.Accepted(url, new TrainingJobAccepted(jobId, url));
     }
@@ -94,7 +94,7 @@ public static class ModelsApi
     public static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetTrainingJob(string jobId, HttpRequest request, IClusterClient cluster)
     {
         var status = Guid.TryParseExact(jobId, "N", out _)
-            ? await cluster.GetGrain<ITrainingJobGrain>(LeadKey.Format(Workspaces.Of(request.HttpContext), jobId)).GetStatus()
+            ? await cluster.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), jobId)).GetStatus()
             : null;
         return status is null
             ? TypedResults.Problem(title: "Training job not found", detail: $"No training job '{jobId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound)

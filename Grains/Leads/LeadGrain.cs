@@ -125,9 +125,11 @@ public sealed class LeadGrain(
         // The features as they are at recording time: training must never see what happened after the outcome.
         State.Outcome = new LeadOutcome(outcome.Converted, outcome.DealValue, outcome.ClosedAt, now, Features(now));
         State.UpdatedAt = now;
+        // The snapshot is stored before the state: if the state write then fails the caller retries, and the
+        // snapshot (keyed by lead) is simply replaced. Leads without profiling consent are never training data.
         if (State.ProfilingConsent)
         {
-            var (workspace, leadId) = LeadKey.Parse(this.GetPrimaryKeyString());
+            var (workspace, leadId) = WorkspaceKey.Parse(this.GetPrimaryKeyString());
             await snapshots.SaveAsync(new TrainingSnapshot(
                 workspace, leadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
                 State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
@@ -179,7 +181,7 @@ public sealed class LeadGrain(
 
     private LeadSnapshot Snapshot(DateTimeOffset now)
     {
-        var (workspace, leadId) = LeadKey.Parse(this.GetPrimaryKeyString());
+        var (workspace, leadId) = WorkspaceKey.Parse(this.GetPrimaryKeyString());
         return new LeadSnapshot(
             workspace,
             leadId,

@@ -47,7 +47,7 @@ public sealed class TrainingJobGrain(
             return Current(existing);
         }
 
-        var (workspace, jobId) = LeadKey.Parse(this.GetPrimaryKeyString());
+        var (workspace, jobId) = WorkspaceKey.Parse(this.GetPrimaryKeyString());
         var started = new TrainingJobStatus(jobId, TrainingJobState.Running, "queued", 0, null, null, null, clock.GetUtcNow(), null);
         job.State.Status = started;
         await job.WriteStateAsync();

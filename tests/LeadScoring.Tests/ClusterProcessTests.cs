@@ -74,7 +74,7 @@ public class ClusterProcessTests
 
         using var first = await ConnectAsync(cluster, cluster.GatewayPorts[0]);
         using var second = await ConnectAsync(cluster, cluster.GatewayPorts[1]);
-        var key = LeadKey.Format(LeadKey.DefaultWorkspace, "two-silo-lead");
+        var key = WorkspaceKey.Format(WorkspaceKey.DefaultWorkspace, "two-silo-lead");
         var written = await first.Services.GetRequiredService<IClusterClient>().GetGrain<ILeadGrain>(key).Upsert(new LeadUpsert(
             new Dictionary<string, LeadAttributeValue?> { ["region"] = LeadAttributeValue.OfText("apac") }, null, null, null));
         var read = await second.Services.GetRequiredService<IClusterClient>().GetGrain<ILeadGrain>(key).GetSnapshot();

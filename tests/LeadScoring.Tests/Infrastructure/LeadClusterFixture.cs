@@ -24,7 +24,7 @@ public sealed class LeadCluster : IAsyncDisposable
         return new LeadCluster(cluster);
     }
 
-    public ILeadGrain Lead(string leadId) => Client.GetGrain<ILeadGrain>(LeadKey.Format(LeadKey.DefaultWorkspace, leadId));
+    public ILeadGrain Lead(string leadId) => Client.GetGrain<ILeadGrain>(WorkspaceKey.Format(WorkspaceKey.DefaultWorkspace, leadId));
 
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);

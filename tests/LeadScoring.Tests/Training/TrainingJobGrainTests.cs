@@ -17,7 +17,7 @@ public class TrainingJobGrainTests(MemoryLeadClusterFixture fixture) : IClassFix
         }
 
         var workspace = $"ws-{Guid.NewGuid():N}";
-        var job = fixture.Cluster.Client.GetGrain<ITrainingJobGrain>(LeadKey.Format(workspace, "job1"));
+        var job = fixture.Cluster.Client.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(workspace, "job1"));
         var started = await job.Start(new TrainingRequest(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "converted", null, null, [], false, null, null, null));
         var status = started;
         for (var i = 0; i < 240 && status.State == TrainingJobState.Running; i++)
