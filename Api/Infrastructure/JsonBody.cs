@@ -37,7 +37,7 @@ public static class JsonBody
     {
         if (request.ContentLength > limits.MaxBodyBytes)
         {
-            return (null, TooLarge(limits));
+            return (null, TooLarge(request, limits));
         }
 
         using var buffer = new MemoryStream();
@@ -47,7 +47,7 @@ public static class JsonBody
         {
             if (buffer.Length + read > limits.MaxBodyBytes)
             {
-                return (null, TooLarge(limits));
+                return (null, TooLarge(request, limits));
             }
 
             buffer.Write(chunk, 0, read);
@@ -68,8 +68,16 @@ public static class JsonBody
         }
     }
 
-    private static ProblemHttpResult TooLarge(RequestLimits limits) => TypedResults.Problem(
-        title: "Request body too large",
-        detail: $"The request body exceeds the limit of {limits.MaxBodyBytes} bytes ({RequestLimits.Variable}).",
-        statusCode: StatusCodes.Status413PayloadTooLarge);
+    /// <summary>
+    /// 413, closing the connection: the rest of the body is never read, so the connection cannot carry
+    /// another request.
+    /// </summary>
+    private static ProblemHttpResult TooLarge(HttpRequest request, RequestLimits limits)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return TypedResults.Problem(
+            title: "Request body too large",
+            detail: $"The request body exceeds the limit of {limits.MaxBodyBytes} bytes ({RequestLimits.Variable}).",
+            statusCode: StatusCodes.Status413PayloadTooLarge);
+    }
 }

@@ -88,6 +88,8 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
 
         Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // An unread oversized body leaves the connection unusable: the server must say it closes it.
+        Assert.Equal(status == 413, response.Headers.ConnectionClose == true);
         using var problem = JsonDocument.Parse(text);
         Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));
