@@ -201,6 +201,7 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
             Schema = [.. schema.Select(s => new SchemaFeature(s.Name, s.Kind, s.Source, s.Dimension))],
             References = [.. schema.Select(s => Reference(s, [.. train.Select(i => labelledTable.Rows[i][labelledTable.IndexOf(s.Name)])]))],
             ScoreHistogram = Histogram(outOfFoldProbabilities),
+            Explanations = Scoring.ExplanationModel.Capture(models, finals[0], finals[1], finals[2], trainX, encoder.Width),
         };
 
         var fairness = options.FairnessColumn is { } fairnessColumn

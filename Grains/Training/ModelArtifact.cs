@@ -35,7 +35,8 @@ public sealed record ModelArtifact(
     double Threshold,
     IReadOnlyList<SchemaFeature> Schema,
     IReadOnlyList<ReferenceDistribution> References,
-    double[] ScoreHistogram)
+    double[] ScoreHistogram,
+    Scoring.ExplanationModel? Explanations = null)
 {
     /// <summary>The fixed blend's weights of random forest, boosted trees and logistic regression.</summary>
     public static readonly double[] FixedWeights = [0.4, 0.4, 0.2];
