@@ -116,6 +116,8 @@ internal static class QualityCommand
         Line(text, $"| fixed 0.4/0.4/0.2 blend (original design) | {m.Ensemble.FixedBlendAuc:0.0000} |");
         Line(text, $"| **ensemble, fitted blend** ({string.Join(", ", m.Ensemble.Weights.Select(w => $"{w.Key} {w.Value:0.00}"))}) | **{m.Ensemble.Auc:0.0000}** |");
         Line(text, "");
+        Line(text, $"Blend chosen: {m.Ensemble.Choice}.");
+        Line(text, "");
         Line(text, $"Holdout at threshold {h.Threshold:0.000} (best accuracy out of fold): accuracy {h.Accuracy:0.0000}, precision {h.Precision:0.0000}, recall {h.Recall:0.0000}, F1 {h.F1:0.0000}, Brier {h.Brier:0.0000}, ECE {h.Ece:0.0000}. Cross-validation AUC {r.CrossValidation.AucMean:0.0000} ± {r.CrossValidation.AucStd:0.0000}.");
         Line(text, "");
         Line(text, $"Leakage warnings (single-feature AUC >= 0.9, out of fold): {(r.LeakageWarnings.Count == 0 ? "none" : string.Join(", ", r.LeakageWarnings.Select(l => $"{l.Column} ({l.SingleFeatureAuc:0.000})")))}.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Silo.Commands;
@@ -11,13 +10,7 @@ namespace LeadScoring.Silo.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    public static readonly JsonSerializerOptions ReportJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static readonly JsonSerializerOptions IndentedReport = new(ReportJson.Options) { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,7 +27,7 @@ internal static class TrainCommand
             var result = new EnsembleTrainer(options, new ConsoleProgress()).Train(table);
             if (reportPath is not null)
             {
-                File.WriteAllText(reportPath, JsonSerializer.Serialize(result.Report, ReportJson));
+                File.WriteAllText(reportPath, JsonSerializer.Serialize(result.Report, IndentedReport));
             }
 
             PrintSummary(result.Report);
