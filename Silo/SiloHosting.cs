@@ -1,7 +1,6 @@
 using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Training;
 using Npgsql;
 using Orleans.Configuration;

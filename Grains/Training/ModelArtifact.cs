@@ -97,10 +97,4 @@ public sealed class ModelPredictor
 
         return probability;
     }
-
-    public double[]? DealSizes(float[][] features) =>
-        Artifact.DealSize is { } bytes ? _models.Predict(_models.Load(bytes), features, Encoder.Width) : null;
-
-    public double[]? DaysToClose(float[][] features) =>
-        Artifact.TimeToClose is { } bytes ? _models.Predict(_models.Load(bytes), features, Encoder.Width) : null;
 }
