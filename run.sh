@@ -28,7 +28,9 @@ usage: ./run.sh [command]
               train the scoring ensemble on a CSV export
   models --workspace W | promote --workspace W VERSION | rollback --workspace W
               the model registry (needs LEADSCORING_POSTGRES)
-  quality     train on ../shared/data and write docs/model-quality.md and docs/benchmarks.md
+  quality     train on ../shared/data and write docs/model-quality.md
+  training-speed
+              time one training of a 45,000-row export (scripts/benchmarks.sh uses it)
 TXT
 }
 
@@ -75,7 +77,7 @@ case "${1:-}" in
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
   silo) build; exec dotnet "$SILO_DLL" silo ;;
   api) build; exec dotnet "$API_DLL" ;;
-  simulate|train|models|promote|rollback|quality) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
+  simulate|train|models|promote|rollback|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

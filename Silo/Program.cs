@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "simulate" => await SimulateCommand.RunAsync(args.Skip(1).ToArray()),
     "train" => await TrainCommand.RunAsync(args.Skip(1).ToArray()),
     "quality" => QualityCommand.Run(args.Skip(1).ToArray()),
+    "training-speed" => QualityCommand.TrainingSpeed(),
     "models" or "promote" or "rollback" => await RegistryCommands.RunAsync(args[0], args.Skip(1).ToArray()),
     var verb => Usage.Fail($"unknown command '{verb}'"),
 };

@@ -7,7 +7,7 @@ namespace LeadScoring.Silo.Commands;
 
 /// <summary>
 /// ./run.sh quality: trains on the reference data in ../shared/data, checks the figures against the targets
-/// and writes docs/model-quality.md; times a 45,000-row training and writes docs/benchmarks.md.
+/// and writes docs/model-quality.md. ./run.sh training-speed times a 45,000-row training (for scripts/benchmarks.sh).
 /// </summary>
 internal static class QualityCommand
 {
@@ -39,14 +39,17 @@ internal static class QualityCommand
         Directory.CreateDirectory(docs);
         File.WriteAllText(Path.Combine(docs, "model-quality.md"), QualityDocument(all, preContact, pipeline));
         Console.WriteLine($"quality: wrote {Path.Combine(docs, "model-quality.md")}");
+        return 0;
+    }
 
-        Console.WriteLine("quality: timing a 45,000-row, 16-column training");
-        var synthetic = SyntheticTable(45_000, seed: 1);
+    /// <summary>Times one training of the 45,000-row export and prints the result as a markdown section.</summary>
+    public static int TrainingSpeed()
+    {
+        var synthetic = SyntheticExport.Create(45_000, seed: 1);
         var clock = Stopwatch.StartNew();
         var timed = new EnsembleTrainer(new TrainingOptions { Label = "converted" }).Train(synthetic);
         clock.Stop();
-        File.WriteAllText(Path.Combine(docs, "benchmarks.md"), BenchmarkDocument(timed.Report, clock.Elapsed));
-        Console.WriteLine($"quality: wrote {Path.Combine(docs, "benchmarks.md")}");
+        Console.Write(TrainingSpeedSection(timed.Report, clock.Elapsed));
         return 0;
     }
 
@@ -146,13 +149,9 @@ internal static class QualityCommand
         Line(text, "");
     }
 
-    private static string BenchmarkDocument(TrainingReport report, TimeSpan elapsed)
+    private static string TrainingSpeedSection(TrainingReport report, TimeSpan elapsed)
     {
         var text = new StringBuilder();
-        Line(text, "# Benchmarks");
-        Line(text, "");
-        Line(text, $"Written by `./run.sh quality` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores.");
-        Line(text, "");
         Line(text, "## Training speed");
         Line(text, "");
         Line(text, "A synthetic 45,000-row, 16-column export (8 numeric, 6 categorical, 1 boolean, 1 date; generated with a fixed seed) trained end to end: schema inference, leakage check, boosted-tree search, permutation importance, 5-fold cross-validation of three models, final models, holdout evaluation.");
@@ -163,43 +162,6 @@ internal static class QualityCommand
         Line(text, "");
         Line(text, $"Holdout AUC of that run: {report.Holdout.Auc:0.0000} (the data has a planted signal, so a broken pipeline would show here too).");
         return text.ToString();
-    }
-
-    /// <summary>Leads with 16 columns whose conversion depends on some of them (seeded, so every run is the same data).</summary>
-    private static CsvTable SyntheticTable(int rows, int seed)
-    {
-        var random = new Random(seed);
-        string[] columns = ["converted", "visits", "time_on_site", "pages_per_visit", "emails_opened", "emails_clicked", "company_size", "revenue", "age_days",
-            "industry", "country", "source", "title", "plan", "campaign", "newsletter", "signup_date"];
-        string[] industries = ["software", "retail", "finance", "health", "education", "logistics"];
-        string[] countries = ["US", "UK", "DE", "FR", "IN", "BR", "AU", "CA", "JP", "ES"];
-        string[] sources = ["organic", "paid", "referral", "event", "social", "outbound"];
-        string[] titles = ["ceo", "vp", "director", "manager", "engineer", "student"];
-        string[] plans = ["free", "starter", "pro", "enterprise"];
-        var data = new List<string[]>(rows);
-        for (var i = 0; i < rows; i++)
-        {
-            var visits = random.Next(0, 40);
-            var opened = random.Next(0, 12);
-            var clicked = random.Next(0, opened + 1);
-            var industry = random.Next(industries.Length);
-            var source = random.Next(sources.Length);
-            var title = random.Next(titles.Length);
-            var logit = -2.5 + 0.06 * visits + 0.25 * clicked + (industry == 0 ? 0.8 : 0) + (source == 2 ? 1 : 0) - (title == 5 ? 1.5 : 0) + 0.5 * (random.NextDouble() - 0.5);
-            data.Add(
-            [
-                random.NextDouble() < 1 / (1 + Math.Exp(-logit)) ? "1" : "0",
-                N(visits), N(Math.Round(random.NextDouble() * 3000)), N(Math.Round(random.NextDouble() * 8, 2)), N(opened), N(clicked),
-                N(random.Next(1, 50_000)), N(Math.Round(random.NextDouble() * 1e6)), N(random.Next(0, 400)),
-                industries[industry], countries[random.Next(countries.Length)], sources[source], titles[title], plans[random.Next(plans.Length)],
-                $"c{random.Next(30)}", random.NextDouble() < 0.3 ? "yes" : "no",
-                new DateTime(2024, 1, 1).AddDays(random.Next(700)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ]);
-        }
-
-        return new CsvTable(columns, data);
-
-        static string N(double value) => value.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Whether the ensemble's holdout gap to the best single model is within the cross-validation spread.</summary>

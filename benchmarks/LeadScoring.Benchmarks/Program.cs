@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LeadScoring.Benchmarks.ScoringBenchmarks).Assembly).Run(args);
