@@ -11,5 +11,6 @@ app.MapHealthApi();
 var api = app.MapGroup("/api").AddEndpointFilter<RequiresClusterConnection>();
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
+api.MapScoringApi();
 app.MapOrleansDashboard("/dashboard/orleans");
 app.Run();

@@ -17,4 +17,15 @@ public interface ILeadGrain : IGrainWithStringKey
 
     [Alias("RecordOutcome")]
     Task<RecordOutcomeResult> RecordOutcome(OutcomeRecord outcome);
+
+    /// <summary>
+    /// The lead's score with the workspace's champion model: the cached one when nothing changed, else a new one.
+    /// Exact explanations are computed only when <paramref name="includeInsights"/> is set.
+    /// </summary>
+    [Alias("GetScore")]
+    Task<ScoreResult> GetScore(bool includeInsights);
+
+    /// <summary>The lead's most recent scores, newest first (at most <c>LeadLimits.ScoreHistory</c>).</summary>
+    [Alias("GetScoreHistory")]
+    Task<ScoreHistoryResult> GetScoreHistory();
 }

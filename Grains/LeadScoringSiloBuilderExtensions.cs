@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,6 +12,8 @@ public static class LeadScoringSiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
+        silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
+        silo.Services.TryAddSingleton<ModelCache>();
         return silo;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Training;
 using Npgsql;
 using Orleans.Configuration;
@@ -13,7 +14,7 @@ namespace LeadScoring.Silo;
 public static class SiloHosting
 {
     /// <summary>
-    /// Grain storage, reminders, the model registry and the training snapshots: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
+    /// Grain storage, reminders, the model registry, the training snapshots and the score history: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
     /// otherwise in this process's memory. The grains are the same in both modes.
     /// </summary>
     public static ISiloBuilder UseLeadScoringStorage(this ISiloBuilder silo, ClusterSettings settings)
@@ -23,6 +24,7 @@ public static class SiloHosting
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
+            silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
@@ -39,6 +41,7 @@ public static class SiloHosting
         {
             silo.Services.AddSingleton<IModelRegistry, InMemoryModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, InMemoryTrainingSnapshotStore>();
+            silo.Services.AddSingleton<IScoreHistoryStore, InMemoryScoreHistoryStore>();
             silo.AddMemoryGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             silo.UseInMemoryReminderService();

@@ -21,6 +21,7 @@ public static class ApiHosting
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
         builder.Services.AddSingleton(RequestLimits.FromConfiguration(configuration));
+        builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
 

@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Training;
 using Microsoft.Extensions.Options;
 
@@ -7,17 +8,30 @@ namespace LeadScoring.Grains.Leads;
 
 /// <summary>
 /// One lead: its attributes, consent, activity aggregates and outcome, held in memory while active and
-/// persisted on every change before the caller is answered.
+/// persisted on every change before the caller is answered; and its latest score with the workspace's
+/// champion, recomputed when the lead changes (before the change is acknowledged), when the champion
+/// changes, or when time moves its time-based features into a new hour, and otherwise served as it is.
 /// </summary>
 public sealed class LeadGrain(
     [PersistentState("lead", GrainStorage.Name)] IPersistentState<LeadState> lead,
     IOptions<FeatureOptions> featureOptions,
+    IOptions<ScoringOptions> scoringOptions,
     ITrainingSnapshotStore snapshots,
+    ModelCache models,
+    IScoreHistoryStore scoreHistory,
     TimeProvider clock) : Grain, ILeadGrain
 {
     private static readonly IReadOnlyList<ValidationError> NoErrors = [];
     private readonly FeatureOptions _features = featureOptions.Value;
     private HashSet<string>? _seenActivityIds;
+
+    // The latest score and the hour its time-based features were computed in; null once the lead changed.
+    private LeadScore? _score;
+    private int _scoredHour;
+
+    // Newest first; loaded from storage the first time this activation needs it.
+    private List<ScoreHistoryEntry>? _history;
+    private (string Workspace, string Id)? _key;
 
     private LeadState State => lead.State;
 
@@ -57,6 +71,7 @@ public sealed class LeadGrain(
         State.MarketingConsent = upsert.Consent?.Marketing ?? State.MarketingConsent;
         State.UpdatedAt = now;
         await Persist();
+        await Rescore(ScoreTrigger.Attributes, now);
         return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, Snapshot(now), NoErrors);
     }
 
@@ -103,6 +118,7 @@ public sealed class LeadGrain(
             TrimHistory(seen);
             State.UpdatedAt = now;
             await Persist();
+            await Rescore(ScoreTrigger.Activity, now);
         }
 
         return new RecordActivitiesResult(CommandStatus.Ok, accepted, duplicates, NoErrors);
@@ -129,15 +145,104 @@ public sealed class LeadGrain(
         // snapshot (keyed by lead) is simply replaced. Leads without profiling consent are never training data.
         if (State.ProfilingConsent)
         {
-            var (workspace, leadId) = WorkspaceKey.Parse(this.GetPrimaryKeyString());
             await snapshots.SaveAsync(new TrainingSnapshot(
-                workspace, leadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
+                Workspace, LeadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
                 State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
         }
 
         await Persist();
         return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
     }
+
+    public async Task<ScoreResult> GetScore(bool includeInsights)
+    {
+        if (!State.Exists)
+        {
+            return new ScoreResult(ScoreStatus.NotFound, null, false);
+        }
+
+        if (!State.ProfilingConsent)
+        {
+            return new ScoreResult(ScoreStatus.NoConsent, null, false);
+        }
+
+        var champion = await models.ChampionAsync(Workspace);
+        if (champion is null)
+        {
+            return new ScoreResult(ScoreStatus.NoModel, null, false);
+        }
+
+        var now = clock.GetUtcNow();
+        if (_score is { } cached && cached.ModelVersion == champion.Version && _scoredHour == FeatureEngine.HourOf(now))
+        {
+            ScoringMeters.CacheHits.Add(1);
+            // The explanation is of the cached score: the features as they were when it was computed.
+            return new ScoreResult(ScoreStatus.Ok, includeInsights ? cached with { Explanation = Explain(champion, cached.ScoredAt) } : cached, true);
+        }
+
+        var trigger = _score is null ? ScoreTrigger.Activation
+            : _score.ModelVersion != champion.Version ? ScoreTrigger.ModelChanged
+            : ScoreTrigger.Time;
+        var score = await Rescore(champion, trigger, now, includeInsights);
+        return new ScoreResult(ScoreStatus.Ok, score, false);
+    }
+
+    public async Task<ScoreHistoryResult> GetScoreHistory() =>
+        State.Exists
+            ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await LoadHistory()])
+            : new ScoreHistoryResult(ScoreStatus.NotFound, []);
+
+    /// <summary>After a change: the lead rescores now (when it may be and can be scored), so that reads are cache hits.</summary>
+    private async Task Rescore(ScoreTrigger trigger, DateTimeOffset now)
+    {
+        _score = null;
+        if (State.ProfilingConsent && await models.ChampionAsync(Workspace) is { } champion)
+        {
+            await Rescore(champion, trigger, now, explain: false);
+        }
+    }
+
+    private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
+    {
+        ScoringMeters.CacheMisses.Add(1);
+        var history = await LoadHistory();
+        var score = LeadScorer.Score(champion, Input(now, trigger, history), scoringOptions.Value.GradesOf(Workspace), explain);
+        var last = history.Count > 0 ? history[0] : null;
+        // Changes are always recorded; a rescore nothing asked for only when it moved the score or the model.
+        if (trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
+            || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1)
+        {
+            var entry = new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger);
+            await scoreHistory.AppendAsync(Workspace, LeadId, entry);
+            history.Insert(0, entry);
+            if (history.Count > LeadLimits.ScoreHistory)
+            {
+                history.RemoveAt(history.Count - 1);
+            }
+        }
+
+        _score = score with { Explanation = null };
+        _scoredHour = FeatureEngine.HourOf(now);
+        return score;
+    }
+
+    private ScoreExplanation Explain(ChampionModel champion, DateTimeOffset scoredAt)
+    {
+        var cells = champion.Cells(State.Attributes, Features(scoredAt));
+        return LeadScorer.Explain(champion, champion.Encode(cells), cells);
+    }
+
+    private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<ScoreHistoryEntry> history) =>
+        new(LeadId, State.Attributes, Features(now), State.RecentActivities, history, now, trigger);
+
+    private async Task<List<ScoreHistoryEntry>> LoadHistory() =>
+        _history ??= [.. await scoreHistory.ListAsync(Workspace, LeadId)];
+
+    private string Workspace => Key.Workspace;
+
+    private string LeadId => Key.Id;
+
+    private (string Workspace, string Id) Key => _key ??= WorkspaceKey.Parse(this.GetPrimaryKeyString());
 
     private void TrimHistory(HashSet<string> seen)
     {
@@ -181,10 +286,9 @@ public sealed class LeadGrain(
 
     private LeadSnapshot Snapshot(DateTimeOffset now)
     {
-        var (workspace, leadId) = WorkspaceKey.Parse(this.GetPrimaryKeyString());
         return new LeadSnapshot(
-            workspace,
-            leadId,
+            Workspace,
+            LeadId,
             new Dictionary<string, LeadAttributeValue>(State.Attributes),
             State.Email,
             State.Name,

@@ -17,6 +17,9 @@ public static class LeadLimits
     public const int RecentActivities = 100;
     public const int RememberedActivityIds = 10_000;
 
+    /// <summary>Score history entries kept per lead (in memory and in storage).</summary>
+    public const int ScoreHistory = 100;
+
     /// <summary>Clocks drift: an event may claim to be this far in the future before it is refused.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 

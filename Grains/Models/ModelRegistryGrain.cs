@@ -1,11 +1,12 @@
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Models;
 
 /// <summary>The registry of one workspace, as seen by API and other services (the registry itself is in the silo).</summary>
-public sealed class ModelRegistryGrain(IModelRegistry registry) : Grain, IModelRegistryGrain
+public sealed class ModelRegistryGrain(IModelRegistry registry, ModelCache models) : Grain, IModelRegistryGrain
 {
     private string Workspace => this.GetPrimaryKeyString();
 
@@ -15,9 +16,19 @@ public sealed class ModelRegistryGrain(IModelRegistry registry) : Grain, IModelR
     public async Task<ModelSummary?> Get(string version) =>
         await registry.GetAsync(Workspace, version) is { } found ? Summary(found.Version) : null;
 
-    public Task<bool> Promote(string version, string reason) => registry.PromoteAsync(Workspace, version, reason);
+    public async Task<bool> Promote(string version, string reason)
+    {
+        var promoted = await registry.PromoteAsync(Workspace, version, reason);
+        models.Forget(Workspace);
+        return promoted;
+    }
 
-    public Task<string?> Rollback() => registry.RollbackAsync(Workspace);
+    public async Task<string?> Rollback()
+    {
+        var champion = await registry.RollbackAsync(Workspace);
+        models.Forget(Workspace);
+        return champion;
+    }
 
     private static ModelSummary Summary(ModelVersion version) => new(
         version.Version, version.CreatedAt, version.DataFingerprint, version.IsChampion,

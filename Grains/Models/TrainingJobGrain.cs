@@ -20,6 +20,7 @@ public sealed class TrainingJobGrain(
     [PersistentState("trainingJob", GrainStorage.Name)] IPersistentState<TrainingJobRecord> job,
     IModelRegistry registry,
     ITrainingSnapshotStore snapshots,
+    Scoring.ModelCache models,
     TimeProvider clock,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, ITrainingJobCallback
 {
@@ -78,12 +79,7 @@ public sealed class TrainingJobGrain(
         {
             var (table, options) = request.Csv is { } csv
                 ? (CsvTable.Parse(new StreamReader(new MemoryStream(csv))), Options(request, request.Label!))
-                : (TrainingSnapshot.ToTable(await snapshots.ListAsync(workspace)), Options(request, TrainingSnapshot.LabelColumn) with
-                {
-                    Positive = "yes",
-                    DealValueColumn = TrainingSnapshot.DealValueColumn,
-                    TimeColumn = request.TimeColumn ?? TrainingSnapshot.RecordedAtColumn,
-                });
+                : (TrainingSnapshot.ToTable(await snapshots.ListAsync(workspace)), TrainingSnapshot.HistoryOptions(Options(request, TrainingSnapshot.LabelColumn)));
             if (table.Rows.Count == 0)
             {
                 throw new TrainingInputException("this workspace has no leads with recorded outcomes yet");
@@ -94,6 +90,7 @@ public sealed class TrainingJobGrain(
             if (await registry.ChampionAsync(workspace) is null)
             {
                 await registry.PromoteAsync(workspace, version.Version, "first model of the workspace");
+                models.Forget(workspace);
             }
 
             finished = started with

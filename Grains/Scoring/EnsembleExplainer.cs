@@ -57,8 +57,7 @@ public static class EnsembleExplainer
             throw new NotSupportedException("the fixed blend averages probabilities; only the fitted blend has exact log-odds explanations");
         }
 
-        // d logit / d raw score of each base model.
-        var slope = stacker.Weights.Select((w, m) => w / stacker.Scales[m]).ToArray();
+        var slope = stacker.Slopes();
         var contributions = new double[features.Length];
         var baseValue = stacker.Bias;
         var output = stacker.Bias;

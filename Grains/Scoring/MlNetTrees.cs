@@ -5,7 +5,7 @@ using Microsoft.ML.Trainers.FastTree;
 
 namespace LeadScoring.Grains.Scoring;
 
-/// <summary>Reads the trees out of trained ML.NET FastTree and FastForest binary models.</summary>
+/// <summary>Reads the trees out of trained ML.NET FastTree and FastForest models (binary, and FastTree regression).</summary>
 public static class MlNetTrees
 {
     /// <summary>The model's trees (covers counted from <paramref name="trainingRows"/>) and how they sum to its raw score.</summary>
@@ -20,6 +20,7 @@ public static class MlNetTrees
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> boosted => (object)boosted.Model.SubModel,
             ISingleFeaturePredictionTransformer<FastForestBinaryModelParameters> forest => forest.Model,
+            ISingleFeaturePredictionTransformer<FastTreeRegressionModelParameters> regression => regression.Model,
             _ => throw new NotSupportedException($"no tree extraction for {model.GetType().Name}"),
         };
 

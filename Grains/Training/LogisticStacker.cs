@@ -20,6 +20,9 @@ public sealed record LogisticStacker(double[] Weights, double Bias, double[] Mea
 
     public double Probability(ReadOnlySpan<double> inputs) => Sigmoid(LogOdds(inputs));
 
+    /// <summary>d(log-odds) / d(input) of each input: the blend is linear in the base models' raw scores.</summary>
+    public double[] Slopes() => [.. Weights.Select((w, i) => w / Scales[i])];
+
     public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
     /// <param name="inputs">One row per example, one column per base model.</param>

@@ -82,7 +82,7 @@ public sealed class ModelPredictor
         [.. BaseScores(features).Select(scores => Blend(Artifact, scores))];
 
     /// <summary>The calibrated conversion probability from the base models' raw scores.</summary>
-    public static double Blend(ModelArtifact artifact, double[] scores)
+    public static double Blend(ModelArtifact artifact, ReadOnlySpan<double> scores)
     {
         if (artifact.Blend == BlendMode.Fitted)
         {

@@ -44,4 +44,5 @@ public sealed record TrainingReport(
     IReadOnlyList<FeatureImportance> PermutationImportance,
     IReadOnlyList<ColumnSchema> Schema,
     string DataFingerprint,
-    string Assessment);
+    string Assessment,
+    string? DataSource = null);

@@ -24,6 +24,15 @@ public sealed record TrainingSnapshot(
     public const string DealValueColumn = "deal_value";
     public const string RecordedAtColumn = "recorded_at";
 
+    /// <summary>How a table of snapshots trains: its label, deal value and, unless asked otherwise, a split by recording time.</summary>
+    public static TrainingOptions HistoryOptions(TrainingOptions options) => options with
+    {
+        Label = LabelColumn,
+        Positive = "yes",
+        DealValueColumn = DealValueColumn,
+        TimeColumn = options.TimeColumn ?? RecordedAtColumn,
+    };
+
     /// <summary>
     /// The snapshots of a workspace as a table: one row per lead, a column per attribute and per activity
     /// feature, the label "converted" (yes/no), the won deal's value and when the outcome was recorded.

@@ -29,6 +29,10 @@ internal static class SiloCommand
         var httpPort = ClusterSettings.Port(builder.Configuration, "LEADSCORING_SILO_HTTP_PORT", 5081);
         builder.WebHost.UseUrls($"http://+:{httpPort}");
         builder.UseOrleans(silo => silo.ConfigureLeadScoringSilo(settings, builder.Configuration));
+        if (InitialModelService.IsEnabled(builder.Configuration))
+        {
+            builder.Services.AddHostedService<InitialModelService>();
+        }
 
         var app = builder.Build();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Model;
+using LeadScoring.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LeadScoring.Api.Apis;
+
+public static class ScoringApi
+{
+    /// <summary>Leads per message from the API to a silo's batch worker.</summary>
+    public const int BatchChunk = 500;
+
+    /// <summary>A batch of 10,000 leads with long ids needs more than the default body limit.</summary>
+    public const long BatchBodyBytes = 4 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/ai/scoring").WithTags("Scoring");
+        var scoring = api.MapGroup("/score").AddEndpointFilter<MeasuredScoring>();
+        scoring.MapPost("/single", ScoreSingle);
+        scoring.MapPost("/batch", ScoreBatch).WithMetadata(new RequestSizeLimitAttribute(BatchBodyBytes));
+        scoring.MapGet("/{leadId}", GetScore);
+        api.MapGet("/score/{leadId}/history", GetHistory);
+        api.MapGet("/performance/metrics", GetMetrics);
+        return api;
+    }
+
+    public static async Task<Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreSingle(
+        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await JsonBody.ParseAsync(request, limits, ScoreRequests.ParseSingle);
+        if (body.Command is not { } score)
+        {
+            return body.Problem is { } problem ? problem : body.Invalid!;
+        }
+
+        return Answer(score.LeadId, await Lead(cluster, request, score.LeadId).GetScore(score.IncludeInsights), started, metrics);
+    }
+
+    public static async Task<Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
+        string leadId, [FromQuery(Name = "include_insights")] bool? includeInsights, HttpRequest request, IClusterClient cluster, ScoringMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!LeadKey.IsValidLeadId(leadId))
+        {
+            return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
+        }
+
+        return Answer(leadId, await Lead(cluster, request, leadId).GetScore(includeInsights ?? false), started, metrics);
+    }
+
+    /// <summary>
+    /// Scores up to <see cref="ScoreRequests.MaxBatchLeads"/> leads: chunks of <see cref="BatchChunk"/> go to the
+    /// silos' batch workers in parallel. A lead that cannot be scored is listed under "failed" with the reason.
+    /// </summary>
+    public static async Task<Results<Ok<ScoringEnvelope<BatchScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
+        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = await JsonBody.ParseAsync(request, limits with { MaxBodyBytes = Math.Max(limits.MaxBodyBytes, BatchBodyBytes) }, ScoreRequests.ParseBatch);
+        if (body.Command is not { } batch)
+        {
+            return body.Problem is { } problem ? problem : body.Invalid!;
+        }
+
+        if (batch.LeadIds.Count > ScoreRequests.MaxBatchLeads)
+        {
+            return TypedResults.Problem(
+                title: "Batch too large",
+                detail: $"A batch may score at most {ScoreRequests.MaxBatchLeads} leads; this one has {batch.LeadIds.Count}. Split it.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var workspace = Workspaces.Of(request.HttpContext);
+        var valid = batch.LeadIds.Where(LeadKey.IsValidLeadId).ToList();
+        var chunks = valid.Chunk(BatchChunk).ToList();
+        var answers = await Task.WhenAll(chunks.Select(chunk => cluster.GetGrain<IScoringBatchGrain>(0).Score(workspace, chunk, batch.IncludeInsights)));
+        var results = new List<ScoreResponse>(valid.Count);
+        var failed = batch.LeadIds.Where(id => !LeadKey.IsValidLeadId(id)).Select(id => new BatchFailure(id, "invalid lead_id: " + LeadKey.LeadIdRule)).ToList();
+        var hits = 0;
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            for (var i = 0; i < chunks[c].Length; i++)
+            {
+                var leadId = chunks[c][i];
+                switch (answers[c][i])
+                {
+                    case { Status: ScoreStatus.Ok, Score: { } score, CacheHit: var hit }:
+                        results.Add(ScoreResponse.From(score, hit));
+                        hits += hit ? 1 : 0;
+                        break;
+                    case { Status: var status }:
+                        failed.Add(new BatchFailure(leadId, Reason(status)));
+                        break;
+                    case null:
+                        failed.Add(new BatchFailure(leadId, "internal error while scoring this lead; retry it"));
+                        break;
+                }
+            }
+        }
+
+        metrics.RecordScores(results.Count, hits);
+        return TypedResults.Ok(new ScoringEnvelope<BatchScoreResponse>(true, new BatchScoreResponse(results, failed), Elapsed(started)));
+    }
+
+    public static async Task<Results<Ok<ScoringEnvelope<ScoreHistoryResponse>>, ValidationProblem, ProblemHttpResult>> GetHistory(
+        string leadId, HttpRequest request, IClusterClient cluster)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!LeadKey.IsValidLeadId(leadId))
+        {
+            return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
+        }
+
+        var history = await Lead(cluster, request, leadId).GetScoreHistory();
+        if (history.Status == ScoreStatus.NotFound)
+        {
+            return Problems.LeadNotFound(leadId);
+        }
+
+        return TypedResults.Ok(new ScoringEnvelope<ScoreHistoryResponse>(true, new ScoreHistoryResponse(leadId,
+            [.. history.Entries.Select(e => new ScoreHistoryEntryResponse(e.ScoredAt, e.OverallScore, e.ConversionProbability, e.Grade, e.ModelVersion, e.Trigger))]),
+            Elapsed(started)));
+    }
+
+    /// <summary>This API process's measured scoring figures and the champion's holdout metrics from its training report.</summary>
+    public static async Task<Ok<ScoringEnvelope<PerformanceMetricsResponse>>> GetMetrics(HttpRequest request, IClusterClient cluster, ScoringMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var stats = metrics.Read();
+        var models = await cluster.GetGrain<IModelRegistryGrain>(Workspaces.Of(request.HttpContext)).List();
+        ModelPerformanceResponse? performance = null;
+        if (models.FirstOrDefault(m => m.IsChampion) is { } champion)
+        {
+            using var report = JsonDocument.Parse(champion.ReportJson);
+            var holdout = report.RootElement.GetProperty("holdout");
+            double Metric(string name) => holdout.GetProperty(name).GetDouble();
+            performance = new ModelPerformanceResponse(champion.Version, Metric("auc"), Metric("accuracy"), Metric("precision"), Metric("recall"), Metric("f1"), Metric("ece"));
+        }
+
+        return TypedResults.Ok(new ScoringEnvelope<PerformanceMetricsResponse>(true, new PerformanceMetricsResponse(
+            new ScoringStatsResponse(stats.TotalScores, Math.Round(stats.AverageMs, 3), stats.P50Ms, stats.P95Ms, stats.P99Ms,
+                Math.Round(stats.CacheHitRate, 4), Math.Round(stats.ErrorRate, 4), stats.TotalRequests),
+            performance), Elapsed(started)));
+    }
+
+    private static Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
+        string leadId, ScoreResult result, long started, ScoringMetrics metrics)
+    {
+        if (result is { Status: ScoreStatus.Ok, Score: { } score })
+        {
+            metrics.RecordScores(1, result.CacheHit ? 1 : 0);
+            return TypedResults.Ok(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(score, result.CacheHit), Elapsed(started)));
+        }
+
+        return result.Status == ScoreStatus.NotFound
+            ? Problems.LeadNotFound(leadId)
+            : TypedResults.Problem(title: "Lead not scored", detail: Reason(result.Status), statusCode: StatusCodes.Status409Conflict);
+    }
+
+    private static string Reason(ScoreStatus status) => status switch
+    {
+        ScoreStatus.NotFound => "lead not found in this workspace",
+        ScoreStatus.NoConsent => "the lead has withdrawn consent to profiling (consent.profiling = false), so it is not scored",
+        ScoreStatus.NoModel => "no model trained for this workspace: train one (POST /api/ai/scoring/model/train) or promote a version",
+        _ => status.ToString(),
+    };
+
+    private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
+
+    private static ILeadGrain Lead(IClusterClient cluster, HttpRequest request, string leadId) =>
+        cluster.GetGrain<ILeadGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), leadId));
+}

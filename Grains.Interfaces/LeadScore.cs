@@ -1,0 +1,138 @@
+namespace LeadScoring.Grains.Interfaces;
+
+/// <summary>How a score request ended. Values are persisted in results only: append only.</summary>
+[GenerateSerializer, Alias("LeadScoring.ScoreStatus")]
+public enum ScoreStatus
+{
+    Ok = 0,
+    NotFound = 1,
+
+    /// <summary>The lead withdrew profiling consent: it is not scored.</summary>
+    NoConsent = 2,
+
+    /// <summary>The workspace has no champion model yet.</summary>
+    NoModel = 3,
+}
+
+/// <summary>What made a lead compute a new score.</summary>
+[GenerateSerializer, Alias("LeadScoring.ScoreTrigger")]
+public enum ScoreTrigger
+{
+    /// <summary>First score of this activation (after a restart or a long idle period).</summary>
+    Activation = 0,
+    Activity = 1,
+    Attributes = 2,
+
+    /// <summary>The workspace's champion model changed.</summary>
+    ModelChanged = 3,
+
+    /// <summary>Time passed: the time-based features moved into a new hour.</summary>
+    Time = 4,
+}
+
+[GenerateSerializer, Alias("LeadScoring.ScoreTrend")]
+public enum ScoreTrend
+{
+    Steady = 0,
+    Improving = 1,
+    Declining = 2,
+}
+
+/// <summary>One feature's part in the score, in log-odds (positive raises the conversion probability).</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreFactor")]
+public sealed record ScoreFactor(
+    [property: Id(0)] string Feature,
+    [property: Id(1)] string? Value,
+    [property: Id(2)] double Impact,
+    [property: Id(3)] FeatureDimension Dimension,
+    [property: Id(4)] string Description);
+
+/// <summary>What a salesperson should do next, derived from the lead's own activity.</summary>
+/// <param name="OptimalContactTime">The weekday and hour (UTC) the lead is most often active, e.g. "Tuesday 14:00 UTC".</param>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreRecommendations")]
+public sealed record ScoreRecommendations(
+    [property: Id(0)] string NextBestAction,
+    [property: Id(1)] string? OptimalContactTime,
+    [property: Id(2)] string? BestChannel,
+    [property: Id(3)] IReadOnlyList<string> Content);
+
+/// <summary>One feature's exact Shapley value in the ensemble's log-odds.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.FeatureContribution")]
+public sealed record FeatureContribution(
+    [property: Id(0)] string Feature,
+    [property: Id(1)] string? Value,
+    [property: Id(2)] double Contribution,
+    [property: Id(3)] FeatureDimension Dimension);
+
+/// <summary>base_value + Σ contributions = output_value, in the calibrated model's log-odds.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreExplanation")]
+public sealed record ScoreExplanation(
+    [property: Id(0)] double BaseValue,
+    [property: Id(1)] double OutputValue,
+    [property: Id(2)] IReadOnlyList<FeatureContribution> Contributions);
+
+/// <summary>The six dimension scores, 0-100 (50 is neutral); null when the model has no feature of the dimension.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.DimensionScores")]
+public sealed record DimensionScores(
+    [property: Id(0)] double? Behavioral,
+    [property: Id(1)] double? Engagement,
+    [property: Id(2)] double? Demographic,
+    [property: Id(3)] double? Temporal,
+    [property: Id(4)] double? Interaction,
+    [property: Id(5)] double? Quality);
+
+/// <summary>A lead's score with its reasons. See the README's "Scores" section for every definition.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.LeadScore")]
+public sealed record LeadScore(
+    [property: Id(0)] string LeadId,
+    [property: Id(1)] double OverallScore,
+    [property: Id(2)] double ConversionProbability,
+    [property: Id(3)] double Confidence,
+    [property: Id(4)] string Grade,
+    [property: Id(5)] DimensionScores Dimensions,
+    [property: Id(6)] IReadOnlyList<ScoreFactor> KeyFactors,
+    [property: Id(7)] IReadOnlyList<ScoreFactor> RiskFactors,
+    [property: Id(8)] IReadOnlyList<string> Opportunities,
+    [property: Id(9)] ScoreRecommendations Recommendations,
+    [property: Id(10)] double? PredictedDealSize,
+    [property: Id(11)] double? PredictedDaysToClose,
+    [property: Id(12)] double GoingColdRisk,
+    [property: Id(13)] ScoreTrend Trend,
+    [property: Id(14)] string ModelVersion,
+    [property: Id(15)] DateTimeOffset ScoredAt,
+    [property: Id(16)] ScoreTrigger Trigger,
+    [property: Id(17)] ScoreExplanation? Explanation);
+
+/// <param name="CacheHit">True when the lead served the score it already had (nothing changed since).</param>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreResult")]
+public sealed record ScoreResult(
+    [property: Id(0)] ScoreStatus Status,
+    [property: Id(1)] LeadScore? Score,
+    [property: Id(2)] bool CacheHit);
+
+/// <summary>One entry of a lead's score history.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreHistoryEntry")]
+public sealed record ScoreHistoryEntry(
+    [property: Id(0)] DateTimeOffset ScoredAt,
+    [property: Id(1)] double OverallScore,
+    [property: Id(2)] double ConversionProbability,
+    [property: Id(3)] string Grade,
+    [property: Id(4)] string ModelVersion,
+    [property: Id(5)] ScoreTrigger Trigger);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreHistoryResult")]
+public sealed record ScoreHistoryResult(
+    [property: Id(0)] ScoreStatus Status,
+    [property: Id(1)] IReadOnlyList<ScoreHistoryEntry> Entries);
+
+/// <summary>
+/// Scores many leads of one workspace inside the cluster, so a batch costs the API a few messages instead of
+/// one per lead. A stateless worker: every silo runs as many as it needs.
+/// </summary>
+[Alias("LeadScoring.IScoringBatchGrain")]
+public interface IScoringBatchGrain : IGrainWithIntegerKey
+{
+    /// <returns>One result per lead id, in the same order; a lead that fails has a null result.</returns>
+    [Alias("Score")]
+    Task<IReadOnlyList<ScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights);
+}

@@ -1,0 +1,109 @@
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Training;
+
+namespace LeadScoring.Grains.Scoring;
+
+/// <summary>What a lead brings to be scored.</summary>
+/// <param name="RecentActivities">Newest first.</param>
+/// <param name="History">Earlier scores, newest first.</param>
+public sealed record LeadScoringInput(
+    string LeadId,
+    IReadOnlyDictionary<string, LeadAttributeValue> Attributes,
+    IReadOnlyList<FeatureValue> Features,
+    IReadOnlyList<ActivityRecord> RecentActivities,
+    IReadOnlyList<ScoreHistoryEntry> History,
+    DateTimeOffset Now,
+    ScoreTrigger Trigger);
+
+/// <summary>
+/// Turns a lead and a champion model into a <see cref="LeadScore"/>: the calibrated probability, confidence,
+/// grade, dimension scores, factors and recommendations. Pure: no Orleans, no I/O. Definitions are in the
+/// README ("Scores").
+/// </summary>
+public static class LeadScorer
+{
+    public const int FactorCount = 5;
+
+    /// <summary>Contributions smaller than this (in log-odds) are not worth naming as a factor.</summary>
+    public const double FactorFloor = 0.01;
+
+    public static LeadScore Score(ChampionModel model, LeadScoringInput lead, GradeThresholds grades, bool explain)
+    {
+        var cells = model.Cells(lead.Attributes, lead.Features);
+        var features = model.Encode(cells);
+        Span<double> slotAttributions = stackalloc double[features.Length];
+        var output = model.Scoring.ScoreWithAttribution(features, slotAttributions);
+        var attributions = model.PerColumn(slotAttributions);
+
+        var probability = output.Probability;
+        var overall = Math.Round(100 * probability, 1);
+        var (forest, boosted, linear) = model.Scoring.ModelProbabilities(output);
+        var agreement = 1 - (Math.Max(forest, Math.Max(boosted, linear)) - Math.Min(forest, Math.Min(boosted, linear)));
+        var completeness = cells.Count(c => !MissingValues.IsMissing(c)) / (double)Math.Max(1, cells.Length);
+
+        var factors = Enumerable.Range(0, cells.Length)
+            .Select(c => new ScoreFactor(model.Columns[c].Column, cells[c], Math.Round(attributions[c], 4), model.Columns[c].Dimension,
+                Describe(model.Columns[c].Column, cells[c], attributions[c])))
+            .ToList();
+        var featureByName = lead.Features.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        return new LeadScore(
+            lead.LeadId,
+            overall,
+            Math.Round(probability, 6),
+            Math.Round(agreement * (0.5 + 0.5 * completeness), 3),
+            grades.Grade(overall),
+            DimensionScores(model, attributions),
+            [.. factors.Where(f => f.Impact >= FactorFloor).OrderByDescending(f => f.Impact).Take(FactorCount)],
+            [.. factors.Where(f => f.Impact <= -FactorFloor).OrderBy(f => f.Impact).Take(FactorCount)],
+            LeadInsights.Opportunities(model, cells, featureByName),
+            LeadInsights.Recommend(overall, grades, lead.RecentActivities, featureByName),
+            model.DealSize is { } dealSize ? Math.Round(Math.Max(0, dealSize.Evaluate(features)), 2) : null,
+            model.DaysToClose is { } daysToClose ? Math.Round(Math.Max(0, daysToClose.Evaluate(features)), 1) : null,
+            LeadInsights.GoingColdRisk(featureByName),
+            LeadInsights.Trend(probability, lead.History),
+            model.Version,
+            lead.Now,
+            lead.Trigger,
+            explain ? Explain(model, features, cells) : null);
+    }
+
+    /// <summary>Exact Shapley values of the calibrated log-odds, summed over each column's encoded slots.</summary>
+    public static ScoreExplanation Explain(ChampionModel model, float[] features, string?[] cells)
+    {
+        var explanation = model.Scoring.Explain(features);
+        var perColumn = model.PerColumn(explanation.Contributions);
+        return new ScoreExplanation(
+            explanation.BaseValue,
+            explanation.OutputValue,
+            [.. perColumn.Select((c, i) => new FeatureContribution(model.Columns[i].Column, cells[i], c, model.Columns[i].Dimension))
+                .OrderByDescending(c => Math.Abs(c.Contribution))]);
+    }
+
+    /// <summary>
+    /// Each dimension's score is 100 × σ(Σ attributions of its columns): 50 when its features leave the odds where
+    /// the average lead's are, above when they raise them. Null for a dimension the model has no column of.
+    /// </summary>
+    private static DimensionScores DimensionScores(ChampionModel model, double[] attributions)
+    {
+        var sums = new double[Enum.GetValues<FeatureDimension>().Length];
+        for (var c = 0; c < attributions.Length; c++)
+        {
+            sums[(int)model.Columns[c].Dimension] += attributions[c];
+        }
+
+        double? Of(FeatureDimension dimension) =>
+            model.Dimensions.Contains(dimension) ? Math.Round(100 * LogisticStacker.Sigmoid(sums[(int)dimension]), 1) : null;
+        return new DimensionScores(
+            Of(FeatureDimension.Behavioral), Of(FeatureDimension.Engagement), Of(FeatureDimension.Demographic),
+            Of(FeatureDimension.Temporal), Of(FeatureDimension.Interaction), Of(FeatureDimension.Quality));
+    }
+
+    private static string Describe(string column, string? cell, double attribution)
+    {
+        var value = MissingValues.IsMissing(cell) ? "unknown"
+            : MissingValues.TryParseNumber(cell, out var number) ? number.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+            : cell;
+        return $"{column} = {value} {(attribution >= 0 ? "raises" : "lowers")} the conversion odds";
+    }
+}
