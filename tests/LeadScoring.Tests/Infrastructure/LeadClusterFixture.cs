@@ -1,6 +1,8 @@
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Training;
 using LeadScoring.Silo;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace LeadScoring.Tests.Infrastructure;
@@ -24,7 +26,12 @@ public sealed class LeadCluster : IAsyncDisposable
         return new LeadCluster(cluster);
     }
 
-    public ILeadGrain Lead(string leadId) => Client.GetGrain<ILeadGrain>(WorkspaceKey.Format(WorkspaceKey.DefaultWorkspace, leadId));
+    public ILeadGrain Lead(string leadId, string workspace = WorkspaceKey.DefaultWorkspace) =>
+        Client.GetGrain<ILeadGrain>(WorkspaceKey.Format(workspace, leadId));
+
+    /// <summary>Registers a trained model in the silo's registry, as a training job would; returns its version.</summary>
+    public async Task<string> RegisterModelAsync(string workspace, TrainingResult model) =>
+        (await _cluster.Silos[0].ServiceProvider.GetRequiredService<IModelRegistry>().RegisterAsync(workspace, model)).Version;
 
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);

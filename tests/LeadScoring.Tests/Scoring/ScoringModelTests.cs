@@ -38,4 +38,27 @@ public class ScoringModelTests(TrainedSyntheticModel trained) : IClassFixture<Tr
         // The explanation's output is the log-odds of the probability served.
         Assert.Equal(direct.Probability(byName), LogisticStacker.Sigmoid(direct.Explain(byName).OutputValue), 9);
     }
+
+    [Fact]
+    public void Path_attributions_add_up_to_the_calibrated_log_odds_and_agree_in_sign_with_shapley_values_on_the_strongest_feature()
+    {
+        var direct = new ScoringModel(trained.Result.Artifact);
+        var rows = direct.Encoder.EncodeRows(trained.Table, [.. Enumerable.Range(0, 200)]);
+        var sameSign = 0;
+        foreach (var row in rows)
+        {
+            var attributions = new double[row.Length];
+            var output = direct.ScoreWithAttribution(row, attributions);
+            var logOdds = Math.Log(output.Probability / (1 - output.Probability));
+            Assert.Equal(logOdds, direct.AttributionBase + attributions.Sum(), 6);
+            Assert.Equal(direct.Probability(row), output.Probability, 12);
+
+            var shapley = direct.Explain(row).Contributions;
+            var strongest = Enumerable.Range(0, row.Length).MaxBy(i => Math.Abs(shapley[i]));
+            sameSign += Math.Sign(shapley[strongest]) == Math.Sign(attributions[strongest]) ? 1 : 0;
+        }
+
+        // Path attributions are not Shapley values, but they must not contradict them where it matters most.
+        Assert.True(sameSign >= 190, $"{sameSign} of 200");
+    }
 }

@@ -1,0 +1,120 @@
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Training;
+
+namespace LeadScoring.Tests.Scoring;
+
+public class LeadScorerTests
+{
+    private static readonly ChampionModel Model = ChampionModel.Load("v1", SimulatedModels.First.Artifact);
+    private static readonly FeatureOptions Options = new();
+
+    [Fact]
+    public void A_live_lead_is_scored_like_its_training_snapshot_and_its_explanation_adds_up_exactly()
+    {
+        var lead = SyntheticCrm.Generate(40, seed: 21, SimulatedModels.Origin).First(l => l.Activities.Count > 5);
+        var input = Input(lead, SimulatedModels.Origin);
+
+        var score = LeadScorer.Score(Model, input, new GradeThresholds(), explain: true);
+
+        // The lead's attributes and activity features fill the model's columns by name, as its training rows did.
+        var cells = Model.Cells(lead.Attributes, input.Features);
+        Assert.Equal(Model.Scoring.Probability(Model.Encode(cells)), score.ConversionProbability, 6);
+        Assert.Equal(Math.Round(100 * score.ConversionProbability, 1), score.OverallScore, 1);
+        Assert.InRange(score.Confidence, 0, 1);
+
+        var explanation = score.Explanation!;
+        Assert.Equal(explanation.OutputValue, explanation.BaseValue + explanation.Contributions.Sum(c => c.Contribution), 9);
+        Assert.Equal(score.ConversionProbability, LogisticStacker.Sigmoid(explanation.OutputValue), 5);
+        Assert.Equal(Model.Columns.Count, explanation.Contributions.Count);
+        Assert.Contains(explanation.Contributions, c => c.Feature == "industry" && c.Value == lead.Attributes["industry"].ToString());
+    }
+
+    [Fact]
+    public void Factors_dimensions_and_grades_follow_the_attributions()
+    {
+        var leads = SyntheticCrm.Generate(60, seed: 22, SimulatedModels.Origin).ToList();
+        var strict = new GradeThresholds { A = 90, B = 80, C = 70 };
+        foreach (var lead in leads)
+        {
+            var score = LeadScorer.Score(Model, Input(lead, SimulatedModels.Origin), new GradeThresholds(), explain: false);
+            Assert.All(score.KeyFactors, f => Assert.True(f.Impact > 0));
+            Assert.All(score.RiskFactors, f => Assert.True(f.Impact < 0));
+            Assert.True(score.KeyFactors.Count <= LeadScorer.FactorCount && score.RiskFactors.Count <= LeadScorer.FactorCount);
+            Assert.Equal(score.OverallScore >= 75 ? "A" : score.OverallScore >= 50 ? "B" : score.OverallScore >= 25 ? "C" : "D", score.Grade);
+            Assert.Equal(strict.Grade(score.OverallScore), LeadScorer.Score(Model, Input(lead, SimulatedModels.Origin), strict, false).Grade);
+            Assert.Null(score.Explanation);
+            // The demographic columns of this model are attributes; their dimension score is above 50 exactly when they raise the odds.
+            var demographic = Model.Columns.Select((c, i) => (c, i)).Where(p => p.c.Dimension == FeatureDimension.Demographic).Select(p => p.c.Column).ToHashSet();
+            if (demographic.Count > 0 && score.Dimensions.Demographic is { } value && Math.Abs(value - 50) > 0.1)
+            {
+                var cells = Model.Cells(lead.Attributes, Input(lead, SimulatedModels.Origin).Features);
+                var features = Model.Encode(cells);
+                var slots = new double[features.Length];
+                Model.Scoring.ScoreWithAttribution(features, slots);
+                var columns = Model.PerColumn(slots);
+                var sum = Model.Columns.Select((c, i) => demographic.Contains(c.Column) ? columns[i] : 0).Sum();
+                Assert.Equal(value > 50, sum > 0);
+            }
+        }
+
+        Assert.Contains(leads, l => LeadScorer.Score(Model, Input(l, SimulatedModels.Origin), new GradeThresholds(), false).Grade is "A" or "B");
+    }
+
+    [Fact]
+    public void Recommendations_come_from_what_the_lead_did()
+    {
+        var now = SimulatedModels.Origin;
+        var tuesday = new DateTimeOffset(2026, 5, 26, 14, 20, 0, TimeSpan.Zero);
+        var activities = new List<ActivityRecord>
+        {
+            new("a1", ActivityType.EmailReply, tuesday, new ActivityProperties(null, null, "email", null)),
+            new("a2", ActivityType.EmailClick, tuesday.AddDays(-7).AddMinutes(5), new ActivityProperties(null, null, "email", null)),
+            new("a3", ActivityType.Download, tuesday.AddDays(-1), new ActivityProperties(null, null, "web", "pricing-guide")),
+            new("a4", ActivityType.PageView, tuesday.AddDays(-3).AddHours(-5), new ActivityProperties(30, "https://example.com/p/1", "web", null)),
+        };
+        var features = Features(activities, now).ToDictionary(f => f.Name);
+
+        var recommendations = LeadInsights.Recommend(60, new GradeThresholds(), activities, features);
+
+        Assert.Equal("Tuesday 14:00 UTC", recommendations.OptimalContactTime);
+        Assert.Equal("email", recommendations.BestChannel);
+        Assert.Equal(["pricing-guide", "https://example.com/p/1"], recommendations.Content);
+        Assert.Contains("Follow up personally by email", recommendations.NextBestAction, StringComparison.Ordinal);
+        Assert.Contains("Offer a demo", string.Join("|", LeadInsights.Opportunities(Model, new string?[Model.Columns.Count], features)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Going_cold_risk_grows_with_quiet_days_and_trend_compares_with_recent_scores()
+    {
+        var activities = new List<ActivityRecord> { new("a1", ActivityType.PageView, SimulatedModels.Origin.AddDays(-1), ActivityProperties.None) };
+        var fresh = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin).ToDictionary(f => f.Name));
+        var quiet = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin.AddDays(20)).ToDictionary(f => f.Name));
+        Assert.Equal(Math.Round(1 - Math.Exp(-1 / LeadInsights.ColdAfterDays), 3), fresh);
+        Assert.Equal(Math.Round(1 - Math.Exp(-21 / LeadInsights.ColdAfterDays), 3), quiet);
+
+        ScoreHistoryEntry Entry(double p) => new(SimulatedModels.Origin, 100 * p, p, "C", "v1", ScoreTrigger.Activity);
+        IReadOnlyList<ScoreHistoryEntry> history = [Entry(0.30), Entry(0.31), Entry(0.29)];
+        Assert.Equal(ScoreTrend.Improving, LeadInsights.Trend(0.40, history));
+        Assert.Equal(ScoreTrend.Declining, LeadInsights.Trend(0.20, history));
+        Assert.Equal(ScoreTrend.Steady, LeadInsights.Trend(0.305, history));
+        Assert.Equal(ScoreTrend.Steady, LeadInsights.Trend(0.9, []));
+    }
+
+    private static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
+        new(lead.LeadId, lead.Attributes, Features(lead.Activities, now), [.. lead.Activities.Reverse()], [], now, ScoreTrigger.Activity);
+
+    private static IReadOnlyList<FeatureValue> Features(IEnumerable<ActivityRecord> activities, DateTimeOffset now)
+    {
+        var aggregates = new ActivityAggregates();
+        var list = activities.OrderBy(a => a.OccurredAt).ToList();
+        foreach (var activity in list)
+        {
+            FeatureEngine.Apply(aggregates, activity, Options, now);
+        }
+
+        return FeatureEngine.Compute(aggregates, list.Count > 0 ? list[0].OccurredAt : now, now, Options);
+    }
+}

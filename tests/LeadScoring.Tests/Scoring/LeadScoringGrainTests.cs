@@ -1,0 +1,119 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Tests.Infrastructure;
+
+namespace LeadScoring.Tests.Scoring;
+
+public class LeadScoringGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<MemoryLeadClusterFixture>
+{
+    private LeadCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Without_a_champion_nothing_is_scored_and_unknown_leads_are_not_found()
+    {
+        var workspace = NewWorkspace();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("software"));
+
+        Assert.Equal(ScoreStatus.NoModel, (await lead.GetScore(false)).Status);
+        Assert.Equal(ScoreStatus.NotFound, (await Cluster.Lead("nobody", workspace).GetScore(false)).Status);
+        Assert.Equal(ScoreStatus.NotFound, (await Cluster.Lead("nobody", workspace).GetScoreHistory()).Status);
+        Assert.Empty((await lead.GetScoreHistory()).Entries);
+    }
+
+    [Fact]
+    public async Task An_activity_rescores_before_it_is_acknowledged_and_unchanged_leads_serve_their_cached_score()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("retail"));
+        var before = await lead.GetScore(false);
+        var again = await lead.GetScore(false);
+
+        var now = DateTimeOffset.UtcNow;
+        await lead.RecordActivities([.. Enumerable.Range(0, 6).Select(i => Activity($"m{i}", ActivityType.Meeting, now.AddMinutes(-i)))]);
+        var after = await lead.GetScore(false);
+        var history = (await lead.GetScoreHistory()).Entries;
+
+        Assert.Equal(ScoreStatus.Ok, before.Status);
+        Assert.True(before.CacheHit, "the upsert already scored the lead");
+        Assert.True(again.CacheHit);
+        Assert.Equal(before.Score!.ScoredAt, again.Score!.ScoredAt);
+        Assert.True(after.CacheHit, "the activity already rescored the lead");
+        Assert.Equal(ScoreTrigger.Activity, after.Score!.Trigger);
+        Assert.NotEqual(before.Score.ConversionProbability, after.Score.ConversionProbability);
+        Assert.Equal([ScoreTrigger.Activity, ScoreTrigger.Attributes], history.Select(h => h.Trigger));
+        Assert.Equal(after.Score.OverallScore, history[0].OverallScore);
+    }
+
+    [Fact]
+    public async Task Promoting_another_model_rescores_each_lead_on_its_next_read()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("finance"));
+        var first = await lead.GetScore(false);
+        var second = await Cluster.RegisterModelAsync(workspace, SimulatedModels.Second);
+
+        Assert.True(await Cluster.Client.GetGrain<IModelRegistryGrain>(workspace).Promote(second, "test"));
+        var rescored = await lead.GetScore(true);
+        var cached = await lead.GetScore(false);
+
+        Assert.Equal("v1", first.Score!.ModelVersion);
+        Assert.False(rescored.CacheHit);
+        Assert.Equal(("v2", ScoreTrigger.ModelChanged), (rescored.Score!.ModelVersion, rescored.Score.Trigger));
+        Assert.NotNull(rescored.Score.Explanation);
+        Assert.True(cached.CacheHit);
+        Assert.Null(cached.Score!.Explanation);
+        Assert.Equal(["v2", "v1"], (await lead.GetScoreHistory()).Entries.Select(e => e.ModelVersion));
+    }
+
+    [Fact]
+    public async Task A_lead_that_withdrew_profiling_consent_is_not_scored()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("software"));
+        var historyBefore = (await lead.GetScoreHistory()).Entries.Count;
+
+        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?>(), null, null, new ConsentUpdate(false, null)));
+        await lead.RecordActivities([Activity("a1", ActivityType.DemoRequest, DateTimeOffset.UtcNow)]);
+
+        Assert.Equal(ScoreStatus.NoConsent, (await lead.GetScore(true)).Status);
+        Assert.Equal(historyBefore, (await lead.GetScoreHistory()).Entries.Count);
+    }
+
+    [Fact]
+    public async Task A_batch_scores_the_good_leads_and_reports_each_bad_one()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        await Cluster.Lead("good1", workspace).Upsert(Profile("software"));
+        await Cluster.Lead("good2", workspace).Upsert(Profile("education"));
+        await Cluster.Lead("private", workspace).Upsert(Profile("software") with { Consent = new ConsentUpdate(false, null) });
+
+        var results = await Cluster.Client.GetGrain<IScoringBatchGrain>(0).Score(workspace, ["good1", "missing", "private", "good2"], false);
+
+        Assert.Equal([ScoreStatus.Ok, ScoreStatus.NotFound, ScoreStatus.NoConsent, ScoreStatus.Ok], results.Select(r => r!.Status));
+        Assert.Equal(["good1", "good2"], results.Where(r => r!.Score is not null).Select(r => r!.Score!.LeadId));
+    }
+
+    private async Task<string> WorkspaceWithChampionAsync()
+    {
+        var workspace = NewWorkspace();
+        var version = await Cluster.RegisterModelAsync(workspace, SimulatedModels.First);
+        Assert.True(await Cluster.Client.GetGrain<IModelRegistryGrain>(workspace).Promote(version, "test"));
+        return workspace;
+    }
+
+    private static LeadUpsert Profile(string industry) => new(
+        new Dictionary<string, LeadAttributeValue?>
+        {
+            ["industry"] = LeadAttributeValue.OfText(industry),
+            ["job_seniority"] = LeadAttributeValue.OfText("director"),
+            ["company_size"] = LeadAttributeValue.OfNumber(250),
+        },
+        null, null, null);
+
+    private static ActivityRecord Activity(string id, ActivityType type, DateTimeOffset at) => new(id, type, at, ActivityProperties.None);
+
+    private static string NewWorkspace() => "ws" + Guid.NewGuid().ToString("N")[..12];
+}

@@ -1,0 +1,18 @@
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Training;
+
+namespace LeadScoring.Tests.Scoring;
+
+/// <summary>Two models trained once per test run on simulated history (different seeds), shared by the scoring tests.</summary>
+public static class SimulatedModels
+{
+    public static readonly DateTimeOffset Origin = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly Lazy<TrainingResult> FirstModel = new(() => SimulatedHistory.Train("default", 900, seed: 3, Origin, new FeatureOptions()));
+    private static readonly Lazy<TrainingResult> SecondModel = new(() => SimulatedHistory.Train("default", 900, seed: 8, Origin, new FeatureOptions()));
+
+    public static TrainingResult First => FirstModel.Value;
+
+    public static TrainingResult Second => SecondModel.Value;
+}
