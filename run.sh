@@ -28,6 +28,8 @@ usage: ./run.sh [command]
               train the scoring ensemble on a CSV export
   models --workspace W | promote --workspace W VERSION | rollback --workspace W
               the model registry (needs LEADSCORING_POSTGRES)
+  simulated-model --workspace W [--seed S]
+              register (not promote) a model trained on simulated history (needs LEADSCORING_POSTGRES)
   quality     train on ../shared/data and write docs/model-quality.md
   training-speed
               time one training of a 45,000-row export (scripts/benchmarks.sh uses it)
@@ -41,7 +43,8 @@ run_all() {
     echo "PostgreSQL mode"
     dotnet "$SILO_DLL" migrate
   fi
-  dotnet "$SILO_DLL" silo & silo_pid=$!
+  # A workspace without any model gets one trained on simulated history, so that it scores out of the box.
+  LEADSCORING_INITIAL_MODEL="${LEADSCORING_INITIAL_MODEL:-simulated}" dotnet "$SILO_DLL" silo & silo_pid=$!
   dotnet "$API_DLL" & api_pid=$!
   stop() {
     trap - INT TERM
@@ -77,7 +80,7 @@ case "${1:-}" in
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
   silo) build; exec dotnet "$SILO_DLL" silo ;;
   api) build; exec dotnet "$API_DLL" ;;
-  simulate|train|models|promote|rollback|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
+  simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

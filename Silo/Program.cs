@@ -8,6 +8,6 @@ return args.FirstOrDefault() switch
     "train" => await TrainCommand.RunAsync(args.Skip(1).ToArray()),
     "quality" => QualityCommand.Run(args.Skip(1).ToArray()),
     "training-speed" => QualityCommand.TrainingSpeed(),
-    "models" or "promote" or "rollback" => await RegistryCommands.RunAsync(args[0], args.Skip(1).ToArray()),
+    "models" or "promote" or "rollback" or "simulated-model" => await RegistryCommands.RunAsync(args[0], args.Skip(1).ToArray()),
     var verb => Usage.Fail($"unknown command '{verb}'"),
 };

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using LeadScoring.Grains.Interfaces;
 
 namespace LeadScoring.Grains.Features;
@@ -71,6 +72,21 @@ public static class FeatureCatalog
 
     /// <summary>Every feature <see cref="FeatureEngine.Compute"/> returns, in the order it returns them.</summary>
     public static IReadOnlyList<FeatureDefinition> All { get; } = BuildAll();
+
+    private static readonly FrozenDictionary<string, int> Positions =
+        All.Select((definition, index) => (definition.Name, index)).ToFrozenDictionary(p => p.Name, p => p.index, StringComparer.Ordinal);
+
+    /// <summary>The feature's position in <see cref="All"/> (and in what <see cref="FeatureEngine.Compute"/> returns), or -1.</summary>
+    public static int IndexOf(string name) => Positions.TryGetValue(name, out var index) ? index : -1;
+
+    /// <summary>The named feature of a lead's computed features, or null when it has none of that name.</summary>
+    public static FeatureValue? Find(IReadOnlyList<FeatureValue> features, string name)
+    {
+        var index = IndexOf(name);
+        return index >= 0 && index < features.Count && features[index].Name == name
+            ? features[index]
+            : features.FirstOrDefault(f => f.Name == name);
+    }
 
     private static List<FeatureDefinition> BuildAll()
     {

@@ -228,8 +228,7 @@ public sealed class LeadGrain(
 
     private ScoreExplanation Explain(ChampionModel champion, DateTimeOffset scoredAt)
     {
-        var cells = champion.Cells(State.Attributes, Features(scoredAt));
-        return LeadScorer.Explain(champion, champion.Encode(cells), cells);
+        return LeadScorer.Explain(champion, State.Attributes, Features(scoredAt));
     }
 
     private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<ScoreHistoryEntry> history) =>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
@@ -6,13 +5,17 @@ using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Scoring;
 
+/// <summary>A lead's feature vector and which of the model's columns it has no value for.</summary>
+public sealed record EncodedLead(float[] Vector, bool[] Missing);
+
 /// <summary>
 /// A registered model version loaded for live scoring: the ensemble, the optional deal-size and
 /// time-to-close regressions, and how a lead's attributes and activity features fill the model's columns.
 /// </summary>
 public sealed class ChampionModel
 {
-    private readonly FrozenDictionary<string, int> _activityFeatureIndex;
+    // Per column: its position among the activity features (FeatureCatalog.All), or -1 for a lead attribute.
+    private readonly int[] _activityFeatureIndex;
 
     public ChampionModel(string version, ModelArtifact artifact, CompiledTrees? dealSize, CompiledTrees? daysToClose)
     {
@@ -20,11 +23,9 @@ public sealed class ChampionModel
         Scoring = new ScoringModel(artifact);
         DealSize = dealSize;
         DaysToClose = daysToClose;
-        // A column named like an activity feature is filled from the lead's activity (as in training from history).
-        _activityFeatureIndex = FeatureCatalog.All
-            .Select((definition, index) => (definition.Name, index))
-            .ToFrozenDictionary(p => p.Name, p => p.index, StringComparer.Ordinal);
         Columns = Scoring.Encoder.Columns;
+        // A column named like an activity feature is filled from the lead's activity (as in training from history).
+        _activityFeatureIndex = [.. Columns.Select(c => FeatureCatalog.IndexOf(c.Column))];
         ColumnOffsets = new int[Columns.Count];
         for (int c = 0, offset = 0; c < Columns.Count; offset += Columns[c].Width, c++)
         {
@@ -51,39 +52,53 @@ public sealed class ChampionModel
     public IReadOnlyList<FeatureDimension> Dimensions { get; }
 
     /// <summary>
-    /// The lead's cell for each model column, as training saw it: activity features (listed in
-    /// <see cref="FeatureCatalog.All"/> order, as <see cref="FeatureEngine.Compute"/> returns them) or attributes.
+    /// The lead's feature vector, as training saw it: each column filled from the activity feature of that
+    /// name, else from the attribute of that name (numbers written directly, everything else as text).
     /// </summary>
-    public string?[] Cells(IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features)
+    public EncodedLead Encode(IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features)
     {
-        var cells = new string?[Columns.Count];
-        for (var c = 0; c < cells.Length; c++)
+        var vector = new float[Scoring.Encoder.Width];
+        var missing = new bool[Columns.Count];
+        for (var c = 0; c < Columns.Count; c++)
         {
-            var name = Columns[c].Column;
-            if (_activityFeatureIndex.TryGetValue(name, out var index) && index < features.Count && features[index].Name == name)
+            var column = Columns[c];
+            var slots = vector.AsSpan(ColumnOffsets[c]);
+            if (ActivityFeature(c, features) is { } feature)
             {
-                var feature = features[index];
-                cells[c] = feature.Number?.ToString("R", CultureInfo.InvariantCulture) ?? feature.Category;
+                missing[c] = feature.Number is null && feature.Category is null;
+                if (column.Kind == ColumnKind.Numeric && feature.Category is null)
+                {
+                    column.WriteNumber(feature.Number, slots);
+                }
+                else
+                {
+                    column.Write(Text(feature), slots);
+                }
             }
             else
             {
-                cells[c] = attributes.TryGetValue(name, out var value) ? value.ToString() : null;
+                var text = attributes.TryGetValue(column.Column, out var value) ? value.ToString() : null;
+                missing[c] = MissingValues.IsMissing(text);
+                column.Write(text, slots);
             }
         }
 
-        return cells;
+        return new EncodedLead(vector, missing);
     }
 
-    public float[] Encode(string?[] cells)
+    /// <summary>Column <paramref name="c"/>'s value for the lead as text (for factors and explanations).</summary>
+    public string? CellOf(int c, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>
+        ActivityFeature(c, features) is { } feature ? Text(feature)
+        : attributes.TryGetValue(Columns[c].Column, out var value) ? value.ToString()
+        : null;
+
+    private FeatureValue? ActivityFeature(int c, IReadOnlyList<FeatureValue> features)
     {
-        var vector = new float[Scoring.Encoder.Width];
-        for (var c = 0; c < cells.Length; c++)
-        {
-            Columns[c].Write(cells[c], vector.AsSpan(ColumnOffsets[c]));
-        }
-
-        return vector;
+        var index = _activityFeatureIndex[c];
+        return index >= 0 && index < features.Count && features[index].Name == Columns[c].Column ? features[index] : null;
     }
+
+    private static string? Text(FeatureValue feature) => feature.Number?.ToString("R", CultureInfo.InvariantCulture) ?? feature.Category;
 
     /// <summary>Sums per-slot values into per-column values.</summary>
     public double[] PerColumn(ReadOnlySpan<double> slots)

@@ -15,7 +15,12 @@ public sealed record DecisionTree(
     double[] NodeCover,
     double[] LeafCover)
 {
+    private int? _depth;
+
     public bool IsLeafOnly => Left.Length == 0;
+
+    /// <summary>The most splits on any path from the root to a leaf.</summary>
+    public int Depth => _depth ??= IsLeafOnly ? 0 : DepthBelow(0);
 
     public double Evaluate(ReadOnlySpan<float> features) => LeafValue[LeafOf(features)];
 
@@ -38,6 +43,8 @@ public sealed record DecisionTree(
             node = next;
         }
     }
+
+    private int DepthBelow(int node) => node < 0 ? 0 : 1 + Math.Max(DepthBelow(Left[node]), DepthBelow(Right[node]));
 
     /// <summary>The tree's mean output over the training rows (the expectation its explanations start from).</summary>
     public double ExpectedValue()

@@ -18,12 +18,13 @@ public static class LeadInsights
 
     private static readonly ActivityType[] Unresponsive = [ActivityType.EmailBounce, ActivityType.Unsubscribe];
 
-    public static IReadOnlyList<string> Opportunities(ChampionModel model, string?[] cells, IReadOnlyDictionary<string, FeatureValue> features)
+    /// <param name="missing">Per model column: the lead has no value for it.</param>
+    public static IReadOnlyList<string> Opportunities(ChampionModel model, bool[] missing, IReadOnlyList<FeatureValue> features)
     {
         var opportunities = new List<string>();
         opportunities.AddRange(model.Columns
             .Select((column, c) => (column, c))
-            .Where(p => p.column.Source == FeatureSource.Attribute && MissingValues.IsMissing(cells[p.c]))
+            .Where(p => p.column.Source == FeatureSource.Attribute && missing[p.c])
             .Take(2)
             .Select(p => $"Complete the profile: {p.column.Column} is unknown and the model uses it"));
         if (Count(features, ActivityType.DemoRequest) + Count(features, ActivityType.Meeting) == 0)
@@ -44,7 +45,7 @@ public static class LeadInsights
         return opportunities;
     }
 
-    public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<ActivityRecord> recent, IReadOnlyDictionary<string, FeatureValue> features)
+    public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<ActivityRecord> recent, IReadOnlyList<FeatureValue> features)
     {
         var responsive = recent.Where(a => !Unresponsive.Contains(a.Type)).ToList();
         var channel = responsive
@@ -80,10 +81,10 @@ public static class LeadInsights
     }
 
     /// <summary>1 − exp(−quiet days / <see cref="ColdAfterDays"/>), from the last activity (or creation when there is none).</summary>
-    public static double GoingColdRisk(IReadOnlyDictionary<string, FeatureValue> features)
+    public static double GoingColdRisk(IReadOnlyList<FeatureValue> features)
     {
-        var quietDays = features.GetValueOrDefault(FeatureCatalog.DaysSinceLastActivity)?.Number
-            ?? features.GetValueOrDefault(FeatureCatalog.DaysSinceCreated)?.Number
+        var quietDays = FeatureCatalog.Find(features, FeatureCatalog.DaysSinceLastActivity)?.Number
+            ?? FeatureCatalog.Find(features, FeatureCatalog.DaysSinceCreated)?.Number
             ?? 0;
         return Math.Round(1 - Math.Exp(-Math.Max(0, quietDays) / ColdAfterDays), 3);
     }
@@ -109,9 +110,9 @@ public static class LeadInsights
         _ => "web",
     };
 
-    private static double Count(IReadOnlyDictionary<string, FeatureValue> features, ActivityType type) =>
-        features.GetValueOrDefault(FeatureCatalog.CountTotal(type))?.Number ?? 0;
+    private static double Count(IReadOnlyList<FeatureValue> features, ActivityType type) =>
+        FeatureCatalog.Find(features, FeatureCatalog.CountTotal(type))?.Number ?? 0;
 
-    private static double Count30d(IReadOnlyDictionary<string, FeatureValue> features, ActivityType type) =>
-        features.GetValueOrDefault(FeatureCatalog.Count30d(type))?.Number ?? 0;
+    private static double Count30d(IReadOnlyList<FeatureValue> features, ActivityType type) =>
+        FeatureCatalog.Find(features, FeatureCatalog.Count30d(type))?.Number ?? 0;
 }

@@ -30,8 +30,8 @@ public static class LeadScorer
 
     public static LeadScore Score(ChampionModel model, LeadScoringInput lead, GradeThresholds grades, bool explain)
     {
-        var cells = model.Cells(lead.Attributes, lead.Features);
-        var features = model.Encode(cells);
+        var encoded = model.Encode(lead.Attributes, lead.Features);
+        var features = encoded.Vector;
         Span<double> slotAttributions = stackalloc double[features.Length];
         var output = model.Scoring.ScoreWithAttribution(features, slotAttributions);
         var attributions = model.PerColumn(slotAttributions);
@@ -40,13 +40,13 @@ public static class LeadScorer
         var overall = Math.Round(100 * probability, 1);
         var (forest, boosted, linear) = model.Scoring.ModelProbabilities(output);
         var agreement = 1 - (Math.Max(forest, Math.Max(boosted, linear)) - Math.Min(forest, Math.Min(boosted, linear)));
-        var completeness = cells.Count(c => !MissingValues.IsMissing(c)) / (double)Math.Max(1, cells.Length);
+        var completeness = encoded.Missing.Count(m => !m) / (double)Math.Max(1, encoded.Missing.Length);
 
-        var factors = Enumerable.Range(0, cells.Length)
-            .Select(c => new ScoreFactor(model.Columns[c].Column, cells[c], Math.Round(attributions[c], 4), model.Columns[c].Dimension,
-                Describe(model.Columns[c].Column, cells[c], attributions[c])))
-            .ToList();
-        var featureByName = lead.Features.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var order = Enumerable.Range(0, attributions.Length).ToArray();
+        Array.Sort([.. attributions], order);
+        ScoreFactor Factor(int c) => new(
+            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], 4), model.Columns[c].Dimension,
+            Describe(model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), attributions[c]));
         return new LeadScore(
             lead.LeadId,
             overall,
@@ -54,29 +54,33 @@ public static class LeadScorer
             Math.Round(agreement * (0.5 + 0.5 * completeness), 3),
             grades.Grade(overall),
             DimensionScores(model, attributions),
-            [.. factors.Where(f => f.Impact >= FactorFloor).OrderByDescending(f => f.Impact).Take(FactorCount)],
-            [.. factors.Where(f => f.Impact <= -FactorFloor).OrderBy(f => f.Impact).Take(FactorCount)],
-            LeadInsights.Opportunities(model, cells, featureByName),
-            LeadInsights.Recommend(overall, grades, lead.RecentActivities, featureByName),
+            [.. order.Reverse().TakeWhile(c => attributions[c] >= FactorFloor).Take(FactorCount).Select(Factor)],
+            [.. order.TakeWhile(c => attributions[c] <= -FactorFloor).Take(FactorCount).Select(Factor)],
+            LeadInsights.Opportunities(model, encoded.Missing, lead.Features),
+            LeadInsights.Recommend(overall, grades, lead.RecentActivities, lead.Features),
             model.DealSize is { } dealSize ? Math.Round(Math.Max(0, dealSize.Evaluate(features)), 2) : null,
             model.DaysToClose is { } daysToClose ? Math.Round(Math.Max(0, daysToClose.Evaluate(features)), 1) : null,
-            LeadInsights.GoingColdRisk(featureByName),
+            LeadInsights.GoingColdRisk(lead.Features),
             LeadInsights.Trend(probability, lead.History),
             model.Version,
             lead.Now,
             lead.Trigger,
-            explain ? Explain(model, features, cells) : null);
+            explain ? Explain(model, features, c => model.CellOf(c, lead.Attributes, lead.Features)) : null);
     }
 
+    /// <summary>Exact Shapley values of the lead's calibrated log-odds, one per model column.</summary>
+    public static ScoreExplanation Explain(ChampionModel model, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>
+        Explain(model, model.Encode(attributes, features).Vector, c => model.CellOf(c, attributes, features));
+
     /// <summary>Exact Shapley values of the calibrated log-odds, summed over each column's encoded slots.</summary>
-    public static ScoreExplanation Explain(ChampionModel model, float[] features, string?[] cells)
+    private static ScoreExplanation Explain(ChampionModel model, float[] features, Func<int, string?> cellOf)
     {
         var explanation = model.Scoring.Explain(features);
         var perColumn = model.PerColumn(explanation.Contributions);
         return new ScoreExplanation(
             explanation.BaseValue,
             explanation.OutputValue,
-            [.. perColumn.Select((c, i) => new FeatureContribution(model.Columns[i].Column, cells[i], c, model.Columns[i].Dimension))
+            [.. perColumn.Select((c, i) => new FeatureContribution(model.Columns[i].Column, cellOf(i), c, model.Columns[i].Dimension))
                 .OrderByDescending(c => Math.Abs(c.Contribution))]);
     }
 

@@ -17,14 +17,12 @@ public static class TreeShap
             return;
         }
 
-        var path = new PathElement[tree.Left.Length + 2];
-        var values = features.ToArray();
-        var phi = new double[contributions.Length];
-        Recurse(tree, values, phi, node: 0, path, depth: 0, zeroFraction: 1, oneFraction: 1, feature: -1);
-        for (var i = 0; i < phi.Length; i++)
-        {
-            contributions[i] += scale * phi[i];
-        }
+        // Each level of the recursion keeps its own copy of the path in one shared buffer, right after its
+        // parent's: a path holds at most depth + 1 elements, so (depth + 2)(depth + 3) / 2 elements suffice.
+        var depth = tree.Depth;
+        var size = (depth + 2) * (depth + 3) / 2;
+        Span<PathElement> buffer = size > 256 ? new PathElement[size] : stackalloc PathElement[size];
+        Recurse(tree, features, scale, contributions, node: 0, buffer, parentLength: 0, zeroFraction: 1, oneFraction: 1, feature: -1);
     }
 
     private struct PathElement
@@ -35,18 +33,18 @@ public static class TreeShap
         public double Weight;
     }
 
-    private static void Recurse(DecisionTree tree, float[] x, double[] phi, int node, PathElement[] parentPath, int depth,
-        double zeroFraction, double oneFraction, int feature)
+    /// <param name="buffer">The parent's path at its start; this level writes its own right after it.</param>
+    private static void Recurse(DecisionTree tree, ReadOnlySpan<float> x, double scale, Span<double> phi, int node, Span<PathElement> buffer,
+        int parentLength, double zeroFraction, double oneFraction, int feature)
     {
-        // Each level works on its own copy of the path: unwinding must not disturb the caller's.
-        var path = new PathElement[parentPath.Length];
-        Array.Copy(parentPath, path, depth);
-        Extend(path, depth, zeroFraction, oneFraction, feature);
-        var length = depth + 1;
+        var path = buffer[parentLength..];
+        buffer[..parentLength].CopyTo(path);
+        Extend(path, parentLength, zeroFraction, oneFraction, feature);
+        var length = parentLength + 1;
 
         if (node < 0)
         {
-            var leafValue = tree.LeafValue[~node];
+            var leafValue = scale * tree.LeafValue[~node];
             for (var i = 1; i < length; i++)
             {
                 var weight = UnwoundSum(path, length, i);
@@ -74,13 +72,13 @@ public static class TreeShap
         }
 
         var cover = tree.NodeCover[node];
-        Recurse(tree, x, phi, hot, path, length, incomingZero * Cover(tree, hot) / cover, incomingOne, split);
-        Recurse(tree, x, phi, cold, path, length, incomingZero * Cover(tree, cold) / cover, 0, split);
+        Recurse(tree, x, scale, phi, hot, path, length, incomingZero * Cover(tree, hot) / cover, incomingOne, split);
+        Recurse(tree, x, scale, phi, cold, path, length, incomingZero * Cover(tree, cold) / cover, 0, split);
     }
 
     private static double Cover(DecisionTree tree, int child) => child < 0 ? tree.LeafCover[~child] : tree.NodeCover[child];
 
-    private static void Extend(PathElement[] path, int length, double zeroFraction, double oneFraction, int feature)
+    private static void Extend(Span<PathElement> path, int length, double zeroFraction, double oneFraction, int feature)
     {
         path[length] = new PathElement
         {
@@ -96,7 +94,7 @@ public static class TreeShap
         }
     }
 
-    private static void Unwind(PathElement[] path, int length, int index)
+    private static void Unwind(Span<PathElement> path, int length, int index)
     {
         var last = length - 1;
         var oneFraction = path[index].OneFraction;
@@ -125,7 +123,7 @@ public static class TreeShap
     }
 
     /// <summary>The sum of the path's weights with element <paramref name="index"/> unwound, without changing the path.</summary>
-    private static double UnwoundSum(PathElement[] path, int length, int index)
+    private static double UnwoundSum(ReadOnlySpan<PathElement> path, int length, int index)
     {
         var last = length - 1;
         var oneFraction = path[index].OneFraction;

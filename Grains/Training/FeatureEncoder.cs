@@ -91,12 +91,28 @@ public sealed record ColumnEncoding(
             return;
         }
 
-        double? value = missing ? null : Kind switch
+        WriteValue(missing ? null : Kind switch
         {
             ColumnKind.Boolean => MissingValues.ParseBoolean(cell) is { } flag ? (flag ? 1 : 0) : null,
             ColumnKind.DateTime => MissingValues.TryParseDate(cell, DateFormat!, out var date) ? (date - DateTime.UnixEpoch).TotalDays : null,
             _ => MissingValues.TryParseNumber(cell, out var number) ? number : null,
-        };
+        }, destination);
+    }
+
+    /// <summary>A numeric column's slots from the number itself (what <see cref="Write"/> does after parsing the text).</summary>
+    public void WriteNumber(double? value, Span<float> destination)
+    {
+        if (Kind != ColumnKind.Numeric)
+        {
+            throw new InvalidOperationException($"column '{Column}' is {Kind}, not numeric");
+        }
+
+        destination[..Width].Clear();
+        WriteValue(value is { } number && double.IsFinite(number) ? number : null, destination);
+    }
+
+    private void WriteValue(double? value, Span<float> destination)
+    {
         destination[0] = (float)(value ?? Fill);
         if (MissingIndicator && value is null)
         {

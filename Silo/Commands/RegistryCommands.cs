@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace LeadScoring.Silo.Commands;
 
-/// <summary>./run.sh models | promote | rollback: the model registry from the command line (PostgreSQL mode).</summary>
+/// <summary>./run.sh models | promote | rollback | simulated-model: the model registry from the command line (PostgreSQL mode).</summary>
 internal static class RegistryCommands
 {
     /// <summary>The PostgreSQL registry, with the schema migrated; the command line has no memory-mode registry.</summary>
@@ -28,7 +28,7 @@ internal static class RegistryCommands
         {
             var workspace = args.SkipWhile(a => a != "--workspace").Skip(1).FirstOrDefault()
                 ?? throw new TrainingInputException($"{verb} needs --workspace W");
-            var version = args.Where((a, i) => a != "--workspace" && (i == 0 || args[i - 1] != "--workspace")).FirstOrDefault();
+            var version = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).FirstOrDefault();
             var registry = await OpenAsync();
             switch (verb)
             {
@@ -53,6 +53,13 @@ internal static class RegistryCommands
                     }
 
                     Console.WriteLine($"{version} is the champion of '{workspace}'");
+                    return 0;
+                case "simulated-model":
+                    var seed = int.TryParse(args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault(), CultureInfo.InvariantCulture, out var s) ? s : 1;
+                    var result = Grains.Simulation.SimulatedHistory.Train(workspace, InitialModelService.SimulatedLeads, seed, DateTimeOffset.UtcNow, new Grains.Features.FeatureOptions());
+                    var registered = await registry.RegisterAsync(workspace, result);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{registered.Version} registered in '{workspace}' (SIMULATED history, seed {seed}, holdout AUC {result.Report.Holdout.Auc:0.000}); promote it to use it"));
                     return 0;
                 default:
                     var champion = await registry.RollbackAsync(workspace)

@@ -12,6 +12,7 @@ internal static class Usage
           models --workspace W                   list a workspace's model versions
           promote --workspace W VERSION          make VERSION the workspace's champion
           rollback --workspace W                 return to the champion before the current one
+          simulated-model --workspace W [--seed S]   register a model trained on simulated history
         """;
 
     /// <summary>Exit code 2 for a command line that cannot be run.</summary>

@@ -16,6 +16,7 @@ public class ScoringBenchmarks
     private ScoringModel _model = null!;
     private PredictionEngine<Row, Prediction> _boostedTreesEngine = null!;
     private float[][] _rows = null!;
+    private double[] _attributions = null!;
     private int _next;
 
     [GlobalSetup]
@@ -25,6 +26,7 @@ public class ScoringBenchmarks
         var result = new EnsembleTrainer(new TrainingOptions { Label = "converted", SearchBudget = TimeSpan.Zero }).Train(table);
         _model = new ScoringModel(result.Artifact);
         _rows = _model.Encoder.EncodeRows(table, [.. Enumerable.Range(0, 1_000)]);
+        _attributions = new double[_model.Encoder.Width];
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream(result.Artifact.GradientBoosting);
         var boosted = ml.Model.Load(stream, out _);
@@ -38,6 +40,13 @@ public class ScoringBenchmarks
 
     [Benchmark(Description = "calibrated ensemble (3 models + blend), ScoringModel")]
     public double Ensemble() => _model.Probability(NextRow());
+
+    [Benchmark(Description = "ensemble + path attributions (dimension scores and factors)")]
+    public double EnsembleWithAttribution()
+    {
+        Array.Clear(_attributions);
+        return _model.ScoreWithAttribution(NextRow(), _attributions).Probability;
+    }
 
     [Benchmark(Description = "ensemble + exact explanation (TreeSHAP + linear)")]
     public double EnsembleWithExplanation() => _model.Explain(NextRow()).OutputValue;

@@ -20,8 +20,8 @@ public class LeadScorerTests
         var score = LeadScorer.Score(Model, input, new GradeThresholds(), explain: true);
 
         // The lead's attributes and activity features fill the model's columns by name, as its training rows did.
-        var cells = Model.Cells(lead.Attributes, input.Features);
-        Assert.Equal(Model.Scoring.Probability(Model.Encode(cells)), score.ConversionProbability, 6);
+        var encoded = Model.Encode(lead.Attributes, input.Features);
+        Assert.Equal(Model.Scoring.Probability(encoded.Vector), score.ConversionProbability, 6);
         Assert.Equal(Math.Round(100 * score.ConversionProbability, 1), score.OverallScore, 1);
         Assert.InRange(score.Confidence, 0, 1);
 
@@ -50,8 +50,7 @@ public class LeadScorerTests
             var demographic = Model.Columns.Select((c, i) => (c, i)).Where(p => p.c.Dimension == FeatureDimension.Demographic).Select(p => p.c.Column).ToHashSet();
             if (demographic.Count > 0 && score.Dimensions.Demographic is { } value && Math.Abs(value - 50) > 0.1)
             {
-                var cells = Model.Cells(lead.Attributes, Input(lead, SimulatedModels.Origin).Features);
-                var features = Model.Encode(cells);
+                var features = Model.Encode(lead.Attributes, Input(lead, SimulatedModels.Origin).Features).Vector;
                 var slots = new double[features.Length];
                 Model.Scoring.ScoreWithAttribution(features, slots);
                 var columns = Model.PerColumn(slots);
@@ -75,7 +74,7 @@ public class LeadScorerTests
             new("a3", ActivityType.Download, tuesday.AddDays(-1), new ActivityProperties(null, null, "web", "pricing-guide")),
             new("a4", ActivityType.PageView, tuesday.AddDays(-3).AddHours(-5), new ActivityProperties(30, "https://example.com/p/1", "web", null)),
         };
-        var features = Features(activities, now).ToDictionary(f => f.Name);
+        var features = Features(activities, now);
 
         var recommendations = LeadInsights.Recommend(60, new GradeThresholds(), activities, features);
 
@@ -83,15 +82,15 @@ public class LeadScorerTests
         Assert.Equal("email", recommendations.BestChannel);
         Assert.Equal(["pricing-guide", "https://example.com/p/1"], recommendations.Content);
         Assert.Contains("Follow up personally by email", recommendations.NextBestAction, StringComparison.Ordinal);
-        Assert.Contains("Offer a demo", string.Join("|", LeadInsights.Opportunities(Model, new string?[Model.Columns.Count], features)), StringComparison.Ordinal);
+        Assert.Contains("Offer a demo", string.Join("|", LeadInsights.Opportunities(Model, new bool[Model.Columns.Count], features)), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Going_cold_risk_grows_with_quiet_days_and_trend_compares_with_recent_scores()
     {
         var activities = new List<ActivityRecord> { new("a1", ActivityType.PageView, SimulatedModels.Origin.AddDays(-1), ActivityProperties.None) };
-        var fresh = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin).ToDictionary(f => f.Name));
-        var quiet = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin.AddDays(20)).ToDictionary(f => f.Name));
+        var fresh = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin));
+        var quiet = LeadInsights.GoingColdRisk(Features(activities, SimulatedModels.Origin.AddDays(20)));
         Assert.Equal(Math.Round(1 - Math.Exp(-1 / LeadInsights.ColdAfterDays), 3), fresh);
         Assert.Equal(Math.Round(1 - Math.Exp(-21 / LeadInsights.ColdAfterDays), 3), quiet);
 

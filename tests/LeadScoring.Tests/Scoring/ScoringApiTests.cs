@@ -18,7 +18,7 @@ public class ScoringApiTests
         var leads = SyntheticCrm.Generate(160, seed: 12, DateTimeOffset.UtcNow).ToList();
         foreach (var lead in leads)
         {
-            await PostLeadAsync(api, lead);
+            await ApiScenario.PostLeadAsync(api, lead);
         }
 
         var lead0 = leads.First(l => l.Activities.Count > 3).LeadId;
@@ -26,7 +26,7 @@ public class ScoringApiTests
         Assert.Equal(HttpStatusCode.Conflict, noModel.StatusCode);
         Assert.Contains("no model trained for this workspace", await noModel.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var job = await TrainFromHistoryAsync(api);
+        var job = await ApiScenario.TrainAsync(api, null);
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
 
         // Single, with the exact explanation.
@@ -106,50 +106,11 @@ public class ScoringApiTests
         Assert.Equal(job.GetProperty("report").GetProperty("holdout").GetProperty("auc").GetDouble(), performance.GetProperty("auc").GetDouble());
     }
 
-    private static async Task PostLeadAsync(HttpClient api, SimulatedLead lead)
-    {
-        (await api.PostAsJsonAsync("/api/leads", new
-        {
-            lead_id = lead.LeadId,
-            attributes = lead.Attributes.ToDictionary(a => a.Key, a => a.Value.Kind == LeadAttributeKind.Number ? (object)a.Value.Number : a.Value.ToString()),
-        })).EnsureSuccessStatusCode();
-        if (lead.Activities.Count > 0)
-        {
-            (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/activities", new
-            {
-                activities = lead.Activities.Select(a => new { activity_id = a.ActivityId, type = a.Type.ToWireName(), occurred_at = a.OccurredAt }),
-            })).EnsureSuccessStatusCode();
-        }
-
-        if (lead.Outcome is { } outcome)
-        {
-            (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/outcome", new { converted = outcome.Converted })).EnsureSuccessStatusCode();
-        }
-    }
-
     private static async Task<JsonElement> PostJsonAsync(HttpClient api, string url, object body)
     {
         using var response = await api.PostAsJsonAsync(url, body);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, json.ToString());
         return json;
-    }
-
-    private static async Task<JsonElement> TrainFromHistoryAsync(HttpClient api)
-    {
-        using var response = await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "history" });
-        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
-            if (status.GetProperty("state").GetString() != "running")
-            {
-                return status;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("training did not finish");
     }
 }

@@ -16,8 +16,8 @@ public class TrainingApiTests
         await using var cluster = await ProductCluster.StartAsync();
         using var api = cluster.CreateApiClient();
 
-        var first = await TrainAsync(api, Csv(SyntheticLeads.Create(400)));
-        var second = await TrainAsync(api, Csv(SyntheticLeads.Create(400, seed: 9)));
+        var first = await ApiScenario.TrainAsync(api, Csv(SyntheticLeads.Create(400)));
+        var second = await ApiScenario.TrainAsync(api, Csv(SyntheticLeads.Create(400, seed: 9)));
 
         Assert.Equal(("succeeded", "v1"), (first.GetProperty("state").GetString(), first.GetProperty("model_version").GetString()));
         Assert.Equal("v2", second.GetProperty("model_version").GetString());
@@ -50,8 +50,8 @@ public class TrainingApiTests
 
         using var noFile = await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent { { new StringContent("converted"), "label" } });
         using var badSource = await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "warehouse" });
-        var oneClass = await TrainAsync(api, "converted,visits\n" + string.Concat(Enumerable.Repeat("no,3\n", 80)));
-        var emptyHistory = await TrainAsync(api, null);
+        var oneClass = await ApiScenario.TrainAsync(api, "converted,visits\n" + string.Concat(Enumerable.Repeat("no,3\n", 80)));
+        var emptyHistory = await ApiScenario.TrainAsync(api, null);
         using var unknownJob = await api.GetAsync($"/api/ai/scoring/model/train/{Guid.NewGuid():N}");
 
         Assert.Equal(HttpStatusCode.BadRequest, noFile.StatusCode);
@@ -73,26 +73,10 @@ public class TrainingApiTests
         var leads = SyntheticCrm.Generate(220, seed: 4, DateTimeOffset.UtcNow).ToList();
         foreach (var lead in leads)
         {
-            (await api.PostAsJsonAsync("/api/leads", new
-            {
-                lead_id = lead.LeadId,
-                attributes = lead.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()),
-            })).EnsureSuccessStatusCode();
-            if (lead.Activities.Count > 0)
-            {
-                (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/activities", new
-                {
-                    activities = lead.Activities.Select(a => new { activity_id = a.ActivityId, type = a.Type.ToWireName(), occurred_at = a.OccurredAt }),
-                })).EnsureSuccessStatusCode();
-            }
-
-            if (lead.Outcome is { } outcome)
-            {
-                (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/outcome", new { converted = outcome.Converted })).EnsureSuccessStatusCode();
-            }
+            await ApiScenario.PostLeadAsync(api, lead);
         }
 
-        var job = await TrainAsync(api, null);
+        var job = await ApiScenario.TrainAsync(api, null);
 
         var outcomes = leads.Count(l => l.Outcome is not null);
         Assert.Equal(outcomes, await cluster.Database.CountAsync("SELECT count(*) FROM training_snapshots"));
@@ -104,32 +88,6 @@ public class TrainingApiTests
         var schema = report.GetProperty("schema").EnumerateArray().ToList();
         Assert.Contains(schema, c => c.GetProperty("source").GetString() == "attribute");
         Assert.Contains(schema, c => c.GetProperty("source").GetString() == "activity");
-    }
-
-    /// <summary>Starts a job (a CSV upload, or history when <paramref name="csv"/> is null) and waits for it to end.</summary>
-    private static async Task<JsonElement> TrainAsync(HttpClient api, string? csv)
-    {
-        using var response = csv is null
-            ? await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "history" })
-            : await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent
-            {
-                { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "leads.csv" },
-                { new StringContent("converted"), "label" },
-            });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
-            if (status.GetProperty("state").GetString() != "running")
-            {
-                return status;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"training job {statusUrl} did not finish");
     }
 
     private static string Csv(LeadScoring.Grains.Training.CsvTable table) =>

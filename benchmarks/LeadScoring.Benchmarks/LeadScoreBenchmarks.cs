@@ -1,0 +1,52 @@
+using BenchmarkDotNet.Attributes;
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Simulation;
+
+namespace LeadScoring.Benchmarks;
+
+/// <summary>
+/// What a lead grain computes when it must rescore (everything but Orleans and storage): its features from
+/// its activity aggregates, then the whole score with dimensions, factors, insights and recommendations; and
+/// the same with the exact explanation that include_insights asks for.
+/// </summary>
+[MemoryDiagnoser]
+public class LeadScoreBenchmarks
+{
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly FeatureOptions _options = new();
+    private ChampionModel _model = null!;
+    private (SimulatedLead Lead, ActivityAggregates Aggregates, DateTimeOffset CreatedAt)[] _leads = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _model = ChampionModel.Load("v1", SimulatedHistory.Train("bench", 3000, seed: 1, Now, _options).Artifact);
+        _leads = [.. SyntheticCrm.Generate(500, seed: 5, Now).Select(lead =>
+        {
+            var aggregates = new ActivityAggregates();
+            foreach (var activity in lead.Activities)
+            {
+                FeatureEngine.Apply(aggregates, activity, _options, Now);
+            }
+
+            return (lead, aggregates, lead.Activities.Count > 0 ? lead.Activities[0].OccurredAt : Now);
+        })];
+    }
+
+    [Benchmark(Description = "rescore one lead: features + score + insights")]
+    public double Rescore() => Score(explain: false).ConversionProbability;
+
+    [Benchmark(Description = "rescore one lead with the exact explanation")]
+    public double RescoreWithExplanation() => Score(explain: true).Explanation!.OutputValue;
+
+    private LeadScore Score(bool explain)
+    {
+        var (lead, aggregates, createdAt) = _leads[_next++ % _leads.Length];
+        var input = new LeadScoringInput(lead.LeadId, lead.Attributes, FeatureEngine.Compute(aggregates, createdAt, Now, _options),
+            lead.Activities, [], Now, ScoreTrigger.Activity);
+        return LeadScorer.Score(_model, input, new GradeThresholds(), explain);
+    }
+}

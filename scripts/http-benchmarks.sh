@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# HTTP load benchmarks of the scoring API (issue 4), written to docs/http-benchmarks.md. Starts its own
+# PostgreSQL (durable settings: fsync and synchronous commit on), one silo and one API, seeds leads and a
+# simulated champion, then drives them with wrk and hey (Debian packages) on this same machine.
+# Not part of ./test.sh: it takes several minutes and wants an otherwise idle machine.
+#   LEADS=20000 DURATION=15 scripts/http-benchmarks.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/postgres.sh
+
+LEADS=${LEADS:-20000}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+API_PORT=$(free_port 5180)
+SILO_HTTP_PORT=$(free_port $((API_PORT + 1)))
+SILO_PORT=$(free_port 11311)
+GATEWAY_PORT=$(free_port 30300)
+API="http://127.0.0.1:$API_PORT"
+out=docs/http-benchmarks.md
+work=$(mktemp -d)
+
+for tool in wrk hey curl; do
+  command -v $tool >/dev/null || { echo "== installing $tool"; apt-get install -y -qq $tool >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }; }
+done
+
+dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+ensure_postgres_installed
+PG_DURABLE=1 start_private_postgres
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  stop_private_postgres
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="bench-$$" LEADSCORING_API_PORT=$API_PORT \
+  LEADSCORING_SILO_HTTP_PORT=$SILO_HTTP_PORT LEADSCORING_SILO_PORT=$SILO_PORT LEADSCORING_GATEWAY_PORT=$GATEWAY_PORT \
+  Logging__LogLevel__Default=Warning
+silo=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
+dotnet $silo migrate >/dev/null
+LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & pids+=($!)
+dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & pids+=($!)
+echo "== waiting for the cluster and the initial model"
+for _ in $(seq 1 180); do
+  curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && break
+  sleep 1
+done
+curl -fsS "$API/api/ai/scoring/models" | grep -q '"champion":"v1"' || { tail -50 "$work/silo.log"; exit 1; }
+dotnet $silo simulated-model --workspace default --seed 2 >/dev/null
+
+# wrk prints "Requests/sec: X" and, with --latency, " 50% 1.23ms" ... " 99% 4.56ms".
+rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
+pct() { awk -v p="$2%" '$1 == p {print $2}' "$1"; }
+non2xx() { awk '/Non-2xx/ {print $5}' "$1" | grep . || echo 0; }
+run_wrk() { # name, threads, connections, script-and-args...
+  local name=$1 threads=$2 connections=$3; shift 3
+  wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency "$@" >"$work/$name.txt"
+}
+
+echo "== seeding $LEADS leads"
+wrk -t2 -c32 -d"$((LEADS / 1500 + 5))s" -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 >"$work/seed.txt"
+seed_rps=$(rps "$work/seed.txt")
+python3 - "$LEADS" "$work" <<'PY'
+import json, sys
+leads, work = int(sys.argv[1]), sys.argv[2]
+for start in range(0, leads, 10000):
+    ids = range(start, min(leads, start + 10000))
+    with open(f"{work}/batch-{start}.json", "w") as f:
+        json.dump({"leads": [{"lead_id": f"b-{i}"} for i in ids]}, f)
+PY
+# Every lead scored once (and activated): the cached-read runs below find it in memory.
+for file in "$work"/batch-*.json; do
+  curl -fsS -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
+done
+failed=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['data']['failed']))" "$work/warm.json")
+[ "$failed" = 0 ] || { echo "seeding left $failed leads unscored" >&2; exit 1; }
+
+echo "== /health, then GET score of cached leads (wrk, $CONNECTIONS connections, ${DURATION}s each)"
+run_wrk health 2 "$CONNECTIONS" "$API/health"
+run_wrk get-score 2 "$CONNECTIONS" -s scripts/load/get-score.lua "$API" -- "$LEADS"
+health_rps=$(rps "$work/health.txt")
+score_rps=$(rps "$work/get-score.txt")
+half=$((score_rps / 2))
+echo "== GET score at half of that rate ($half/s, hey, one cached lead)"
+hey -z "${DURATION}s" -c 16 -q $((half / 16)) "$API/api/ai/scoring/score/b-1" >"$work/half.txt"
+half_rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/half.txt")
+half_p50=$(awk '/ 50% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
+half_p99=$(awk '/ 99% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
+half_errors=$(awk '/\[[0-9]+\]/ && !/\[200\]/ {n += $2} END {print n + 0}' "$work/half.txt")
+
+echo "== batch of 10,000 cached leads"
+run_wrk batch-cached 1 2 -s scripts/load/batch.lua "$API" -- "$work/batch-0.json"
+batch_cached=$(awk '/Requests\/sec/ {printf "%.0f", $2 * 10000}' "$work/batch-cached.txt")
+
+echo "== batch of 10,000 leads that must all recompute (the champion alternates before each call)"
+recompute=()
+for round in 1 2 3 4 5 6; do
+  version=$([ $((round % 2)) = 1 ] && echo v2 || echo v1)
+  curl -fsS -X POST "$API/api/ai/scoring/models/$version/promote" >/dev/null
+  seconds=$(curl -fsS -o "$work/recompute.json" -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @"$work/batch-0.json" "$API/api/ai/scoring/score/batch")
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['data']; assert not d['failed'] and not any(r['cached'] for r in d['results']), 'not all recomputed'" "$work/recompute.json"
+  recompute+=("$(python3 -c "print(round(10000 / $seconds))")")
+done
+recompute_median=$(printf '%s\n' "${recompute[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+
+echo "== activities with rescoring, persisted before the answer"
+run_wrk activities 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+activities_rps=$(rps "$work/activities.txt")
+history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
+
+metrics=$(curl -fsS "$API/api/ai/scoring/performance/metrics")
+verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >= b) : (a <= b); print ok ? "met" : "**not met**" }'; }
+
+{
+  echo "# HTTP benchmarks"
+  echo
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)), one run. One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (seeded through the API at $seed_rps upserts/s), champion trained on simulated history. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run."
+  echo
+  echo "| measure | target | measured | |"
+  echo "|---|---|---|---|"
+  echo "| GET /health (baseline, same run) | | $health_rps req/s, p99 $(pct "$work/health.txt" 99) | |"
+  echo "| GET score, random cached lead | >= half of /health = $((health_rps / 2)) req/s | $score_rps req/s (p50 $(pct "$work/get-score.txt" 50), p99 $(pct "$work/get-score.txt" 99)); non-2xx: $(non2xx "$work/get-score.txt") | $(verdict "$score_rps" $((health_rps / 2)) ">=") |"
+  echo "| GET score at half that rate (hey, 16 connections, one cached lead) | p99 <= 5 ms | $half_rps req/s, p50 $half_p50 ms, p99 $half_p99 ms; non-200: $half_errors | $(verdict "$half_p99" 5 "<=") |"
+  echo "| batch, 10,000 cached leads per call (2 calls in flight) | >= 100,000 leads/s | $batch_cached leads/s (p50 per call $(pct "$work/batch-cached.txt" 50)) | $(verdict "$batch_cached" 100000 ">=") |"
+  echo "| batch, 10,000 leads that all recompute (explanations off) | >= 20,000 leads/s | median $recompute_median leads/s of 6 calls (${recompute[*]}) | $(verdict "$recompute_median" 20000 ">=") |"
+  echo "| activities with rescoring, state and score history in PostgreSQL before the 202 | >= 5,000 events/s, p99 <= 20 ms | $activities_rps events/s (p50 $(pct "$work/activities.txt" 50), p99 $(pct "$work/activities.txt" 99)); non-2xx: $(non2xx "$work/activities.txt"); $history_rows history rows written by activities | $(verdict "$activities_rps" 5000 ">=") |"
+  echo
+  echo "The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does). The API's own measurements after the run (GET /api/ai/scoring/performance/metrics):"
+  echo
+  echo '```json'
+  echo "$metrics" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['data'], indent=2))"
+  echo '```'
+} >"$out"
+cat "$out"

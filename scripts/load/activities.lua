@@ -1,0 +1,11 @@
+-- wrk: one new page view (no activity id, so never a duplicate) for a random lead; args: N, occurred_at
+function init(args)
+  total = tonumber(args[1])
+  body = '{"activities":[{"type":"page_view","occurred_at":"' .. args[2] .. '","properties":{"duration_seconds":30}}]}'
+  math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1000000))
+end
+
+function request()
+  return wrk.format("POST", "/api/leads/b-" .. math.random(0, total - 1) .. "/activities",
+    { ["Content-Type"] = "application/json" }, body)
+end

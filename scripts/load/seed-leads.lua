@@ -1,0 +1,28 @@
+-- wrk: upserts leads b-0 .. b-(N-1), each thread its own share; args: N
+local counter = 0
+local threads = 0
+local industries = { "software", "finance", "retail", "education", "healthcare" }
+local seniorities = { "c_level", "vp", "director", "manager", "individual_contributor" }
+
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+
+function init(args)
+  total = tonumber(args[1])
+  step = tonumber(args[2])
+end
+
+function request()
+  local n = id + counter * step
+  if n >= total then
+    counter = 0
+    n = id
+  end
+  counter = counter + 1
+  local body = string.format(
+    '{"lead_id":"b-%d","attributes":{"industry":"%s","job_seniority":"%s","company_size":%d,"lead_source":"referral"}}',
+    n, industries[n % 5 + 1], seniorities[n % 5 + 1], 10 + (n * 7919) % 5000)
+  return wrk.format("POST", "/api/leads", { ["Content-Type"] = "application/json" }, body)
+end

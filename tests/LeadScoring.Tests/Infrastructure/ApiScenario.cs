@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Simulation;
+
+namespace LeadScoring.Tests.Infrastructure;
+
+/// <summary>What the HTTP tests do over and over: post a simulated lead, run a training job to its end.</summary>
+public static class ApiScenario
+{
+    /// <summary>The lead, its activities and its outcome (when it has one), each through its endpoint.</summary>
+    public static async Task PostLeadAsync(HttpClient api, SimulatedLead lead)
+    {
+        (await api.PostAsJsonAsync("/api/leads", new
+        {
+            lead_id = lead.LeadId,
+            attributes = lead.Attributes.ToDictionary(a => a.Key, a => a.Value.Kind == LeadAttributeKind.Number ? (object)a.Value.Number : a.Value.ToString()),
+        })).EnsureSuccessStatusCode();
+        if (lead.Activities.Count > 0)
+        {
+            (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/activities", new
+            {
+                activities = lead.Activities.Select(a => new { activity_id = a.ActivityId, type = a.Type.ToWireName(), occurred_at = a.OccurredAt }),
+            })).EnsureSuccessStatusCode();
+        }
+
+        if (lead.Outcome is { } outcome)
+        {
+            (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/outcome", new { converted = outcome.Converted })).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Starts a job (a CSV upload, or the workspace's history when <paramref name="csv"/> is null) and waits for it to end.</summary>
+    public static async Task<JsonElement> TrainAsync(HttpClient api, string? csv)
+    {
+        using var response = csv is null
+            ? await api.PostAsJsonAsync("/api/ai/scoring/model/train", new { source = "history" })
+            : await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent
+            {
+                { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "leads.csv" },
+                { new StringContent("converted"), "label" },
+            });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
+            if (status.GetProperty("state").GetString() != "running")
+            {
+                return status;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"training job {statusUrl} did not finish");
+    }
+}
