@@ -9,10 +9,7 @@ namespace LeadScoring.Grains.Scoring;
 public sealed class CompiledTrees
 {
     private readonly int[] _roots;
-    private readonly int[] _feature;
-    private readonly float[] _threshold;
-    private readonly int[] _left;
-    private readonly int[] _right;
+    private readonly Node[] _nodes;
     private readonly double[] _leafValue;
 
     // Weighted mean output of the training rows under each node and at each root: what path attribution moves between.
@@ -25,10 +22,7 @@ public sealed class CompiledTrees
         var trees = ensemble.Trees;
         int nodes = trees.Sum(t => t.Left.Length), leaves = trees.Sum(t => t.LeafValue.Length);
         _roots = new int[trees.Count];
-        _feature = new int[nodes];
-        _threshold = new float[nodes];
-        _left = new int[nodes];
-        _right = new int[nodes];
+        _nodes = new Node[nodes];
         _nodeMean = new double[nodes];
         _leafValue = new double[leaves];
         _rootMean = new double[trees.Count];
@@ -41,10 +35,7 @@ public sealed class CompiledTrees
             _roots[t] = tree.IsLeafOnly ? ~leafOffset : nodeOffset;
             for (var n = 0; n < tree.Left.Length; n++)
             {
-                _feature[nodeOffset + n] = tree.Feature[n];
-                _threshold[nodeOffset + n] = tree.Threshold[n];
-                _left[nodeOffset + n] = Link(tree.Left[n]);
-                _right[nodeOffset + n] = Link(tree.Right[n]);
+                _nodes[nodeOffset + n] = new Node(tree.Feature[n], tree.Threshold[n], Link(tree.Left[n]), Link(tree.Right[n]));
             }
 
             for (var l = 0; l < tree.LeafValue.Length; l++)
@@ -74,13 +65,16 @@ public sealed class CompiledTrees
     /// <summary>The raw score: bias + Σ weight × leaf value.</summary>
     public double Evaluate(ReadOnlySpan<float> features)
     {
+        var nodes = _nodes;
         var score = Bias;
-        for (var t = 0; t < _roots.Length; t++)
+        foreach (var root in _roots)
         {
-            var node = _roots[t];
+            var node = root;
             while (node >= 0)
             {
-                node = features[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
+                ref readonly var split = ref nodes[node];
+                // NaN goes right, as in ML.NET.
+                node = features[split.Feature] <= split.Threshold ? split.Left : split.Right;
             }
 
             score += _leafValue[~node];
@@ -104,9 +98,10 @@ public sealed class CompiledTrees
             var mean = _rootMean[t];
             while (node >= 0)
             {
-                var next = features[_feature[node]] <= _threshold[node] ? _left[node] : _right[node];
+                ref readonly var split = ref _nodes[node];
+                var next = features[split.Feature] <= split.Threshold ? split.Left : split.Right;
                 var nextMean = next >= 0 ? _nodeMean[next] : _leafValue[~next];
-                attributions[_feature[node]] += scale * (nextMean - mean);
+                attributions[split.Feature] += scale * (nextMean - mean);
                 mean = nextMean;
                 node = next;
             }
@@ -144,4 +139,6 @@ public sealed class CompiledTrees
 
         return means;
     }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }

@@ -31,7 +31,8 @@ public sealed class BaseModels(int seed)
         {
             BaseModelKind.RandomForest => _ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
             {
-                NumberOfTrees = 200,
+                // 100 trees: past that the forest's AUC barely moves here, while every tree costs scoring time.
+                NumberOfTrees = 100,
                 NumberOfLeaves = 48,
                 MinimumExampleCountPerLeaf = 5,
                 FeatureFraction = 0.7,

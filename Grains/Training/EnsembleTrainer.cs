@@ -241,9 +241,9 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
     }
 
     /// <summary>
-    /// The blend with the best out-of-fold AUC, unless its gain over the best single model is within one
-    /// standard error of the per-fold differences: then the simpler single model (calibrated) is used, as a
-    /// gain that small does not survive new data.
+    /// The blend with the best out-of-fold AUC, unless its gain over the best single model is within two
+    /// standard errors of the per-fold differences (not significant at about 97.5%, one-sided): then the
+    /// simpler single model (calibrated) is used, as a gain that small does not survive new data.
     /// </summary>
     private (LogisticStacker Stacker, string Choice) ChooseBlend(double[][] outOfFold, bool[] labels, int[] folds, List<LogisticStacker> calibrators)
     {
@@ -260,10 +260,10 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
         var bestSingle = Enumerable.Range(0, ModelNames.Length).MaxBy(m => singleAucs[m].Average());
         var gains = Enumerable.Range(0, options.Folds).Select(f => FoldAuc(f, s => blend.LogOdds(s)) - singleAucs[bestSingle][f]).ToArray();
         var standardError = StandardDeviation(gains) / Math.Sqrt(gains.Length);
-        if (options.Blend == BlendMode.Fitted && gains.Average() <= standardError)
+        if (options.Blend == BlendMode.Fitted && gains.Average() <= 2 * standardError)
         {
             return (LogisticStacker.OnlyInput(bestSingle, ModelNames.Length, calibrators[bestSingle]),
-                $"{ModelNames[bestSingle]} alone: the blend's out-of-fold gain {gains.Average():0.0000} is within one standard error ({standardError:0.0000})");
+                $"{ModelNames[bestSingle]} alone: the blend's out-of-fold gain {gains.Average():0.0000} is within two standard errors (standard error {standardError:0.0000})");
         }
 
         return (blend, $"blend: out-of-fold gain {gains.Average():0.0000} over {ModelNames[bestSingle]} (standard error {standardError:0.0000})");
