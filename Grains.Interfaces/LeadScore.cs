@@ -39,13 +39,22 @@ public enum ScoreTrend
 }
 
 /// <summary>One feature's part in the score, in log-odds (positive raises the conversion probability).</summary>
+/// <remarks>Kept small: a million leads each cache ten of these.</remarks>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ScoreFactor")]
 public sealed record ScoreFactor(
     [property: Id(0)] string Feature,
     [property: Id(1)] string? Value,
     [property: Id(2)] double Impact,
-    [property: Id(3)] FeatureDimension Dimension,
-    [property: Id(4)] string Description);
+    [property: Id(3)] FeatureDimension Dimension)
+{
+    public string Description => $"{Feature} = {DisplayValue} {(Impact >= 0 ? "raises" : "lowers")} the conversion odds";
+
+    private string DisplayValue =>
+        string.IsNullOrWhiteSpace(Value) ? "unknown"
+        : double.TryParse(Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+            : Value;
+}
 
 /// <summary>What a salesperson should do next, derived from the lead's own activity.</summary>
 /// <param name="OptimalContactTime">The weekday and hour (UTC) the lead is most often active, e.g. "Tuesday 14:00 UTC".</param>

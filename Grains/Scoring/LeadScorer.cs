@@ -45,8 +45,7 @@ public static class LeadScorer
         var order = Enumerable.Range(0, attributions.Length).ToArray();
         Array.Sort([.. attributions], order);
         ScoreFactor Factor(int c) => new(
-            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], 4), model.Columns[c].Dimension,
-            Describe(model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), attributions[c]));
+            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], 4), model.Columns[c].Dimension);
         return new LeadScore(
             lead.LeadId,
             overall,
@@ -101,13 +100,5 @@ public static class LeadScorer
         return new DimensionScores(
             Of(FeatureDimension.Behavioral), Of(FeatureDimension.Engagement), Of(FeatureDimension.Demographic),
             Of(FeatureDimension.Temporal), Of(FeatureDimension.Interaction), Of(FeatureDimension.Quality));
-    }
-
-    private static string Describe(string column, string? cell, double attribution)
-    {
-        var value = MissingValues.IsMissing(cell) ? "unknown"
-            : MissingValues.TryParseNumber(cell, out var number) ? number.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
-            : cell;
-        return $"{column} = {value} {(attribution >= 0 ? "raises" : "lowers")} the conversion odds";
     }
 }

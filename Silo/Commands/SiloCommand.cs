@@ -40,6 +40,20 @@ internal static class SiloCommand
             membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active
                 ? Results.Ok(new { status = "ready" })
                 : Results.Json(new { status = "not_ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        // What this silo holds: the memory benchmark reads it, operators can too.
+        app.MapGet("/health/memory", async (IGrainFactory grains, ILocalSiloDetails silo) =>
+        {
+            var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
+            var memory = GC.GetGCMemoryInfo();
+            return TypedResults.Ok(new
+            {
+                working_set_bytes = Environment.WorkingSet,
+                gc_heap_bytes = memory.HeapSizeBytes,
+                gc_committed_bytes = memory.TotalCommittedBytes,
+                activations = statistics.Sum(s => s.ActivationCount),
+                lead_activations = statistics.Where(s => s.GrainType.Contains("LeadGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
+            });
+        });
         await app.RunAsync();
         return 0;
     }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# How much memory one silo needs per active lead (issue 4: 1,000,000 in <= 3 GB). Starts its own PostgreSQL,
+# one silo and one API, creates LEADS leads through the API (each scored once by the champion as it is
+# created, so each holds its state and its cached score), then reads the silo's /health/memory.
+# Written to docs/memory-benchmark.md. Not part of ./test.sh: it takes several minutes.
+#   LEADS=1000000 scripts/memory-benchmark.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/postgres.sh
+
+LEADS=${LEADS:-1000000}
+API_PORT=$(free_port 5280)
+SILO_HTTP_PORT=$(free_port $((API_PORT + 1)))
+SILO_PORT=$(free_port 11411)
+GATEWAY_PORT=$(free_port 30400)
+API="http://127.0.0.1:$API_PORT"
+SILO="http://127.0.0.1:$SILO_HTTP_PORT"
+work=$(mktemp -d)
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+
+dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+ensure_postgres_installed
+start_private_postgres
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  stop_private_postgres
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="memory-$$" LEADSCORING_API_PORT=$API_PORT \
+  LEADSCORING_SILO_HTTP_PORT=$SILO_HTTP_PORT LEADSCORING_SILO_PORT=$SILO_PORT LEADSCORING_GATEWAY_PORT=$GATEWAY_PORT \
+  Logging__LogLevel__Default=Warning
+silo=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
+dotnet $silo migrate >/dev/null
+LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & pids+=($!)
+dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 180); do
+  curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && break
+  sleep 1
+done
+memory() { curl -fsS "$SILO/health/memory"; }
+before=$(memory)
+echo "== before: $before"
+
+started=$(date +%s)
+leads=0
+while [ "$leads" -lt "$LEADS" ]; do
+  wrk -t2 -c64 -d60s -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 >"$work/seed.txt"
+  leads=$(memory | python3 -c "import json,sys; print(json.load(sys.stdin)['lead_activations'])")
+  echo "== $leads lead activations after $(( $(date +%s) - started )) s"
+done
+seconds=$(( $(date +%s) - started ))
+sleep 20
+after=$(memory)
+echo "== after: $after"
+
+python3 - "$before" "$after" "$seconds" <<'PY' >docs/memory-benchmark.md
+import json, sys, datetime, os
+before, after, seconds = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+n = after["lead_activations"]
+mb = lambda b: f"{b / 2**20:,.0f} MiB"
+per = lambda key: (after[key] - before[key]) / max(1, n)
+print("# Memory per active lead\n")
+print(f"Written by `scripts/memory-benchmark.sh` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores. One silo in PostgreSQL mode; "
+      f"{n:,} leads created through the API in {seconds} s (4 attributes each, each scored by the champion when created, "
+      "so every activation holds its state, its cached score and its score history), then read from the silo's `/health/memory` "
+      "after 20 s of quiet. Target: 1,000,000 active leads in at most 3 GB.\n")
+print("| | before | after | per lead |\n|---|---|---|---|")
+for key, label in [("working_set_bytes", "working set"), ("gc_heap_bytes", "GC heap"), ("gc_committed_bytes", "GC committed")]:
+    print(f"| {label} | {mb(before[key])} | {mb(after[key])} | {per(key):,.0f} bytes |")
+print(f"| lead activations | {before['lead_activations']:,} | {n:,} | |")
+verdict = "met" if after["working_set_bytes"] <= 3 * 2**30 and n >= 1_000_000 else "**not met**"
+print(f"\nWorking set with {n:,} active leads: {after['working_set_bytes'] / 2**30:.2f} GiB ({verdict}).")
+PY
+cat docs/memory-benchmark.md
