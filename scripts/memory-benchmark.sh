@@ -47,8 +47,11 @@ echo "== before: $before"
 
 started=$(date +%s)
 leads=0
+sent=0
 while [ "$leads" -lt "$LEADS" ]; do
-  wrk -t2 -c64 -d60s -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 >"$work/seed.txt"
+  wrk -t2 -c64 -d60s -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 "$sent" >"$work/seed.txt"
+  # Threads may end a few requests apart: the next run starts 1,000 back, so no lead is skipped.
+  sent=$((sent + $(awk '/requests in/ {print $1}' "$work/seed.txt") - 1000))
   leads=$(memory | python3 -c "import json,sys; print(json.load(sys.stdin)['lead_activations'])")
   echo "== $leads lead activations after $(( $(date +%s) - started )) s"
 done

@@ -1,4 +1,5 @@
--- wrk: upserts leads b-0 .. b-(N-1), each thread its own share; args: N
+-- wrk: upserts leads b-0 .. b-(N-1) in turn, threads interleaved; args: N, threads, first index (to go on
+-- where the previous run stopped)
 local counter = 0
 local threads = 0
 local industries = { "software", "finance", "retail", "education", "healthcare" }
@@ -12,14 +13,11 @@ end
 function init(args)
   total = tonumber(args[1])
   step = tonumber(args[2])
+  first = tonumber(args[3] or "0")
 end
 
 function request()
-  local n = id + counter * step
-  if n >= total then
-    counter = 0
-    n = id
-  end
+  local n = (first + id + counter * step) % total
   counter = counter + 1
   local body = string.format(
     '{"lead_id":"b-%d","attributes":{"industry":"%s","job_seniority":"%s","company_size":%d,"lead_source":"referral"}}',
