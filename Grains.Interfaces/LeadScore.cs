@@ -119,6 +119,30 @@ public sealed record ScoreResult(
     [property: Id(1)] LeadScore? Score,
     [property: Id(2)] bool CacheHit);
 
+/// <summary>The headline of a score: what a batch returns for each lead unless insights are asked for.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreSummary")]
+public sealed record ScoreSummary(
+    [property: Id(0)] string LeadId,
+    [property: Id(1)] double OverallScore,
+    [property: Id(2)] double ConversionProbability,
+    [property: Id(3)] double Confidence,
+    [property: Id(4)] string Grade,
+    [property: Id(5)] DimensionScores Dimensions,
+    [property: Id(6)] string ModelVersion,
+    [property: Id(7)] DateTimeOffset ScoredAt)
+{
+    public static ScoreSummary Of(LeadScore score) => new(
+        score.LeadId, score.OverallScore, score.ConversionProbability, score.Confidence, score.Grade, score.Dimensions, score.ModelVersion, score.ScoredAt);
+}
+
+/// <summary>One lead of a batch: its summary, and its whole score (with the explanation) when insights were asked for.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.BatchScoreResult")]
+public sealed record BatchScoreResult(
+    [property: Id(0)] ScoreStatus Status,
+    [property: Id(1)] ScoreSummary? Summary,
+    [property: Id(2)] LeadScore? Score,
+    [property: Id(3)] bool CacheHit);
+
 /// <summary>One entry of a lead's score history.</summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ScoreHistoryEntry")]
 public sealed record ScoreHistoryEntry(
@@ -143,5 +167,5 @@ public interface IScoringBatchGrain : IGrainWithIntegerKey
 {
     /// <returns>One result per lead id, in the same order; a lead that fails has a null result.</returns>
     [Alias("Score")]
-    Task<IReadOnlyList<ScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights);
+    Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights);
 }

@@ -6,49 +6,18 @@
 #   LEADS=20000 DURATION=15 scripts/http-benchmarks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/postgres.sh
+source scripts/benchmark-cluster.sh
 
 LEADS=${LEADS:-20000}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
-API_PORT=$(free_port 5180)
-SILO_HTTP_PORT=$(free_port $((API_PORT + 1)))
-SILO_PORT=$(free_port 11311)
-GATEWAY_PORT=$(free_port 30300)
-API="http://127.0.0.1:$API_PORT"
 out=docs/http-benchmarks.md
-work=$(mktemp -d)
-
 for tool in wrk hey curl; do
   command -v $tool >/dev/null || { echo "== installing $tool"; apt-get install -y -qq $tool >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }; }
 done
 
-dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-ensure_postgres_installed
-PG_DURABLE=1 start_private_postgres
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  stop_private_postgres
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="bench-$$" LEADSCORING_API_PORT=$API_PORT \
-  LEADSCORING_SILO_HTTP_PORT=$SILO_HTTP_PORT LEADSCORING_SILO_PORT=$SILO_PORT LEADSCORING_GATEWAY_PORT=$GATEWAY_PORT \
-  Logging__LogLevel__Default=Warning
-silo=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
-dotnet $silo migrate >/dev/null
-LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & pids+=($!)
-dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & pids+=($!)
-echo "== waiting for the cluster and the initial model"
-for _ in $(seq 1 180); do
-  curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && break
-  sleep 1
-done
-curl -fsS "$API/api/ai/scoring/models" | grep -q '"champion":"v1"' || { tail -50 "$work/silo.log"; exit 1; }
-dotnet $silo simulated-model --workspace default --seed 2 >/dev/null
+PG_DURABLE=1 start_benchmark_cluster 0 bench
+dotnet Silo/bin/Release/net10.0/LeadScoring.Silo.dll simulated-model --workspace default --seed 2 >/dev/null
 
 # wrk prints "Requests/sec: X" and, with --latency, " 50% 1.23ms" ... " 99% 4.56ms".
 rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
@@ -61,13 +30,7 @@ run_wrk() { # name, threads, connections, script-and-args...
 
 echo "== seeding $LEADS leads"
 seed_started=$(date +%s)
-sent=0
-while [ "$sent" -lt "$LEADS" ]; do
-  wrk -t2 -c32 -d10s -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 "$sent" >"$work/seed.txt"
-  # Threads may end a few requests apart: the next run starts 1,000 back, so no lead is skipped.
-  sent=$((sent + $(awk '/requests in/ {print $1}' "$work/seed.txt") - 1000))
-  echo "   $sent upserts, $(rps "$work/seed.txt")/s"
-done
+seed_leads "$LEADS" 10 32
 seed_rps=$((LEADS / ($(date +%s) - seed_started)))
 python3 - "$LEADS" "$work" <<'PY'
 import json, sys

@@ -6,55 +6,18 @@
 #   LEADS=1000000 scripts/memory-benchmark.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/postgres.sh
+source scripts/benchmark-cluster.sh
 
 LEADS=${LEADS:-1000000}
-API_PORT=$(free_port 5280)
-SILO_HTTP_PORT=$(free_port $((API_PORT + 1)))
-SILO_PORT=$(free_port 11411)
-GATEWAY_PORT=$(free_port 30400)
-API="http://127.0.0.1:$API_PORT"
-SILO="http://127.0.0.1:$SILO_HTTP_PORT"
-work=$(mktemp -d)
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-
-dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-ensure_postgres_installed
-start_private_postgres
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  stop_private_postgres
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="memory-$$" LEADSCORING_API_PORT=$API_PORT \
-  LEADSCORING_SILO_HTTP_PORT=$SILO_HTTP_PORT LEADSCORING_SILO_PORT=$SILO_PORT LEADSCORING_GATEWAY_PORT=$GATEWAY_PORT \
-  Logging__LogLevel__Default=Warning
-silo=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
-dotnet $silo migrate >/dev/null
-LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & pids+=($!)
-dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 180); do
-  curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && break
-  sleep 1
-done
+start_benchmark_cluster 100 memory
 memory() { curl -fsS "$SILO/health/memory"; }
 before=$(memory)
 echo "== before: $before"
 
 started=$(date +%s)
-leads=0
-sent=0
-while [ "$leads" -lt "$LEADS" ]; do
-  wrk -t2 -c64 -d60s -s scripts/load/seed-leads.lua "$API" -- "$LEADS" 2 "$sent" >"$work/seed.txt"
-  # Threads may end a few requests apart: the next run starts 1,000 back, so no lead is skipped.
-  sent=$((sent + $(awk '/requests in/ {print $1}' "$work/seed.txt") - 1000))
-  leads=$(memory | python3 -c "import json,sys; print(json.load(sys.stdin)['lead_activations'])")
-  echo "== $leads lead activations after $(( $(date +%s) - started )) s"
-done
+seed_leads "$LEADS" 60 64
+leads=$(memory | python3 -c "import json,sys; print(json.load(sys.stdin)['lead_activations'])")
 seconds=$(( $(date +%s) - started ))
 sleep 20
 after=$(memory)

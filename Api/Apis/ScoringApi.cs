@@ -56,6 +56,7 @@ public static class ScoringApi
     /// <summary>
     /// Scores up to <see cref="ScoreRequests.MaxBatchLeads"/> leads: chunks of <see cref="BatchChunk"/> go to the
     /// silos' batch workers in parallel. A lead that cannot be scored is listed under "failed" with the reason.
+    /// Each result is the score's headline; with include_insights it is the whole score with its explanation.
     /// </summary>
     public static async Task<Results<Ok<ScoringEnvelope<BatchScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
         HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics)
@@ -79,7 +80,7 @@ public static class ScoringApi
         var valid = batch.LeadIds.Where(LeadKey.IsValidLeadId).ToList();
         var chunks = valid.Chunk(BatchChunk).ToList();
         var answers = await Task.WhenAll(chunks.Select(chunk => cluster.GetGrain<IScoringBatchGrain>(0).Score(workspace, chunk, batch.IncludeInsights)));
-        var results = new List<ScoreResponse>(valid.Count);
+        var results = new List<object>(valid.Count);
         var failed = batch.LeadIds.Where(id => !LeadKey.IsValidLeadId(id)).Select(id => new BatchFailure(id, "invalid lead_id: " + LeadKey.LeadIdRule)).ToList();
         var hits = 0;
         for (var c = 0; c < chunks.Count; c++)
@@ -89,8 +90,8 @@ public static class ScoringApi
                 var leadId = chunks[c][i];
                 switch (answers[c][i])
                 {
-                    case { Status: ScoreStatus.Ok, Score: { } score, CacheHit: var hit }:
-                        results.Add(ScoreResponse.From(score, hit));
+                    case { Status: ScoreStatus.Ok, Summary: { } summary, CacheHit: var hit } answer:
+                        results.Add(answer.Score is { } score ? ScoreResponse.From(score, hit) : ScoreSummaryResponse.From(summary, hit));
                         hits += hit ? 1 : 0;
                         break;
                     case { Status: var status }:

@@ -76,7 +76,32 @@ public sealed record ScoreResponse(
 
 public sealed record BatchFailure(string LeadId, string Error);
 
-public sealed record BatchScoreResponse(IReadOnlyList<ScoreResponse> Results, IReadOnlyList<BatchFailure> Failed);
+/// <summary>A lead of a batch without insights: the headline of its score.</summary>
+public sealed record ScoreSummaryResponse(
+    string LeadId,
+    double OverallScore,
+    double ConversionProbability,
+    double Confidence,
+    string Grade,
+    double? BehavioralScore,
+    double? EngagementScore,
+    double? DemographicScore,
+    double? TemporalScore,
+    double? InteractionScore,
+    double? QualityScore,
+    string ModelVersion,
+    DateTimeOffset ScoredAt,
+    bool Cached)
+{
+    public static ScoreSummaryResponse From(ScoreSummary score, bool cached) => new(
+        score.LeadId, score.OverallScore, score.ConversionProbability, score.Confidence, score.Grade,
+        score.Dimensions.Behavioral, score.Dimensions.Engagement, score.Dimensions.Demographic,
+        score.Dimensions.Temporal, score.Dimensions.Interaction, score.Dimensions.Quality,
+        score.ModelVersion, score.ScoredAt, cached);
+}
+
+/// <param name="Results">Summaries, or whole scores (<see cref="ScoreResponse"/>) when insights were asked for.</param>
+public sealed record BatchScoreResponse(IReadOnlyList<object> Results, IReadOnlyList<BatchFailure> Failed);
 
 public sealed record ScoreHistoryEntryResponse(DateTimeOffset ScoredAt, double OverallScore, double ConversionProbability, string Grade, string ModelVersion, ScoreTrigger Trigger);
 

@@ -8,14 +8,17 @@ namespace LeadScoring.Grains.Scoring;
 [StatelessWorker, Reentrant]
 public sealed class ScoringBatchGrain(ILogger<ScoringBatchGrain> logger) : Grain, IScoringBatchGrain
 {
-    public async Task<IReadOnlyList<ScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights)
+    public async Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights)
     {
-        var results = new ScoreResult?[leadIds.Count];
+        var results = new BatchScoreResult?[leadIds.Count];
         await Task.WhenAll(leadIds.Select(async (leadId, i) =>
         {
             try
             {
-                results[i] = await GrainFactory.GetGrain<ILeadGrain>(WorkspaceKey.Format(workspace, leadId)).GetScore(includeInsights);
+                var result = await GrainFactory.GetGrain<ILeadGrain>(WorkspaceKey.Format(workspace, leadId)).GetScore(includeInsights);
+                // Without insights only the headline travels back: a full score is ten times the size.
+                results[i] = new BatchScoreResult(
+                    result.Status, result.Score is { } score ? ScoreSummary.Of(score) : null, includeInsights ? result.Score : null, result.CacheHit);
             }
             catch (Exception e)
             {

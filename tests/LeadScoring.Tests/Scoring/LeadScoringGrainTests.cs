@@ -93,7 +93,8 @@ public class LeadScoringGrainTests(MemoryLeadClusterFixture fixture) : IClassFix
         var results = await Cluster.Client.GetGrain<IScoringBatchGrain>(0).Score(workspace, ["good1", "missing", "private", "good2"], false);
 
         Assert.Equal([ScoreStatus.Ok, ScoreStatus.NotFound, ScoreStatus.NoConsent, ScoreStatus.Ok], results.Select(r => r!.Status));
-        Assert.Equal(["good1", "good2"], results.Where(r => r!.Score is not null).Select(r => r!.Score!.LeadId));
+        Assert.Equal(["good1", "good2"], results.Where(r => r!.Summary is not null).Select(r => r!.Summary!.LeadId));
+        Assert.All(results, r => Assert.Null(r!.Score));
     }
 
     private async Task<string> WorkspaceWithChampionAsync()

@@ -1,0 +1,51 @@
+# Sourced by the benchmark scripts: a private PostgreSQL, one silo and one API on free ports, with a champion
+# trained on simulated history. Sets API, SILO (the silo's HTTP base), PG_PORT and work (a temp folder);
+# everything stops and is removed on exit. PG_DURABLE=1 keeps PostgreSQL's durability settings.
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+
+start_benchmark_cluster() { # port offset, cluster name
+  local api_port silo_http_port silo_port gateway_port silo=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
+  api_port=$(free_port $((5180 + $1)))
+  silo_http_port=$(free_port $((api_port + 1)))
+  silo_port=$(free_port $((11311 + $1)))
+  gateway_port=$(free_port $((30300 + $1)))
+  API="http://127.0.0.1:$api_port"
+  SILO="http://127.0.0.1:$silo_http_port"
+  work=$(mktemp -d)
+  dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+  ensure_postgres_installed
+  start_private_postgres
+  benchmark_pids=()
+  trap stop_benchmark_cluster EXIT
+  export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="$2-$$" LEADSCORING_API_PORT=$api_port \
+    LEADSCORING_SILO_HTTP_PORT=$silo_http_port LEADSCORING_SILO_PORT=$silo_port LEADSCORING_GATEWAY_PORT=$gateway_port \
+    Logging__LogLevel__Default=Warning
+  dotnet $silo migrate >/dev/null
+  LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & benchmark_pids+=($!)
+  dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & benchmark_pids+=($!)
+  echo "== waiting for the cluster and the initial model"
+  for _ in $(seq 1 180); do
+    curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && return 0
+    sleep 1
+  done
+  tail -50 "$work/silo.log"
+  return 1
+}
+
+stop_benchmark_cluster() {
+  for pid in "${benchmark_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  stop_private_postgres
+  rm -rf "$work"
+}
+
+# Upserts leads b-0 .. b-(N-1) through the API with wrk, in runs of $2 seconds, until every one was sent.
+seed_leads() { # N, seconds per run, connections
+  local sent=0
+  while [ "$sent" -lt "$1" ]; do
+    wrk -t2 -c"$3" -d"$2s" -s scripts/load/seed-leads.lua "$API" -- "$1" 2 "$sent" >"$work/seed.txt"
+    # Threads may end a few requests apart: the next run starts 1,000 back, so no lead is skipped.
+    sent=$((sent + $(awk '/requests in/ {print $1}' "$work/seed.txt") - 1000))
+    echo "   $sent upserts sent, $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/seed.txt")/s"
+  done
+}
