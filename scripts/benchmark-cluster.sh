@@ -43,9 +43,12 @@ stop_benchmark_cluster() {
 seed_leads() { # N, seconds per run, connections
   local sent=0
   while [ "$sent" -lt "$1" ]; do
-    wrk -t2 -c"$3" -d"$2s" -s scripts/load/seed-leads.lua "$API" -- "$1" 2 "$sent" >"$work/seed.txt"
-    # Threads may end a few requests apart: the next run starts 1,000 back, so no lead is skipped.
-    sent=$((sent + $(awk '/requests in/ {print $1}' "$work/seed.txt") - 1000))
+    # One wrk thread makes the ids consecutive; the requests still in flight when a run ends (at most one per
+    # connection) are not counted, so the next run starts that far back and no lead is skipped.
+    wrk -t1 -c"$3" -d"$2s" -s scripts/load/seed-leads.lua "$API" -- "$1" 1 "$sent" >"$work/seed.txt"
+    local done_requests
+    done_requests=$(awk '/requests in/ {print $1}' "$work/seed.txt")
+    sent=$((sent + (done_requests > 2 * $3 ? done_requests - $3 : done_requests / 2 + 1)))
     echo "   $sent upserts sent, $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/seed.txt")/s"
   done
 }

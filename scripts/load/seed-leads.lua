@@ -1,4 +1,4 @@
--- wrk: upserts leads b-0 .. b-(N-1) in turn, threads interleaved; args: N, threads, first index (to go on
+-- wrk: upserts leads b-0 .. b-(N-1) in turn (threads interleaved); args: N, threads, first index (to go on
 -- where the previous run stopped)
 local counter = 0
 local threads = 0
