@@ -1,7 +1,11 @@
 namespace LeadScoring.Grains;
 
-/// <summary>The grain storage provider every grain uses; each grain type has its own state name inside it.</summary>
+/// <summary>The grain storage providers: one for the lead grains (many small writes: group-committed), one for the rest.</summary>
 public static class GrainStorage
 {
+    /// <summary>Registry, training jobs: few writes; each grain type has its own state name inside it.</summary>
     public const string Name = "leadscoring";
+
+    /// <summary>Lead grains only (see <see cref="Storage.LeadStateStorage"/>).</summary>
+    public const string Leads = "leads";
 }

@@ -2,10 +2,12 @@ using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Storage;
 using LeadScoring.Grains.Training;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -21,20 +23,25 @@ public static class SiloHosting
     {
         if (settings.UsesPostgres)
         {
-            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
+            var connectionString = PostgresConnections.Tuned(settings.PostgresConnectionString!);
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
+            silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
+                services.GetRequiredService<NpgsqlDataSource>(),
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                services.GetRequiredService<ILogger<LeadStateStorage>>()));
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
-                options.ConnectionString = settings.PostgresConnectionString;
+                options.ConnectionString = connectionString;
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = ClusterSettings.AdoNetInvariant;
-                o.ConnectionString = settings.PostgresConnectionString;
+                o.ConnectionString = connectionString;
             });
         }
         else
@@ -42,8 +49,12 @@ public static class SiloHosting
             silo.Services.AddSingleton<IModelRegistry, InMemoryModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, InMemoryTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, InMemoryScoreHistoryStore>();
-            silo.AddMemoryGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+            foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
+            {
+                silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>
+                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+            }
+
             silo.UseInMemoryReminderService();
         }
 

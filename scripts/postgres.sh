@@ -32,6 +32,7 @@ free_port() {
 
 # Starts a server in a new temporary directory; sets PG_TEMP_DIR, PG_PORT and PG_CONNECTION.
 # PG_DURABLE=1 keeps PostgreSQL's durability defaults (fsync, synchronous commit): what benchmarks measure.
+# PG_OPTIONS adds server settings ("-c name=value ..."), for example pg_stat_statements when profiling.
 start_private_postgres() {
   local bin run_as=() durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${PG_DURABLE:-0}" = "1" ] && durability=""
@@ -46,7 +47,7 @@ start_private_postgres() {
   "${run_as[@]}" "$bin/initdb" -D "$PG_TEMP_DIR/data" -U leadscoring -A trust --no-sync -E UTF8 >"$PG_TEMP_DIR/initdb.log" 2>&1 \
     || { cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
   "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_TEMP_DIR -c listen_addresses=127.0.0.1 $durability -c max_connections=300" \
+    -o "-p $PG_PORT -k $PG_TEMP_DIR -c listen_addresses=127.0.0.1 $durability -c max_connections=300 ${PG_OPTIONS:-}" \
     start >/dev/null || { cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=leadscoring;Database=postgres"
   echo "== private PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TEMP_DIR)"

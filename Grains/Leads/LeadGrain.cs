@@ -13,7 +13,7 @@ namespace LeadScoring.Grains.Leads;
 /// changes, or when time moves its time-based features into a new hour, and otherwise served as it is.
 /// </summary>
 public sealed class LeadGrain(
-    [PersistentState("lead", GrainStorage.Name)] IPersistentState<LeadState> lead,
+    [PersistentState("lead", GrainStorage.Leads)] IPersistentState<LeadState> lead,
     IOptions<FeatureOptions> featureOptions,
     IOptions<ScoringOptions> scoringOptions,
     ITrainingSnapshotStore snapshots,
@@ -70,8 +70,7 @@ public sealed class LeadGrain(
         State.ProfilingConsent = upsert.Consent?.Profiling ?? State.ProfilingConsent;
         State.MarketingConsent = upsert.Consent?.Marketing ?? State.MarketingConsent;
         State.UpdatedAt = now;
-        await Persist();
-        await Rescore(ScoreTrigger.Attributes, now);
+        await PersistRescored(ScoreTrigger.Attributes, now);
         return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, Snapshot(now), NoErrors);
     }
 
@@ -117,8 +116,7 @@ public sealed class LeadGrain(
         {
             TrimHistory(seen);
             State.UpdatedAt = now;
-            await Persist();
-            await Rescore(ScoreTrigger.Activity, now);
+            await PersistRescored(ScoreTrigger.Activity, now);
         }
 
         return new RecordActivitiesResult(CommandStatus.Ok, accepted, duplicates, NoErrors);
@@ -192,28 +190,57 @@ public sealed class LeadGrain(
             ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await LoadHistory()])
             : new ScoreHistoryResult(ScoreStatus.NotFound, []);
 
-    /// <summary>After a change: the lead rescores now (when it may be and can be scored), so that reads are cache hits.</summary>
-    private async Task Rescore(ScoreTrigger trigger, DateTimeOffset now)
+    /// <summary>
+    /// After a change: the lead rescores (when it may be and can be scored) and the new state and the history
+    /// entry are written together (concurrently, each group-committed), so that the change costs one commit's
+    /// wait and reads after it are cache hits. If either write fails the caller gets the error, the activation
+    /// is dropped and the next call starts again from what was persisted.
+    /// </summary>
+    private async Task PersistRescored(ScoreTrigger trigger, DateTimeOffset now)
     {
         _score = null;
-        if (State.ProfilingConsent && await models.ChampionAsync(Workspace) is { } champion)
+        if (!State.ProfilingConsent || await models.ChampionAsync(Workspace) is not { } champion)
         {
-            await Rescore(champion, trigger, now, explain: false);
+            await Persist();
+            return;
         }
+
+        var history = await LoadHistory();
+        var (score, entry) = Score(champion, trigger, now, history, explain: false);
+        await Task.WhenAll(Persist(), AppendHistory(entry, history));
+        Remember(score, entry, history, now);
     }
 
     private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
     {
-        ScoringMeters.CacheMisses.Add(1);
         var history = await LoadHistory();
+        var (score, entry) = Score(champion, trigger, now, history, explain);
+        await AppendHistory(entry, history);
+        Remember(score, entry, history, now);
+        return score;
+    }
+
+    /// <summary>The score, and the history entry it deserves: changes always; a rescore nothing asked for only when it moved the score or the model.</summary>
+    private (LeadScore Score, ScoreHistoryEntry? Entry) Score(
+        ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, List<ScoreHistoryEntry> history, bool explain)
+    {
+        ScoringMeters.CacheMisses.Add(1);
         var score = LeadScorer.Score(champion, Input(now, trigger, history), scoringOptions.Value.GradesOf(Workspace), explain);
         var last = history.Count > 0 ? history[0] : null;
-        // Changes are always recorded; a rescore nothing asked for only when it moved the score or the model.
-        if (trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
-            || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1)
+        var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
+            || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;
+        return (score, recorded
+            ? new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger)
+            : null);
+    }
+
+    private Task AppendHistory(ScoreHistoryEntry? entry, List<ScoreHistoryEntry> history) =>
+        entry is null ? Task.CompletedTask : scoreHistory.AppendAsync(Workspace, LeadId, entry, historyFull: history.Count >= LeadLimits.ScoreHistory);
+
+    private void Remember(LeadScore score, ScoreHistoryEntry? entry, List<ScoreHistoryEntry> history, DateTimeOffset now)
+    {
+        if (entry is not null)
         {
-            var entry = new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger);
-            await scoreHistory.AppendAsync(Workspace, LeadId, entry);
             history.Insert(0, entry);
             if (history.Count > LeadLimits.ScoreHistory)
             {
@@ -223,7 +250,6 @@ public sealed class LeadGrain(
 
         _score = score with { Explanation = null };
         _scoredHour = FeatureEngine.HourOf(now);
-        return score;
     }
 
     private ScoreExplanation Explain(ChampionModel champion, DateTimeOffset scoredAt)

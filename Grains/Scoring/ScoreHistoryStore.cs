@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -10,8 +10,11 @@ namespace LeadScoring.Grains.Scoring;
 /// <summary>Each lead's recent scores, at most <see cref="LeadLimits.ScoreHistory"/> per lead.</summary>
 public interface IScoreHistoryStore
 {
-    /// <summary>Returns once the entry is durable.</summary>
-    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry);
+    /// <summary>
+    /// Returns once the entry is durable. <paramref name="historyFull"/>: the lead already holds
+    /// <see cref="LeadLimits.ScoreHistory"/> entries, so the oldest must go (the lead knows; the store need not count).
+    /// </summary>
+    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull);
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId);
@@ -22,7 +25,7 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 {
     private readonly ConcurrentDictionary<(string, string), List<ScoreHistoryEntry>> _history = new();
 
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry)
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull)
     {
         var entries = _history.GetOrAdd((workspace, leadId), _ => []);
         lock (entries)
@@ -52,31 +55,25 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 }
 
 /// <summary>
-/// PostgreSQL mode: table score_history. Appends from all the silo's leads are written together (group
-/// commit): one statement and one transaction per batch, so thousands of rescoring leads per second cost a
-/// few round trips, and each caller still returns only once its own row is committed.
+/// PostgreSQL mode: table score_history. Appends from all the silo's leads are group-committed (one
+/// transaction per batch), so thousands of rescoring leads per second cost a few round trips, and each caller
+/// still returns only once its own row is committed.
 /// </summary>
 public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDisposable
 {
-    public const int MaxBatch = 1000;
+    private const int MaxBatch = 1000;
 
     private readonly NpgsqlDataSource _database;
-    private readonly ILogger<PostgresScoreHistoryStore> _logger;
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly GroupCommitQueue<Append, bool> _appends;
 
     public PostgresScoreHistoryStore(NpgsqlDataSource database, ILogger<PostgresScoreHistoryStore> logger)
     {
         _database = database;
-        _logger = logger;
-        _writer = Task.Run(WriteBatches);
+        _appends = new GroupCommitQueue<Append, bool>(Write, MaxBatch, logger, "score history entries");
     }
 
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry)
-    {
-        var pending = new Pending(workspace, leadId, entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        return _pending.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException(new ObjectDisposedException(nameof(PostgresScoreHistoryStore)));
-    }
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull) =>
+        _appends.EnqueueAsync(new Append(workspace, leadId, entry, historyFull));
 
     public async Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId)
     {
@@ -99,60 +96,35 @@ public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDispos
         return entries;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _pending.Writer.TryComplete();
-        await _writer;
-    }
+    public ValueTask DisposeAsync() => _appends.DisposeAsync();
 
-    private async Task WriteBatches()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            try
-            {
-                await Write(batch);
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning(e, "Writing {Count} score history entries failed", batch.Count);
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task Write(List<Pending> batch)
+    private async Task<bool[]> Write(IReadOnlyList<Append> batch)
     {
         await using var connection = await _database.OpenConnectionAsync();
+        // One implicit transaction for both statements. Only leads whose history was already full are trimmed,
+        // so the common case is a plain insert.
         await using var command = new NpgsqlCommand("""
             INSERT INTO score_history (workspace, lead_id, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
             SELECT * FROM unnest(@w, @l, @at, @score, @p, @grade, @version, @trigger);
             DELETE FROM score_history h
-             USING (SELECT DISTINCT w, l FROM unnest(@w, @l) AS t(w, l)) touched
+             USING (SELECT DISTINCT w, l FROM unnest(@w, @l, @full) AS t(w, l, f) WHERE f) touched
              WHERE h.workspace = touched.w AND h.lead_id = touched.l
                AND h.id <= (SELECT id FROM score_history x WHERE x.workspace = touched.w AND x.lead_id = touched.l
                              ORDER BY id DESC OFFSET @keep LIMIT 1);
             """, connection);
-        command.Parameters.AddWithValue("w", batch.Select(p => p.Workspace).ToArray());
-        command.Parameters.AddWithValue("l", batch.Select(p => p.LeadId).ToArray());
-        command.Parameters.AddWithValue("at", batch.Select(p => p.Entry.ScoredAt.UtcDateTime).ToArray());
-        command.Parameters.AddWithValue("score", batch.Select(p => p.Entry.OverallScore).ToArray());
-        command.Parameters.AddWithValue("p", batch.Select(p => p.Entry.ConversionProbability).ToArray());
-        command.Parameters.AddWithValue("grade", batch.Select(p => p.Entry.Grade).ToArray());
-        command.Parameters.AddWithValue("version", batch.Select(p => p.Entry.ModelVersion).ToArray());
-        command.Parameters.AddWithValue("trigger", batch.Select(p => p.Entry.Trigger.ToString()).ToArray());
+        command.Parameters.AddWithValue("w", batch.Select(a => a.Workspace).ToArray());
+        command.Parameters.AddWithValue("l", batch.Select(a => a.LeadId).ToArray());
+        command.Parameters.AddWithValue("at", batch.Select(a => a.Entry.ScoredAt.UtcDateTime).ToArray());
+        command.Parameters.AddWithValue("score", batch.Select(a => a.Entry.OverallScore).ToArray());
+        command.Parameters.AddWithValue("p", batch.Select(a => a.Entry.ConversionProbability).ToArray());
+        command.Parameters.AddWithValue("grade", batch.Select(a => a.Entry.Grade).ToArray());
+        command.Parameters.AddWithValue("version", batch.Select(a => a.Entry.ModelVersion).ToArray());
+        command.Parameters.AddWithValue("trigger", batch.Select(a => a.Entry.Trigger.ToString()).ToArray());
+        command.Parameters.AddWithValue("full", batch.Select(a => a.HistoryFull).ToArray());
         command.Parameters.AddWithValue("keep", LeadLimits.ScoreHistory);
         await command.ExecuteNonQueryAsync();
+        return new bool[batch.Count];
     }
 
-    private sealed record Pending(string Workspace, string LeadId, ScoreHistoryEntry Entry, TaskCompletionSource Done);
+    private sealed record Append(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool HistoryFull);
 }

@@ -129,9 +129,9 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
     }
 
     private async Task<string> StorageFingerprint() => (string)(await fixture.Cluster.Database.ScalarAsync("""
-        SELECT count(*) || ':' || coalesce(md5(string_agg(
-                   graintypestring || grainidextensionstring || version || md5(coalesce(payloadbinary, ''::bytea)), ','
-                   ORDER BY graintypestring, grainidextensionstring)), '')
-          FROM orleansstorage
+        SELECT count(*) || ':' || coalesce(md5(string_agg(k || v || md5(coalesce(p, ''::bytea)), ',' ORDER BY k)), '')
+          FROM (SELECT graintypestring || grainidextensionstring, version, payloadbinary FROM orleansstorage
+                UNION ALL
+                SELECT workspace || '/' || lead_id, version, payload FROM lead_state) AS stored(k, v, p)
         """))!;
 }

@@ -41,8 +41,8 @@ public class PostgresStorageTests
         Assert.NotNull(snapshot);
         Assert.Equal("gold", snapshot.Attributes["tier"].Text);
         Assert.Equal(1, snapshot.ActivityCount);
-        // One row per lead under the lead's own state name, with the version bumped by each write.
-        Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM orleansstorage WHERE graintypestring = 'lead'"));
-        Assert.Equal(2, await database.CountAsync("SELECT max(version) FROM orleansstorage"));
+        // One row per lead, keyed by workspace and lead id, with the version bumped by each write.
+        Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM lead_state WHERE lead_id IN ('pg-lead', 'other-lead')"));
+        Assert.Equal(2, await database.CountAsync("SELECT version FROM lead_state WHERE lead_id = 'pg-lead'"));
     }
 }

@@ -25,10 +25,10 @@ public class ScoreHistoryStoreTests
         {
             for (var i = 0; i < LeadLimits.ScoreHistory + 30; i++)
             {
-                await store.AppendAsync("w", "busy", Entry(i));
+                await store.AppendAsync("w", "busy", Entry(i), historyFull: i >= LeadLimits.ScoreHistory);
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i))).Append(busy));
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i), historyFull: false)).Append(busy));
 
         var history = await store.ListAsync("w", "busy");
         Assert.Equal(LeadLimits.ScoreHistory, history.Count);

@@ -1,0 +1,142 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Storage;
+using LeadScoring.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace LeadScoring.Tests;
+
+public class LeadStateStorageTests
+{
+    [Fact]
+    public async Task Concurrent_writes_of_many_leads_share_commits_and_read_back()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var states = Enumerable.Range(0, 300).Select(i => State($"lead{i}", i)).ToList();
+
+        await Task.WhenAll(states.Select(s => fixture.Storage.WriteStateAsync("lead", s.Id, s.State)));
+        await Task.WhenAll(states.Select(s => fixture.Storage.WriteStateAsync("lead", s.Id, s.State)));
+
+        Assert.All(states, s => Assert.Equal("2", s.State.ETag));
+        var read = State("lead123", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+        Assert.True(read.State.RecordExists);
+        Assert.Equal("2", read.State.ETag);
+        Assert.Equal(123, read.State.State!.ActivityCount);
+        Assert.Equal(300, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state WHERE workspace = 'w' AND version = 2"));
+        // 600 writes, far fewer transactions: the last one of each row is among them.
+        Assert.True(await fixture.Database.CountAsync("SELECT count(DISTINCT xmin::text) FROM lead_state") < 300);
+    }
+
+    [Fact]
+    public async Task A_write_with_a_stale_version_fails_for_that_lead_alone_and_changes_nothing()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var first = State("contested", 1);
+        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        var stale = State("contested", 2);
+        stale.State.ETag = first.State.ETag;
+        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        var bystander = State("bystander", 3);
+
+        var staleWrite = fixture.Storage.WriteStateAsync("lead", stale.Id, stale.State);
+        var bystanderWrite = fixture.Storage.WriteStateAsync("lead", bystander.Id, bystander.State);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        await bystanderWrite;
+
+        var read = State("contested", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+        Assert.Equal(1, read.State.State!.ActivityCount);
+        Assert.Equal("2", read.State.ETag);
+        Assert.Equal("1", bystander.State.ETag);
+    }
+
+    [Fact]
+    public async Task Two_first_writes_of_one_lead_at_once_let_exactly_one_win()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var a = State("twice", 1);
+        var b = State("twice", 2);
+
+        var results = await Task.WhenAll(
+            Outcome(fixture.Storage.WriteStateAsync("lead", a.Id, a.State)),
+            Outcome(fixture.Storage.WriteStateAsync("lead", b.Id, b.State)));
+
+        Assert.Equal(1, results.Count(ok => ok));
+        Assert.Equal(1, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state WHERE lead_id = 'twice'"));
+    }
+
+    [Fact]
+    public async Task Clearing_deletes_the_row_and_a_missing_lead_reads_as_new()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var lead = State("erased", 5);
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
+
+        await fixture.Storage.ClearStateAsync("lead", lead.Id, lead.State);
+        var read = State("erased", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+
+        Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state"));
+        Assert.False(read.State.RecordExists);
+        Assert.Null(read.State.ETag);
+        Assert.Equal(0, read.State.State!.ActivityCount);
+    }
+
+    private static async Task<bool> Outcome(Task write)
+    {
+        try
+        {
+            await write;
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            return false;
+        }
+    }
+
+    private static (GrainId Id, GrainState<LeadState> State) State(string leadId, long activityCount) =>
+        (GrainId.Create("lead", WorkspaceKey.Format("w", leadId)),
+         new GrainState<LeadState>(new LeadState { Exists = true, ActivityCount = activityCount }));
+
+    private sealed class StorageFixture : IAsyncDisposable
+    {
+        private readonly NpgsqlDataSource _source;
+        private readonly ServiceProvider _services;
+
+        private StorageFixture(TestDatabase database, NpgsqlDataSource source, ServiceProvider services, LeadStateStorage storage)
+        {
+            Database = database;
+            _source = source;
+            _services = services;
+            Storage = storage;
+        }
+
+        public TestDatabase Database { get; }
+
+        public LeadStateStorage Storage { get; }
+
+        public static async Task<StorageFixture> CreateAsync()
+        {
+            var database = await TestDatabase.CreateAsync();
+            await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+            var source = NpgsqlDataSource.Create(PostgresConnections.Tuned(database.ConnectionString));
+            var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+            var storage = new LeadStateStorage(source, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), NullLogger<LeadStateStorage>.Instance);
+            return new StorageFixture(database, source, services, storage);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Storage.DisposeAsync();
+            await _source.DisposeAsync();
+            await _services.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+}
