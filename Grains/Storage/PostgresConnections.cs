@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace LeadScoring.Grains.Storage;
@@ -13,13 +14,15 @@ public static class PostgresConnections
     /// </summary>
     public static string Tuned(string connectionString)
     {
+        // Npgsql's own builder reports every setting it knows as present: ask a plain one what was written.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!given.ContainsKey("Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 64;
         }
 
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!given.ContainsKey("No Reset On Close"))
         {
             builder.NoResetOnClose = true;
         }
