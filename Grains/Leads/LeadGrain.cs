@@ -29,8 +29,8 @@ public sealed class LeadGrain(
     private LeadScore? _score;
     private int _scoredHour;
 
-    // Newest first; loaded from storage the first time this activation needs it.
-    private List<ScoreHistoryEntry>? _history;
+    // Loaded from the history store the first time this activation scores.
+    private RecentScores? _recentScores;
     private (string Workspace, string Id)? _key;
 
     private LeadState State => lead.State;
@@ -187,7 +187,7 @@ public sealed class LeadGrain(
 
     public async Task<ScoreHistoryResult> GetScoreHistory() =>
         State.Exists
-            ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await LoadHistory()])
+            ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await scoreHistory.ListAsync(Workspace, LeadId)])
             : new ScoreHistoryResult(ScoreStatus.NotFound, []);
 
     /// <summary>
@@ -205,7 +205,7 @@ public sealed class LeadGrain(
             return;
         }
 
-        var history = await LoadHistory();
+        var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain: false);
         await Task.WhenAll(Persist(), AppendHistory(entry, history));
         Remember(score, entry, history, now);
@@ -213,7 +213,7 @@ public sealed class LeadGrain(
 
     private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
     {
-        var history = await LoadHistory();
+        var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain);
         await AppendHistory(entry, history);
         Remember(score, entry, history, now);
@@ -222,11 +222,11 @@ public sealed class LeadGrain(
 
     /// <summary>The score, and the history entry it deserves: changes always; a rescore nothing asked for only when it moved the score or the model.</summary>
     private (LeadScore Score, ScoreHistoryEntry? Entry) Score(
-        ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, List<ScoreHistoryEntry> history, bool explain)
+        ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, RecentScores history, bool explain)
     {
         ScoringMeters.CacheMisses.Add(1);
-        var score = LeadScorer.Score(champion, Input(now, trigger, history), scoringOptions.Value.GradesOf(Workspace), explain);
-        var last = history.Count > 0 ? history[0] : null;
+        var score = LeadScorer.Score(champion, Input(now, trigger, history.NewestFirst), scoringOptions.Value.GradesOf(Workspace), explain);
+        var last = history.Latest;
         var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
             || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;
         return (score, recorded
@@ -234,18 +234,14 @@ public sealed class LeadGrain(
             : null);
     }
 
-    private Task AppendHistory(ScoreHistoryEntry? entry, List<ScoreHistoryEntry> history) =>
-        entry is null ? Task.CompletedTask : scoreHistory.AppendAsync(Workspace, LeadId, entry, historyFull: history.Count >= LeadLimits.ScoreHistory);
+    private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
+        entry is null ? Task.CompletedTask : scoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
 
-    private void Remember(LeadScore score, ScoreHistoryEntry? entry, List<ScoreHistoryEntry> history, DateTimeOffset now)
+    private void Remember(LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now)
     {
         if (entry is not null)
         {
-            history.Insert(0, entry);
-            if (history.Count > LeadLimits.ScoreHistory)
-            {
-                history.RemoveAt(history.Count - 1);
-            }
+            history.Add(entry);
         }
 
         _score = score with { Explanation = null };
@@ -260,8 +256,8 @@ public sealed class LeadGrain(
     private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<ScoreHistoryEntry> history) =>
         new(LeadId, State.Attributes, Features(now), State.RecentActivities, history, now, trigger);
 
-    private async Task<List<ScoreHistoryEntry>> LoadHistory() =>
-        _history ??= [.. await scoreHistory.ListAsync(Workspace, LeadId)];
+    private async Task<RecentScores> LoadRecentScores() =>
+        _recentScores ??= new RecentScores(await scoreHistory.ListAsync(Workspace, LeadId));
 
     private string Workspace => Key.Workspace;
 

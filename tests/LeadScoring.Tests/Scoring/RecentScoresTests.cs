@@ -1,0 +1,40 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Scoring;
+
+namespace LeadScoring.Tests.Scoring;
+
+public class RecentScoresTests
+{
+    private static ScoreHistoryEntry Entry(int i) =>
+        new(DateTimeOffset.UnixEpoch.AddMinutes(i), i, i / 1000.0, "C", "v1", ScoreTrigger.Activity);
+
+    [Fact]
+    public void Keeps_the_trend_window_newest_first_and_knows_when_the_store_is_full()
+    {
+        var stored = Enumerable.Range(0, LeadLimits.ScoreHistory - 2).Reverse().Select(Entry).ToList();
+        var recent = new RecentScores(stored);
+
+        Assert.False(recent.IsFull);
+        recent.Add(Entry(1000));
+        Assert.False(recent.IsFull);
+        recent.Add(Entry(1001));
+        Assert.True(recent.IsFull);
+        recent.Add(Entry(1002));
+
+        Assert.True(recent.IsFull);
+        Assert.Equal(1002, recent.Latest!.OverallScore);
+        Assert.Equal([1002.0, 1001, 1000, 97, 96], recent.NewestFirst.Select(e => e.OverallScore));
+        Assert.Equal(LeadInsights.TrendWindow, recent.NewestFirst.Count);
+    }
+
+    [Fact]
+    public void A_lead_without_history_has_no_latest_entry()
+    {
+        var recent = new RecentScores([]);
+
+        Assert.Null(recent.Latest);
+        Assert.False(recent.IsFull);
+        Assert.Empty(recent.NewestFirst);
+    }
+}
