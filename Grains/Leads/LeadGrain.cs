@@ -107,7 +107,7 @@ public sealed class LeadGrain(
             }
 
             FeatureEngine.Apply(State.Aggregates, activity, _features, now);
-            State.RecentActivities.Add(activity);
+            InsertByOccurrence(State.RecentActivities, activity);
             State.ActivityCount++;
             accepted++;
         }
@@ -265,9 +265,20 @@ public sealed class LeadGrain(
 
     private (string Workspace, string Id) Key => _key ??= WorkspaceKey.Parse(this.GetPrimaryKeyString());
 
+    /// <summary>Keeps the list newest first; activities mostly arrive in order, so the place is found at the front.</summary>
+    private static void InsertByOccurrence(List<ActivityRecord> newestFirst, ActivityRecord activity)
+    {
+        var at = 0;
+        while (at < newestFirst.Count && newestFirst[at].OccurredAt >= activity.OccurredAt)
+        {
+            at++;
+        }
+
+        newestFirst.Insert(at, activity);
+    }
+
     private void TrimHistory(HashSet<string> seen)
     {
-        State.RecentActivities.Sort((a, b) => b.OccurredAt.CompareTo(a.OccurredAt));
         if (State.RecentActivities.Count > LeadLimits.RecentActivities)
         {
             State.RecentActivities.RemoveRange(LeadLimits.RecentActivities, State.RecentActivities.Count - LeadLimits.RecentActivities);

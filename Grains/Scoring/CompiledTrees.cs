@@ -12,8 +12,9 @@ public sealed class CompiledTrees
     private readonly Node[] _nodes;
     private readonly double[] _leafValue;
 
-    // Weighted mean output of the training rows under each node and at each root: what path attribution moves between.
-    private readonly double[] _nodeMean;
+    // Path attribution: how far going left or right at each node moves the expected output (the weighted mean
+    // output of the training rows under the child minus under the node), next to the node so a walk reads one place.
+    private readonly Moves[] _moves;
     private readonly double[] _rootMean;
 
     public CompiledTrees(TreeEnsemble ensemble)
@@ -23,7 +24,7 @@ public sealed class CompiledTrees
         int nodes = trees.Sum(t => t.Left.Length), leaves = trees.Sum(t => t.LeafValue.Length);
         _roots = new int[trees.Count];
         _nodes = new Node[nodes];
-        _nodeMean = new double[nodes];
+        _moves = new Moves[nodes];
         _leafValue = new double[leaves];
         _rootMean = new double[trees.Count];
         int nodeOffset = 0, leafOffset = 0;
@@ -44,9 +45,11 @@ public sealed class CompiledTrees
             }
 
             var means = SubtreeMeans(tree);
+            double MeanOf(int child) => weight * (child < 0 ? tree.LeafValue[~child] : means[child]);
             for (var n = 0; n < means.Length; n++)
             {
-                _nodeMean[nodeOffset + n] = weight * means[n];
+                var mean = weight * means[n];
+                _moves[nodeOffset + n] = new Moves(MeanOf(tree.Left[n]) - mean, MeanOf(tree.Right[n]) - mean);
             }
 
             _rootMean[t] = tree.IsLeafOnly ? weight * tree.LeafValue[0] : weight * means[0];
@@ -92,18 +95,23 @@ public sealed class CompiledTrees
     public double EvaluateWithAttribution(ReadOnlySpan<float> features, double scale, Span<double> attributions)
     {
         var score = Bias;
-        for (var t = 0; t < _roots.Length; t++)
+        foreach (var root in _roots)
         {
-            var node = _roots[t];
-            var mean = _rootMean[t];
+            var node = root;
             while (node >= 0)
             {
                 ref readonly var split = ref _nodes[node];
-                var next = features[split.Feature] <= split.Threshold ? split.Left : split.Right;
-                var nextMean = next >= 0 ? _nodeMean[next] : _leafValue[~next];
-                attributions[split.Feature] += scale * (nextMean - mean);
-                mean = nextMean;
-                node = next;
+                ref readonly var moves = ref _moves[node];
+                if (features[split.Feature] <= split.Threshold)
+                {
+                    attributions[split.Feature] += scale * moves.Left;
+                    node = split.Left;
+                }
+                else
+                {
+                    attributions[split.Feature] += scale * moves.Right;
+                    node = split.Right;
+                }
             }
 
             score += _leafValue[~node];
@@ -141,4 +149,6 @@ public sealed class CompiledTrees
     }
 
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
+    private readonly record struct Moves(double Left, double Right);
 }
