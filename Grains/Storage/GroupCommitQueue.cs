@@ -6,9 +6,11 @@ namespace LeadScoring.Grains.Storage;
 /// <summary>
 /// Group commit: what many concurrent callers want written is gathered by one writer and committed together
 /// (one transaction, a few statements), and each caller's task completes only once its own item is committed.
-/// While a batch is being committed the next one gathers, so the batch size follows the load by itself: one
+/// While batches are being committed the next one gathers, so the batch size follows the load by itself: one
 /// item when the silo is quiet, hundreds under load, and the database sees a few commits per second per
-/// silo instead of one per change.
+/// silo instead of one per change. A few batches may commit at once: a commit mostly waits for the WAL flush,
+/// and with one at a time the disk's flush latency alone would cap the throughput (batch size / flush time).
+/// Batches are independent: a caller that needs its writes in order awaits each before the next.
 /// </summary>
 /// <typeparam name="TItem">What one caller wants written.</typeparam>
 /// <typeparam name="TResult">What the commit tells each caller (for example its row's new version).</typeparam>
@@ -16,16 +18,20 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
 {
     private readonly Func<IReadOnlyList<TItem>, Task<TResult[]>> _commit;
     private readonly int _maxBatch;
+    private readonly int _maxConcurrentCommits;
+    private readonly SemaphoreSlim _commitSlots;
     private readonly ILogger _logger;
     private readonly string _what;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     /// <param name="commit">Writes a batch durably and returns one result per item, in the items' order.</param>
-    public GroupCommitQueue(Func<IReadOnlyList<TItem>, Task<TResult[]>> commit, int maxBatch, ILogger logger, string what)
+    public GroupCommitQueue(Func<IReadOnlyList<TItem>, Task<TResult[]>> commit, int maxBatch, ILogger logger, string what, int maxConcurrentCommits = 4)
     {
         _commit = commit;
         _maxBatch = maxBatch;
+        _maxConcurrentCommits = maxConcurrentCommits;
+        _commitSlots = new SemaphoreSlim(maxConcurrentCommits);
         _logger = logger;
         _what = what;
         _writer = Task.Run(WriteBatches);
@@ -38,40 +44,51 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
         return _pending.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<TResult>(new ObjectDisposedException(_what));
     }
 
+    /// <summary>Stops taking items and waits for everything taken to be committed.</summary>
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
         await _writer;
+        for (var slot = 0; slot < _maxConcurrentCommits; slot++)
+        {
+            await _commitSlots.WaitAsync();
+        }
     }
 
     private async Task WriteBatches()
     {
-        var batch = new List<Pending>(_maxBatch);
-        var items = new List<TItem>(_maxBatch);
         while (await _pending.Reader.WaitToReadAsync())
         {
+            // Gathering only once a commit slot is free lets the batch grow while all slots are busy.
+            await _commitSlots.WaitAsync();
+            var batch = new List<Pending>();
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var next))
             {
                 batch.Add(next);
-                items.Add(next.Item);
             }
 
-            try
-            {
-                var results = await _commit(items);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning(e, "Committing {Count} {What} failed", batch.Count, _what);
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
+            _ = CommitBatch(batch);
+        }
+    }
 
-            batch.Clear();
-            items.Clear();
+    private async Task CommitBatch(List<Pending> batch)
+    {
+        try
+        {
+            var results = await _commit(batch.ConvertAll(p => p.Item));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Committing {Count} {What} failed", batch.Count, _what);
+            batch.ForEach(p => p.Done.TrySetException(e));
+        }
+        finally
+        {
+            _commitSlots.Release();
         }
     }
 
