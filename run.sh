@@ -19,8 +19,10 @@ usage: ./run.sh [command]
   migrate     apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
   silo        run one silo in the foreground
   api         run the API in the foreground
+  token --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S]
+              print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
   simulate --leads N [--rate R] [--seed S] [--api URL]
-              post a deterministic synthetic CRM through the API
+              post a deterministic synthetic CRM through the API (token from LEADSCORING_TOKEN)
   train --data FILE --label COLUMN [--positive V] [--negative V] [--exclude A,B] [--exclude-leaky]
         [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--join FILE:KEY]...
         [--deal-value-column C] [--start-date-column C] [--close-date-column C] [--blend fitted|fixed]
@@ -43,8 +45,16 @@ run_all() {
     echo "PostgreSQL mode"
     dotnet "$SILO_DLL" migrate
   fi
+  local session_key=""
+  if [ -z "${LEADSCORING_JWT_KEY:-}" ] && [ -z "${LeadScoring__Auth__Authority:-}" ]; then
+    # No key configured: one for this session only, so the API never runs open.
+    LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
+    export LEADSCORING_JWT_KEY
+    session_key=1
+  fi
   # A workspace without any model gets one trained on simulated history, so that it scores out of the box.
-  LEADSCORING_INITIAL_MODEL="${LEADSCORING_INITIAL_MODEL:-simulated}" dotnet "$SILO_DLL" silo & silo_pid=$!
+  LEADSCORING_INITIAL_MODEL="${LEADSCORING_INITIAL_MODEL:-simulated}" \
+    LEADSCORING_INITIAL_MODEL_WORKSPACES="${LEADSCORING_INITIAL_MODEL_WORKSPACES:-demo}" dotnet "$SILO_DLL" silo & silo_pid=$!
   dotnet "$API_DLL" & api_pid=$!
   stop() {
     trap - INT TERM
@@ -70,6 +80,15 @@ LeadScoring is running (Ctrl-C stops it):
   silo       http://localhost:${LEADSCORING_SILO_HTTP_PORT:-5081}/health/ready
 
 TXT
+  if [ -n "$session_key" ]; then
+    cat <<TXT
+No LEADSCORING_JWT_KEY was set: this session signs with a key of its own. An admin token for workspace "demo"
+(1 day; ./run.sh token --workspace W --role R makes others while LEADSCORING_JWT_KEY=$LEADSCORING_JWT_KEY):
+
+  $(dotnet "$API_DLL" token --workspace demo --role admin --ttl 86400)
+
+TXT
+  fi
   # Whichever process ends first (crash or signal) takes the other down with it.
   wait -n "$silo_pid" "$api_pid" || true
   stop
@@ -80,6 +99,7 @@ case "${1:-}" in
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
   silo) build; exec dotnet "$SILO_DLL" silo ;;
   api) build; exec dotnet "$API_DLL" ;;
+  token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
   simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;

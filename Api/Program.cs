@@ -2,15 +2,29 @@ using LeadScoring.Api.Apis;
 using LeadScoring.Api.Infrastructure;
 using Orleans.Dashboard;
 
+if (args is ["token", .. var tokenArgs])
+{
+    return TokenCommand.Run(tokenArgs);
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddLeadScoringApi();
+builder.AddLeadScoringSecurity();
 
 var app = builder.Build();
 app.UseLeadScoringErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthApi();
-var api = app.MapGroup("/api").AddEndpointFilter<RequiresClusterConnection>();
+var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>();
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
 api.MapScoringApi();
-app.MapOrleansDashboard("/dashboard/orleans");
+var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
+if (!app.Environment.IsDevelopment())
+{
+    dashboard.RequireAuthorization(Policies.Admin);
+}
+
 app.Run();
+return 0;

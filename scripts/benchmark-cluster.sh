@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts: a private PostgreSQL, one silo and one API on free ports, with a champion
-# trained on simulated history. Sets API, SILO (the silo's HTTP base), PG_PORT and work (a temp folder);
+# trained on simulated history. Sets API, SILO (the silo's HTTP base), PG_PORT, work (a temp folder) and
+# LEADSCORING_TOKEN (an admin token for workspace "default", which the load scripts and api_curl send);
 # everything stops and is removed on exit. PG_DURABLE=1 keeps PostgreSQL's durability settings.
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
@@ -20,17 +21,23 @@ start_benchmark_cluster() { # port offset, cluster name
   export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="$2-$$" LEADSCORING_API_PORT=$api_port \
     LEADSCORING_SILO_HTTP_PORT=$silo_http_port LEADSCORING_SILO_PORT=$silo_port LEADSCORING_GATEWAY_PORT=$gateway_port \
     Logging__LogLevel__Default=Warning
+  LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
+  export LEADSCORING_JWT_KEY
+  LEADSCORING_TOKEN=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll token --workspace default --role admin --ttl 86400)
+  export LEADSCORING_TOKEN
   dotnet $silo migrate >/dev/null
   LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & benchmark_pids+=($!)
   dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & benchmark_pids+=($!)
   echo "== waiting for the cluster and the initial model"
   for _ in $(seq 1 180); do
-    curl -fsS "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && return 0
+    api_curl "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && return 0
     sleep 1
   done
   tail -50 "$work/silo.log"
   return 1
 }
+
+api_curl() { curl -fsS -H "Authorization: Bearer $LEADSCORING_TOKEN" "$@"; }
 
 stop_benchmark_cluster() {
   for pid in "${benchmark_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

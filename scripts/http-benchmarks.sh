@@ -42,7 +42,7 @@ for start in range(0, leads, 10000):
 PY
 # Every lead scored once (and activated): the cached-read runs below find it in memory.
 for file in "$work"/batch-*.json; do
-  curl -fsS -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
+  api_curl -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
 done
 failed=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['data']['failed']; print(len(f), f[:1])" "$work/warm.json")
 [ "${failed%% *}" = 0 ] || { echo "seeding left leads unscored: $failed" >&2; exit 1; }
@@ -54,7 +54,7 @@ health_rps=$(rps "$work/health.txt")
 score_rps=$(rps "$work/get-score.txt")
 half=$((score_rps / 2))
 echo "== GET score at half of that rate ($half/s, hey, one cached lead)"
-hey -z "${DURATION}s" -c 16 -q $((half / 16)) "$API/api/ai/scoring/score/b-1" >"$work/half.txt"
+hey -H "Authorization: Bearer $LEADSCORING_TOKEN" -z "${DURATION}s" -c 16 -q $((half / 16)) "$API/api/ai/scoring/score/b-1" >"$work/half.txt"
 half_rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/half.txt")
 half_p50=$(awk '/ 50% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
 half_p99=$(awk '/ 99% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
@@ -71,8 +71,8 @@ sleep 3
 recompute=()
 for round in 1 2 3 4 5 6; do
   version=$([ $((round % 2)) = 1 ] && echo v2 || echo v1)
-  curl -fsS -X POST "$API/api/ai/scoring/models/$version/promote" >/dev/null
-  seconds=$(curl -fsS -o "$work/recompute.json" -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @"$work/batch-0.json" "$API/api/ai/scoring/score/batch")
+  api_curl -X POST "$API/api/ai/scoring/models/$version/promote" >/dev/null
+  seconds=$(api_curl -o "$work/recompute.json" -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @"$work/batch-0.json" "$API/api/ai/scoring/score/batch")
   python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['data']; cached=sum(r['cached'] for r in d['results']); assert not d['failed'] and not cached, f\"not all recomputed: {len(d['failed'])} failed {d['failed'][:2]}, {cached} cached\"" "$work/recompute.json"
   recompute+=("$(python3 -c "print(round(10000 / $seconds))")")
 done
@@ -83,7 +83,7 @@ run_wrk activities 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$L
 activities_rps=$(rps "$work/activities.txt")
 history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
 
-metrics=$(curl -fsS "$API/api/ai/scoring/performance/metrics")
+metrics=$(api_curl "$API/api/ai/scoring/performance/metrics")
 verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >= b) : (a <= b); print ok ? "met" : "**not met**" }'; }
 
 {

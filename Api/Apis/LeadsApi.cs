@@ -11,10 +11,10 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/leads").WithTags("Leads");
-        api.MapPost("/", UpsertLead);
-        api.MapGet("/{leadId}", GetLead);
-        api.MapPost("/{leadId}/activities", RecordActivities);
-        api.MapPost("/{leadId}/outcome", RecordOutcome);
+        api.MapPost("/", UpsertLead).RequireAuthorization(Policies.Write);
+        api.MapGet("/{leadId}", GetLead).RequireAuthorization(Policies.Read);
+        api.MapPost("/{leadId}/activities", RecordActivities).RequireAuthorization(Policies.Write);
+        api.MapPost("/{leadId}/outcome", RecordOutcome).RequireAuthorization(Policies.Write);
         return api;
     }
 

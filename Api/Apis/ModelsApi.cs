@@ -16,12 +16,12 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Models");
         var uploadLimit = long.TryParse(configuration[UploadLimitVariable], out var bytes) && bytes > 0 ? bytes : 64L * 1024 * 1024;
-        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit));
-        api.MapGet("/model/train/{jobId}", GetTrainingJob);
-        api.MapGet("/models", ListModels);
-        api.MapGet("/models/{version}", GetModel);
-        api.MapPost("/models/{version}/promote", Promote);
-        api.MapPost("/models/rollback", Rollback);
+        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Admin);
+        api.MapGet("/model/train/{jobId}", GetTrainingJob).RequireAuthorization(Policies.Read);
+        api.MapGet("/models", ListModels).RequireAuthorization(Policies.Read);
+        api.MapGet("/models/{version}", GetModel).RequireAuthorization(Policies.Read);
+        api.MapPost("/models/{version}/promote", Promote).RequireAuthorization(Policies.Admin);
+        api.MapPost("/models/rollback", Rollback).RequireAuthorization(Policies.Admin);
         return api;
     }
 

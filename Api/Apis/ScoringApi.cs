@@ -19,12 +19,12 @@ public static class ScoringApi
     public static RouteGroupBuilder MapScoringApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Scoring");
-        var scoring = api.MapGroup("/score").AddEndpointFilter<MeasuredScoring>();
+        var scoring = api.MapGroup("/score").AddEndpointFilter<MeasuredScoring>().RequireAuthorization(Policies.Score);
         scoring.MapPost("/single", ScoreSingle);
         scoring.MapPost("/batch", ScoreBatch).WithMetadata(new RequestSizeLimitAttribute(BatchBodyBytes));
         scoring.MapGet("/{leadId}", GetScore);
-        api.MapGet("/score/{leadId}/history", GetHistory);
-        api.MapGet("/performance/metrics", GetMetrics);
+        api.MapGet("/score/{leadId}/history", GetHistory).RequireAuthorization(Policies.Read);
+        api.MapGet("/performance/metrics", GetMetrics).RequireAuthorization(Policies.Read);
         return api;
     }
 

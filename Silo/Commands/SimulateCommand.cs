@@ -31,6 +31,10 @@ internal static class SimulateCommand
         }
 
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        if (Environment.GetEnvironmentVariable("LEADSCORING_TOKEN") is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
         var origin = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         long activities = 0, outcomes = 0, failures = 0, sent = 0;

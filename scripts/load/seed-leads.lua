@@ -1,5 +1,7 @@
 -- wrk: upserts leads b-0 .. b-(N-1) in turn (threads interleaved); args: N, threads, first index (to go on
 -- where the previous run stopped)
+-- Every request carries the admin token the benchmark scripts put in LEADSCORING_TOKEN.
+local authorization = "Bearer " .. assert(os.getenv("LEADSCORING_TOKEN"), "LEADSCORING_TOKEN is not set")
 local counter = 0
 local threads = 0
 local industries = { "software", "finance", "retail", "education", "healthcare" }
@@ -22,5 +24,5 @@ function request()
   local body = string.format(
     '{"lead_id":"b-%d","attributes":{"industry":"%s","job_seniority":"%s","company_size":%d,"lead_source":"referral"}}',
     n, industries[n % 5 + 1], seniorities[n % 5 + 1], 10 + (n * 7919) % 5000)
-  return wrk.format("POST", "/api/leads", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/api/leads", { ["Content-Type"] = "application/json", ["Authorization"] = authorization }, body)
 end

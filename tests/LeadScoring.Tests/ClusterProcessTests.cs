@@ -101,6 +101,7 @@ public class ClusterProcessTests
         await using var api = ProductProcess.StartApi(new Dictionary<string, string>(common) { ["LEADSCORING_API_PORT"] = Port(apiPort) }, apiPort);
         await api.WaitForAsync("/health");
         using var http = new HttpClient { BaseAddress = api.HealthBase };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create());
 
         using var notReady = await http.GetAsync("/health/ready");
         using var early = await http.PostAsJsonAsync("/api/leads", new { lead_id = "early" });

@@ -59,8 +59,17 @@ public sealed class ProductCluster : IAsyncDisposable
         return cluster;
     }
 
-    public HttpClient CreateApiClient(int index = 0) =>
-        new() { BaseAddress = _apis[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>A client of API process <paramref name="index"/> carrying a token for the role and workspace; no token when role is null.</summary>
+    public HttpClient CreateApiClient(int index = 0, string? role = "admin", string workspace = WorkspaceKey.DefaultWorkspace)
+    {
+        var client = new HttpClient { BaseAddress = _apis[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create(role, workspace));
+        }
+
+        return client;
+    }
 
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()

@@ -46,8 +46,9 @@ public sealed class ProductProcess : IAsyncDisposable
     public static ProductProcess StartSilo(IReadOnlyDictionary<string, string> environment, int httpPort) =>
         Start("silo", RepositoryPaths.SiloDll, ["silo"], environment, httpPort);
 
+    /// <summary>An API process that trusts <see cref="TestTokens.Key"/> unless the environment names another key.</summary>
     public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
-        Start("api", RepositoryPaths.ApiDll, [], environment, apiPort);
+        Start("api", RepositoryPaths.ApiDll, [], new Dictionary<string, string>(environment) { ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64 }, apiPort);
 
     public static int FreePort()
     {

@@ -1,0 +1,156 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LeadScoring.Api.Infrastructure;
+
+/// <summary>The claims every token carries (external identity providers must issue them too).</summary>
+public static class TokenClaims
+{
+    public const string Subject = "sub";
+    public const string Workspace = "workspace";
+    public const string Role = "role";
+}
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Analyst = "analyst";
+    public const string Ingest = "ingest";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Analyst, Ingest };
+}
+
+/// <summary>
+/// Who may do what: ingest writes leads, activities and outcomes and may score; analyst reads leads, scores,
+/// history, metrics and models; admin does everything. Every /api endpoint names one of these.
+/// </summary>
+public static class Policies
+{
+    public const string Write = "write";
+    public const string Read = "read";
+    public const string Score = "score";
+    public const string Admin = "admin";
+}
+
+public static partial class ApiSecurity
+{
+    /// <summary>External identity provider: its issuer URL (keys from its metadata) and the audience tokens must name.</summary>
+    public const string AuthoritySetting = "LeadScoring:Auth:Authority";
+    public const string AudienceSetting = "LeadScoring:Auth:Audience";
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// JWT bearer authentication, either against an external identity provider (<see cref="AuthoritySetting"/>)
+    /// or with the local key (<see cref="LocalTokens.KeyVariable"/>). With neither the API refuses to start:
+    /// an API that silently accepted anyone would be worse than one that does not run.
+    /// </summary>
+    public static WebApplicationBuilder AddLeadScoringSecurity(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var authority = configuration[AuthoritySetting];
+        var localKey = configuration[LocalTokens.KeyVariable];
+        if (string.IsNullOrWhiteSpace(authority) && string.IsNullOrWhiteSpace(localKey))
+        {
+            throw new InvalidOperationException(
+                $"No authentication configured: set {LocalTokens.KeyVariable} (base64, at least {LocalTokens.MinimumKeyBytes} bytes) " +
+                $"or {AuthoritySetting} and {AudienceSetting}.");
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            var parameters = new TokenValidationParameters
+            {
+                ClockSkew = ClockSkew,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                NameClaimType = TokenClaims.Subject,
+                RoleClaimType = TokenClaims.Role,
+            };
+            if (!string.IsNullOrWhiteSpace(authority))
+            {
+                options.Authority = authority;
+                parameters.ValidAudience = configuration[AudienceSetting];
+            }
+            else
+            {
+                parameters.ValidIssuer = LocalTokens.Issuer;
+                parameters.ValidAudience = LocalTokens.Audience;
+                parameters.IssuerSigningKey = LocalTokens.KeyFrom(localKey!);
+                parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            }
+
+            options.TokenValidationParameters = parameters;
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (ClaimsProblem(context.Principal!) is { } problem)
+                    {
+                        context.Fail(problem);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var detail = context.AuthenticateFailure is { } failure ? Reason(failure) : "A bearer token is required (Authorization: Bearer <token>).";
+                    context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+                    await WriteProblem(context.HttpContext, StatusCodes.Status401Unauthorized, "Not authenticated", detail);
+                },
+                OnForbidden = context => WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                    $"Role '{context.Principal?.FindFirst(TokenClaims.Role)?.Value}' may not do this."),
+            };
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(null)
+            .AddPolicy(Policies.Write, p => p.RequireRole(Roles.Ingest, Roles.Admin))
+            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.Analyst, Roles.Admin))
+            .AddPolicy(Policies.Score, p => p.RequireRole(Roles.Ingest, Roles.Analyst, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>Why a validly signed token still cannot be used, or null.</summary>
+    public static string? ClaimsProblem(System.Security.Claims.ClaimsPrincipal principal)
+    {
+        if (string.IsNullOrWhiteSpace(principal.FindFirst(TokenClaims.Subject)?.Value))
+        {
+            return "The token has no 'sub' claim.";
+        }
+
+        var workspace = principal.FindFirst(TokenClaims.Workspace)?.Value;
+        if (workspace is null || !WorkspaceName().IsMatch(workspace))
+        {
+            return "The token's 'workspace' claim is missing or not a workspace name (letters, digits, '-' and '_', at most 64).";
+        }
+
+        var role = principal.FindFirst(TokenClaims.Role)?.Value;
+        return role is not null && Roles.All.Contains(role) ? null : $"The token's 'role' claim must be one of: {string.Join(", ", Roles.All)}.";
+    }
+
+    private static string Reason(Exception failure) => failure switch
+    {
+        SecurityTokenExpiredException => "The token has expired.",
+        SecurityTokenNotYetValidException => "The token is not valid yet.",
+        SecurityTokenInvalidAudienceException => "The token is not meant for this API (audience).",
+        SecurityTokenInvalidIssuerException => "The token was not issued by a trusted issuer.",
+        SecurityTokenInvalidAlgorithmException => "The token's signing algorithm is not accepted.",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The token's signature is not valid.",
+        SecurityTokenNoExpirationException => "The token has no expiry.",
+        AuthenticationFailureException or InvalidOperationException => failure.Message,
+        _ => "The token is not valid.",
+    };
+
+    private static Task WriteProblem(HttpContext context, int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status).ExecuteAsync(context);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex WorkspaceName();
+}
