@@ -16,7 +16,7 @@ app.UseLeadScoringErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealthApi();
-var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>();
+var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>();
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
 api.MapScoringApi();

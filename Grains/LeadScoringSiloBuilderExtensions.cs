@@ -14,6 +14,7 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
         silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
         silo.Services.TryAddSingleton<ModelCache>();
+        silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         return silo;
     }
 }

@@ -1,3 +1,5 @@
+using LeadScoring.Grains.Interfaces;
+
 namespace LeadScoring.Api.Infrastructure;
 
 /// <summary>The workspace a request acts in: only ever the one its token names, never a header or a parameter.</summary>
@@ -6,4 +8,14 @@ public static class Workspaces
     public static string Of(HttpContext context) =>
         context.User.FindFirst(TokenClaims.Workspace)?.Value
         ?? throw new InvalidOperationException("The endpoint was reached without an authenticated workspace.");
+}
+
+/// <summary>Grain calls made while handling the request say which workspace they are for (see <see cref="CallerWorkspace"/>).</summary>
+public sealed class CallsForTokenWorkspace : IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        CallerWorkspace.Set(Workspaces.Of(context.HttpContext));
+        return next(context);
+    }
 }

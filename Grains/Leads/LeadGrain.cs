@@ -19,7 +19,7 @@ public sealed class LeadGrain(
     ITrainingSnapshotStore snapshots,
     ModelCache models,
     IScoreHistoryStore scoreHistory,
-    TimeProvider clock) : Grain, ILeadGrain
+    TimeProvider clock) : Grain, ILeadGrain, IWorkspaceScoped
 {
     private static readonly IReadOnlyList<ValidationError> NoErrors = [];
     private readonly FeatureOptions _features = featureOptions.Value;
@@ -259,7 +259,7 @@ public sealed class LeadGrain(
     private async Task<RecentScores> LoadRecentScores() =>
         _recentScores ??= new RecentScores(await scoreHistory.ListAsync(Workspace, LeadId));
 
-    private string Workspace => Key.Workspace;
+    public string Workspace => Key.Workspace;
 
     private string LeadId => Key.Id;
 

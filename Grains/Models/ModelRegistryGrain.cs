@@ -6,9 +6,9 @@ using LeadScoring.Grains.Training;
 namespace LeadScoring.Grains.Models;
 
 /// <summary>The registry of one workspace, as seen by API and other services (the registry itself is in the silo).</summary>
-public sealed class ModelRegistryGrain(IModelRegistry registry, ModelCache models) : Grain, IModelRegistryGrain
+public sealed class ModelRegistryGrain(IModelRegistry registry, ModelCache models) : Grain, IModelRegistryGrain, IWorkspaceScoped
 {
-    private string Workspace => this.GetPrimaryKeyString();
+    public string Workspace => this.GetPrimaryKeyString();
 
     public async Task<IReadOnlyList<ModelSummary>> List() =>
         [.. (await registry.ListAsync(Workspace)).Select(Summary)];

@@ -22,9 +22,11 @@ public sealed class TrainingJobGrain(
     ITrainingSnapshotStore snapshots,
     Scoring.ModelCache models,
     TimeProvider clock,
-    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, ITrainingJobCallback
+    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, ITrainingJobCallback, IWorkspaceScoped
 {
     private volatile TrainingProgress _progress = new("queued", 0);
+
+    public string Workspace => WorkspaceKey.Parse(this.GetPrimaryKeyString()).Workspace;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

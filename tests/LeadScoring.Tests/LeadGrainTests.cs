@@ -18,6 +18,28 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
     private LeadCluster Cluster => fixture.Cluster;
 
     [Fact]
+    public async Task A_call_made_for_one_workspace_never_reaches_a_lead_of_another()
+    {
+        var id = NewId();
+        await Cluster.Lead(id, "tenant-a").Upsert(Acme);
+
+        var refused = await Task.Run(async () =>
+        {
+            CallerWorkspace.Set("tenant-b");
+            return await Record.ExceptionAsync(() => Cluster.Lead(id, "tenant-a").GetSnapshot());
+        });
+        var allowed = await Task.Run(async () =>
+        {
+            CallerWorkspace.Set("tenant-a");
+            return await Cluster.Lead(id, "tenant-a").GetSnapshot();
+        });
+
+        Assert.IsType<UnauthorizedAccessException>(refused);
+        Assert.Contains("tenant-b", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("jane@acme.example", allowed?.Email);
+    }
+
+    [Fact]
     public async Task Upsert_creates_then_merges_attributes()
     {
         var lead = Cluster.Lead(NewId());
