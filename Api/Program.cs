@@ -10,11 +10,13 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddLeadScoringApi();
 builder.AddLeadScoringSecurity();
+builder.AddLeadScoringRateLimits();
 
 var app = builder.Build();
 app.UseLeadScoringErrorHandling();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapHealthApi();
 var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>();
 api.MapLeadsApi();

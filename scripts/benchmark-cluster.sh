@@ -20,7 +20,9 @@ start_benchmark_cluster() { # port offset, cluster name
   trap stop_benchmark_cluster EXIT
   export LEADSCORING_POSTGRES="$PG_CONNECTION" LEADSCORING_CLUSTER_ID="$2-$$" LEADSCORING_API_PORT=$api_port \
     LEADSCORING_SILO_HTTP_PORT=$silo_http_port LEADSCORING_SILO_PORT=$silo_port LEADSCORING_GATEWAY_PORT=$gateway_port \
-    Logging__LogLevel__Default=Warning
+    Logging__LogLevel__Default=Warning \
+    LeadScoring__RateLimits__PerSubject__PerSecond=100000000 LeadScoring__RateLimits__PerSubject__Burst=100000000 \
+    LeadScoring__RateLimits__PerWorkspace__PerSecond=100000000 LeadScoring__RateLimits__PerWorkspace__Burst=100000000
   LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
   export LEADSCORING_JWT_KEY
   LEADSCORING_TOKEN=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll token --workspace default --role admin --ttl 86400)

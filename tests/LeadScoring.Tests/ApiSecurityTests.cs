@@ -168,3 +168,49 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         return await fixture.Http.SendAsync(request);
     }
 }
+
+public class RateLimitTests
+{
+    [Fact]
+    public async Task A_subject_over_its_rate_gets_429_with_retry_after_and_recovers_while_others_are_unaffected()
+    {
+        await using var cluster = await ProductCluster.StartAsync(apiEnvironment: new Dictionary<string, string>
+        {
+            ["LeadScoring__RateLimits__PerSubject__PerSecond"] = "1",
+            ["LeadScoring__RateLimits__PerSubject__Burst"] = "3",
+        });
+        using var busy = cluster.CreateApiClient(role: "analyst", workspace: "busy");
+        using var other = cluster.CreateApiClient(role: "analyst", workspace: "calm");
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 10 && limited is null; i++)
+        {
+            var response = await busy.GetAsync("/api/ai/scoring/models");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(limited);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        var retryAfter = limited.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        using (var unaffected = await other.GetAsync("/api/ai/scoring/models"))
+        {
+            Assert.Equal(HttpStatusCode.OK, unaffected.StatusCode);
+        }
+
+        await Task.Delay(retryAfter.Value + TimeSpan.FromMilliseconds(200));
+        using var recovered = await busy.GetAsync("/api/ai/scoring/models");
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        Assert.True(statuses.Count(s => s == HttpStatusCode.OK) >= 3, string.Join(",", statuses));
+        limited.Dispose();
+    }
+}
