@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddLeadScoringApi();
 builder.AddLeadScoringSecurity();
 builder.AddLeadScoringRateLimits();
+builder.AddLeadScoringApiDocs();
 
 var app = builder.Build();
 app.UseLeadScoringErrorHandling();
@@ -22,6 +23,7 @@ var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<Requires
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
 api.MapScoringApi();
+app.MapLeadScoringApiDocs();
 var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
 if (!app.Environment.IsDevelopment())
 {

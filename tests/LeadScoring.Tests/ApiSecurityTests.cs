@@ -152,6 +152,31 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_every_route_with_the_bearer_scheme_for_admins_only()
+    {
+        using var admin = await Send("GET", "/openapi/v1.json", null, TestTokens.Create("admin"));
+        using var analyst = await Send("GET", "/openapi/v1.json", null, TestTokens.Create("analyst"));
+        using var anonymous = await Send("GET", "/openapi/v1.json", null, token: null);
+        using var docs = await Send("GET", "/docs/", null, TestTokens.Create("admin"));
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        var document = await admin.Content.ReadFromJsonAsync<JsonElement>();
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        foreach (var route in Routes().Select(r => (string)r[1]))
+        {
+            var template = route.Replace(Lead, "{leadId}").Replace("no-such-job", "{jobId}").Replace("v404", "{version}");
+            Assert.Contains(template, paths);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, analyst.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task<HttpResponseMessage> Send(string method, string path, string? body, string? token)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
