@@ -39,11 +39,20 @@ public class KubernetesManifestTests
                 Assert.Contains(Scalar(container, probe, "httpGet", "port"), portNames);
             }
 
-            var postgres = Sequence(container, "env").Single(e => Scalar(e, "name") == "LEADSCORING_POSTGRES");
-            var secretName = Scalar(postgres, "valueFrom", "secretKeyRef", "name");
-            var secretKey = Scalar(postgres, "valueFrom", "secretKeyRef", "key");
-            var secret = All().Single(d => Scalar(d, "kind") == "Secret" && Scalar(d, "metadata", "name") == secretName);
-            Assert.Contains(secretKey, Map(secret, "stringData").Keys);
+            // Every variable read from a Secret names a Secret and key the manifests define.
+            var fromSecrets = Sequence(container, "env").Where(e => Map(e).ContainsKey("valueFrom") && Map(e, "valueFrom").ContainsKey("secretKeyRef")).ToList();
+            Assert.Contains(fromSecrets, e => Scalar(e, "name") == "LEADSCORING_POSTGRES");
+            foreach (var variable in fromSecrets)
+            {
+                var secretName = Scalar(variable, "valueFrom", "secretKeyRef", "name");
+                var secret = All().Single(d => Scalar(d, "kind") == "Secret" && Scalar(d, "metadata", "name") == secretName);
+                Assert.Contains(Scalar(variable, "valueFrom", "secretKeyRef", "key"), Map(secret, "stringData").Keys);
+            }
+
+            if (Scalar(deployment, "metadata", "name") == "leadscoring-api")
+            {
+                Assert.Contains(fromSecrets, e => Scalar(e, "name") == "LEADSCORING_JWT_KEY");
+            }
         }
     }
 
