@@ -38,12 +38,27 @@ usage: ./run.sh [command]
 TXT
 }
 
+# Personal data in PostgreSQL is sealed with LEADSCORING_DATA_KEY. Without one, a key is made once and kept
+# (mode 600) in ~/.config/leadscoring/data.key, so that what one run stores the next can read.
+ensure_data_key() {
+  [ -n "${LEADSCORING_DATA_KEY:-}" ] && return 0
+  local key_file="${XDG_CONFIG_HOME:-$HOME/.config}/leadscoring/data.key"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$key_file")
+    echo "No LEADSCORING_DATA_KEY was set: made one in $key_file (keep it: personal data sealed with it is unreadable without it)."
+  fi
+  LEADSCORING_DATA_KEY=$(cat "$key_file")
+  export LEADSCORING_DATA_KEY
+}
+
 run_all() {
   build
   local api_port="${LEADSCORING_API_PORT:-5080}" silo_pid api_pid
   if [ -n "${LEADSCORING_POSTGRES:-}" ]; then
     echo "PostgreSQL mode"
     dotnet "$SILO_DLL" migrate
+    ensure_data_key
   fi
   local session_key=""
   if [ -z "${LEADSCORING_JWT_KEY:-}" ] && [ -z "${LeadScoring__Auth__Authority:-}" ]; then
@@ -97,7 +112,7 @@ TXT
 case "${1:-}" in
   "") run_all ;;
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
-  silo) build; exec dotnet "$SILO_DLL" silo ;;
+  silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; exec dotnet "$SILO_DLL" silo ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
   simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;

@@ -1,4 +1,5 @@
 using LeadScoring.Api.Apis;
+using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
 using Orleans.Dashboard;
 
@@ -19,10 +20,12 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapHealthApi();
-var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>();
+var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
+    .AddEndpointFilter<AuditTrail>();
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
 api.MapScoringApi();
+api.MapAuditApi();
 app.MapLeadScoringApiDocs();
 var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
 if (!app.Environment.IsDevelopment())

@@ -28,4 +28,22 @@ public interface ILeadGrain : IGrainWithStringKey
     /// <summary>The lead's most recent scores, newest first (at most <c>LeadLimits.ScoreHistory</c>).</summary>
     [Alias("GetScoreHistory")]
     Task<ScoreHistoryResult> GetScoreHistory();
+
+    /// <summary>
+    /// Replaces the given consent flags. Without profiling consent the lead is neither scored nor used for
+    /// training: its training snapshot is removed.
+    /// </summary>
+    [Alias("UpdateConsent")]
+    Task<UpdateConsentResult> UpdateConsent(ConsentUpdate consent);
+
+    /// <summary>Everything held about the lead, or null when there is no such lead.</summary>
+    [Alias("Export")]
+    Task<LeadExport?> Export();
+
+    /// <summary>
+    /// Erases the lead everywhere it is held (state, score history, training snapshot); afterwards it is as if
+    /// it never existed. False when there was no such lead.
+    /// </summary>
+    [Alias("Erase")]
+    Task<bool> Erase();
 }

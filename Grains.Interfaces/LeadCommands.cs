@@ -5,12 +5,18 @@ namespace LeadScoring.Grains.Interfaces;
 /// <param name="Email">Replaces the e-mail when given.</param>
 /// <param name="Name">Replaces the name when given.</param>
 /// <param name="Consent">Replaces the given consent flags.</param>
+/// <param name="Phone">Replaces the phone number when given.</param>
+/// <remarks>
+/// E-mail, name, phone and the attributes the workspace marks personal are stored encrypted, are never
+/// model features, and are shown masked to every role but admin.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("LeadScoring.LeadUpsert")]
 public sealed record LeadUpsert(
     [property: Id(0)] IReadOnlyDictionary<string, LeadAttributeValue?> Attributes,
     [property: Id(1)] string? Email,
     [property: Id(2)] string? Name,
-    [property: Id(3)] ConsentUpdate? Consent);
+    [property: Id(3)] ConsentUpdate? Consent,
+    [property: Id(4)] string? Phone = null);
 
 [GenerateSerializer, Immutable, Alias("LeadScoring.ConsentUpdate")]
 public sealed record ConsentUpdate(
@@ -69,6 +75,18 @@ public sealed record RecordActivitiesResult(
     [property: Id(1)] int Accepted,
     [property: Id(2)] int Duplicates,
     [property: Id(3)] IReadOnlyList<ValidationError> Errors);
+
+[GenerateSerializer, Immutable, Alias("LeadScoring.UpdateConsentResult")]
+public sealed record UpdateConsentResult(
+    [property: Id(0)] CommandStatus Status,
+    [property: Id(1)] LeadConsent? Consent);
+
+/// <summary>Everything held about a lead (GDPR data portability).</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.LeadExport")]
+public sealed record LeadExport(
+    [property: Id(0)] LeadSnapshot Lead,
+    [property: Id(1)] IReadOnlyList<ScoreHistoryEntry> ScoreHistory,
+    [property: Id(2)] DateTimeOffset ExportedAt);
 
 [GenerateSerializer, Immutable, Alias("LeadScoring.RecordOutcomeResult")]
 public sealed record RecordOutcomeResult(

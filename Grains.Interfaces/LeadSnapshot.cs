@@ -14,7 +14,10 @@ public sealed record LeadOutcome(
     [property: Id(3)] DateTimeOffset RecordedAt,
     [property: Id(4)] IReadOnlyList<FeatureValue> FeaturesAtOutcome);
 
-/// <summary>Everything a lead grain holds, as of the moment it was read (time-based features included).</summary>
+/// <summary>
+/// Everything a lead grain holds, as of the moment it was read (time-based features included). Email, name,
+/// phone and <see cref="PersonalAttributes"/> are personal data: callers must mask them for anyone but admins.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.LeadSnapshot")]
 public sealed record LeadSnapshot(
     [property: Id(0)] string Workspace,
@@ -28,4 +31,6 @@ public sealed record LeadSnapshot(
     [property: Id(8)] long ActivityCount,
     [property: Id(9)] IReadOnlyList<FeatureValue> Aggregates,
     [property: Id(10)] IReadOnlyList<ActivityRecord> RecentActivities,
-    [property: Id(11)] LeadOutcome? Outcome);
+    [property: Id(11)] LeadOutcome? Outcome,
+    [property: Id(12)] string? Phone,
+    [property: Id(13)] IReadOnlyDictionary<string, string> PersonalAttributes);

@@ -1,5 +1,7 @@
 using LeadScoring.Grains.Features;
+using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +15,9 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
         silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
+        silo.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.SectionName);
+        // Hosts whose data outlives the process register a protector with the configured key first (see the silo host).
+        silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         return silo;

@@ -1,6 +1,7 @@
 using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
 using LeadScoring.Grains.Training;
@@ -91,6 +92,8 @@ public static class SiloHosting
             silo.Configure<SiloOptions>(o => o.SiloName = podName);
         }
 
+        // Resolved now so that a missing or malformed key stops the silo at start, not at a lead's first write.
+        silo.Services.AddSingleton(PersonalDataProtector.FromConfiguration(configuration, required: settings.UsesPostgres));
         return silo
             .UseLeadScoringStorage(settings)
             .AddLeadScoringGrains()

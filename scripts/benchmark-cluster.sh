@@ -24,7 +24,8 @@ start_benchmark_cluster() { # port offset, cluster name
     LeadScoring__RateLimits__PerSubject__PerSecond=100000000 LeadScoring__RateLimits__PerSubject__Burst=100000000 \
     LeadScoring__RateLimits__PerWorkspace__PerSecond=100000000 LeadScoring__RateLimits__PerWorkspace__Burst=100000000
   LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
-  export LEADSCORING_JWT_KEY
+  LEADSCORING_DATA_KEY=$(head -c 32 /dev/urandom | base64)
+  export LEADSCORING_JWT_KEY LEADSCORING_DATA_KEY
   LEADSCORING_TOKEN=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll token --workspace default --role admin --ttl 86400)
   export LEADSCORING_TOKEN
   dotnet $silo migrate >/dev/null

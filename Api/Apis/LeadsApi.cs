@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
@@ -11,10 +12,13 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/leads").WithTags("Leads");
-        api.MapPost("/", UpsertLead).RequireAuthorization(Policies.Write);
-        api.MapGet("/{leadId}", GetLead).RequireAuthorization(Policies.Read);
-        api.MapPost("/{leadId}/activities", RecordActivities).RequireAuthorization(Policies.Write);
-        api.MapPost("/{leadId}/outcome", RecordOutcome).RequireAuthorization(Policies.Write);
+        api.MapPost("/", UpsertLead).RequireAuthorization(Policies.Write).Audited("lead.upsert");
+        api.MapGet("/{leadId}", GetLead).RequireAuthorization(Policies.Read).Audited("lead.read_personal_data", onlyWhenAdmin: true);
+        api.MapPost("/{leadId}/activities", RecordActivities).RequireAuthorization(Policies.Write).Audited("lead.activities");
+        api.MapPost("/{leadId}/outcome", RecordOutcome).RequireAuthorization(Policies.Write).Audited("lead.outcome");
+        api.MapPost("/{leadId}/consent", UpdateConsent).RequireAuthorization(Policies.Write).Audited("lead.consent");
+        api.MapGet("/{leadId}/export", ExportLead).RequireAuthorization(Policies.Admin).Audited("lead.export");
+        api.MapDelete("/{leadId}", EraseLead).RequireAuthorization(Policies.Admin).Audited("lead.erase");
         return api;
     }
 
@@ -27,11 +31,12 @@ public static class LeadsApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
+        AuditTrail.TargetLead(request.HttpContext, lead.LeadId);
         var result = await Lead(cluster, request, lead.LeadId).Upsert(lead.Upsert);
         return result.Status switch
         {
-            CommandStatus.Created => TypedResults.Created($"/api/leads/{lead.LeadId}", LeadResponse.From(result.Lead!)),
-            CommandStatus.Ok => TypedResults.Ok(LeadResponse.From(result.Lead!)),
+            CommandStatus.Created => TypedResults.Created($"/api/leads/{lead.LeadId}", LeadResponse.From(result.Lead!, Masked(request))),
+            CommandStatus.Ok => TypedResults.Ok(LeadResponse.From(result.Lead!, Masked(request))),
             _ => Problems.Invalid(result.Errors),
         };
     }
@@ -45,7 +50,7 @@ public static class LeadsApi
         }
 
         var lead = await Lead(cluster, request, leadId).GetSnapshot();
-        return lead is null ? Problems.LeadNotFound(leadId) : TypedResults.Ok(LeadResponse.From(lead));
+        return lead is null ? Problems.LeadNotFound(leadId) : TypedResults.Ok(LeadResponse.From(lead, Masked(request)));
     }
 
     public static async Task<Results<Accepted<ActivitiesAcceptedResponse>, ValidationProblem, ProblemHttpResult>> RecordActivities(
@@ -83,6 +88,52 @@ public static class LeadsApi
             _ => Problems.Invalid(result.Errors),
         };
     }
+
+    /// <summary>Sets profiling and/or marketing consent; without profiling consent the lead is neither scored nor trained on.</summary>
+    public static async Task<Results<Ok<ConsentResponse>, ValidationProblem, ProblemHttpResult>> UpdateConsent(
+        string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
+    {
+        var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseConsent);
+        if (body.Command is not { } consent)
+        {
+            return body.Problem is { } problem ? problem : body.Invalid!;
+        }
+
+        var result = await Lead(cluster, request, leadId).UpdateConsent(consent);
+        return result.Status == CommandStatus.Ok
+            ? TypedResults.Ok(new ConsentResponse(result.Consent!.Profiling, result.Consent.Marketing))
+            : Problems.LeadNotFound(leadId);
+    }
+
+    /// <summary>Everything held about the lead, unmasked (GDPR data portability; admin only, audited).</summary>
+    public static async Task<Results<Ok<LeadExportResponse>, ValidationProblem, ProblemHttpResult>> ExportLead(
+        string leadId, HttpRequest request, IClusterClient cluster)
+    {
+        if (InvalidLeadId(leadId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var export = await Lead(cluster, request, leadId).Export();
+        return export is null
+            ? Problems.LeadNotFound(leadId)
+            : TypedResults.Ok(new LeadExportResponse(
+                LeadResponse.From(export.Lead, masked: false), [.. export.ScoreHistory.Select(ScoreHistoryEntryResponse.From)], export.ExportedAt));
+    }
+
+    /// <summary>Erases the lead everywhere (GDPR right to erasure); the audit trail keeps only its hashed id.</summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EraseLead(
+        string leadId, HttpRequest request, IClusterClient cluster)
+    {
+        if (InvalidLeadId(leadId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await Lead(cluster, request, leadId).Erase() ? TypedResults.NoContent() : Problems.LeadNotFound(leadId);
+    }
+
+    private static bool Masked(HttpRequest request) => !request.HttpContext.User.IsInRole(Roles.Admin);
 
     /// <summary>The lead id in the path is checked before the body is read.</summary>
     private static async Task<ParsedBody<T>> ParseForLead<T>(

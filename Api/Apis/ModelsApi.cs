@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
@@ -16,12 +17,12 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Models");
         var uploadLimit = long.TryParse(configuration[UploadLimitVariable], out var bytes) && bytes > 0 ? bytes : 64L * 1024 * 1024;
-        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Admin);
+        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Admin).Audited("model.train");
         api.MapGet("/model/train/{jobId}", GetTrainingJob).RequireAuthorization(Policies.Read);
         api.MapGet("/models", ListModels).RequireAuthorization(Policies.Read);
         api.MapGet("/models/{version}", GetModel).RequireAuthorization(Policies.Read);
-        api.MapPost("/models/{version}/promote", Promote).RequireAuthorization(Policies.Admin);
-        api.MapPost("/models/rollback", Rollback).RequireAuthorization(Policies.Admin);
+        api.MapPost("/models/{version}/promote", Promote).RequireAuthorization(Policies.Admin).Audited("model.promote");
+        api.MapPost("/models/rollback", Rollback).RequireAuthorization(Policies.Admin).Audited("model.rollback");
         return api;
     }
 

@@ -124,7 +124,7 @@ public static class ScoringApi
         }
 
         return TypedResults.Ok(new ScoringEnvelope<ScoreHistoryResponse>(true, new ScoreHistoryResponse(leadId,
-            [.. history.Entries.Select(e => new ScoreHistoryEntryResponse(e.ScoredAt, e.OverallScore, e.ConversionProbability, e.Grade, e.ModelVersion, e.Trigger))]),
+            [.. history.Entries.Select(ScoreHistoryEntryResponse.From)]),
             Elapsed(started)));
     }
 

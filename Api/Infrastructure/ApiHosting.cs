@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeadScoring.Api.Audit;
 using LeadScoring.Grains.Interfaces;
 using Npgsql;
 using Orleans.Dashboard;
@@ -30,7 +31,15 @@ public static class ApiHosting
         if (settings.UsesPostgres)
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
+            builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
         }
+        else
+        {
+            builder.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AuditTrail>();
 
         builder.UseOrleansClient(client =>
         {

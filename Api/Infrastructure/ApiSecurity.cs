@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LeadScoring.Api.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -103,8 +104,12 @@ public static partial class ApiSecurity
                     context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
                     await WriteProblem(context.HttpContext, StatusCodes.Status401Unauthorized, "Not authenticated", detail);
                 },
-                OnForbidden = context => WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
-                    $"Role '{context.Principal?.FindFirst(TokenClaims.Role)?.Value}' may not do this."),
+                OnForbidden = async context =>
+                {
+                    await AuditTrail.RecordDeniedAsync(context.HttpContext);
+                    await WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                        $"Role '{context.Principal?.FindFirst(TokenClaims.Role)?.Value}' may not do this.");
+                },
             };
         });
 

@@ -19,7 +19,7 @@ public static class LeadRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "lead_id", "attributes", "email", "name", "consent");
+        fields.RejectUnknown(root, "", "lead_id", "attributes", "email", "name", "phone", "consent");
         var leadId = fields.String(root, "", "lead_id", required: true);
         if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
         {
@@ -69,7 +69,28 @@ public static class LeadRequests
 
         var email = fields.String(root, "", "email", required: false);
         var name = fields.String(root, "", "name", required: false);
-        return leadId is null ? null : new NewLead(leadId, new LeadUpsert(attributes, email, name, consent));
+        var phone = fields.String(root, "", "phone", required: false);
+        return leadId is null ? null : new NewLead(leadId, new LeadUpsert(attributes, email, name, consent, phone));
+    }
+
+    /// <summary>POST /api/leads/{id}/consent: {"profiling": bool, "marketing": bool}, at least one of them.</summary>
+    public static ConsentUpdate? ParseConsent(JsonElement root, JsonFields fields)
+    {
+        if (!fields.RequireObject(root, ""))
+        {
+            return null;
+        }
+
+        fields.RejectUnknown(root, "", "profiling", "marketing");
+        var consent = new ConsentUpdate(
+            fields.Boolean(root, "", "profiling", required: false),
+            fields.Boolean(root, "", "marketing", required: false));
+        if (consent is { Profiling: null, Marketing: null })
+        {
+            fields.Errors.Add(new("profiling", "give profiling, marketing or both"));
+        }
+
+        return consent;
     }
 
     public static List<ActivityRecord>? ParseActivities(JsonElement root, JsonFields fields)

@@ -28,14 +28,18 @@ public sealed record LeadResponse(
     long ActivityCount,
     IReadOnlyList<AggregateResponse> Aggregates,
     IReadOnlyList<ActivityResponse> RecentActivities,
-    OutcomeResponse? Outcome)
+    OutcomeResponse? Outcome,
+    string? Phone,
+    IReadOnlyDictionary<string, string> PersonalAttributes,
+    bool PersonalDataMasked)
 {
-    public static LeadResponse From(LeadSnapshot lead) => new(
+    /// <param name="masked">Personal data (e-mail, name, phone, personal attributes) masked: for every role but admin.</param>
+    public static LeadResponse From(LeadSnapshot lead, bool masked) => new(
         lead.LeadId,
         lead.Workspace,
         lead.Attributes.ToDictionary(a => a.Key, a => AttributeJson(a.Value), StringComparer.Ordinal),
-        lead.Email,
-        lead.Name,
+        masked ? PersonalDataMask.Email(lead.Email) : lead.Email,
+        masked ? PersonalDataMask.Text(lead.Name) : lead.Name,
         new ConsentResponse(lead.Consent.Profiling, lead.Consent.Marketing),
         lead.CreatedAt,
         lead.UpdatedAt,
@@ -46,7 +50,12 @@ public sealed record LeadResponse(
             a.Type.ToWireName(),
             a.OccurredAt,
             new ActivityPropertiesResponse(a.Properties.DurationSeconds, a.Properties.Url, a.Properties.Channel, a.Properties.ContentId)))],
-        lead.Outcome is { } o ? OutcomeResponse.From(o) : null);
+        lead.Outcome is { } o ? OutcomeResponse.From(o) : null,
+        masked ? PersonalDataMask.Phone(lead.Phone) : lead.Phone,
+        masked
+            ? lead.PersonalAttributes.ToDictionary(a => a.Key, a => PersonalDataMask.Text(a.Value)!, StringComparer.Ordinal)
+            : lead.PersonalAttributes,
+        masked);
 
     private static object AttributeJson(LeadAttributeValue value) => value.Kind switch
     {
@@ -57,3 +66,5 @@ public sealed record LeadResponse(
 }
 
 public sealed record ActivitiesAcceptedResponse(int Accepted, int Duplicate);
+
+public sealed record LeadExportResponse(LeadResponse Lead, IReadOnlyList<ScoreHistoryEntryResponse> ScoreHistory, DateTimeOffset ExportedAt);

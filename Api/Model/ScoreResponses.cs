@@ -103,7 +103,10 @@ public sealed record ScoreSummaryResponse(
 /// <param name="Results">Summaries, or whole scores (<see cref="ScoreResponse"/>) when insights were asked for.</param>
 public sealed record BatchScoreResponse(IReadOnlyList<object> Results, IReadOnlyList<BatchFailure> Failed);
 
-public sealed record ScoreHistoryEntryResponse(DateTimeOffset ScoredAt, double OverallScore, double ConversionProbability, string Grade, string ModelVersion, ScoreTrigger Trigger);
+public sealed record ScoreHistoryEntryResponse(DateTimeOffset ScoredAt, double OverallScore, double ConversionProbability, string Grade, string ModelVersion, ScoreTrigger Trigger)
+{
+    public static ScoreHistoryEntryResponse From(ScoreHistoryEntry e) => new(e.ScoredAt, e.OverallScore, e.ConversionProbability, e.Grade, e.ModelVersion, e.Trigger);
+}
 
 public sealed record ScoreHistoryResponse(string LeadId, IReadOnlyList<ScoreHistoryEntryResponse> History);
 

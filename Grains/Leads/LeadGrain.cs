@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Training;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ public sealed class LeadGrain(
     [PersistentState("lead", GrainStorage.Leads)] IPersistentState<LeadState> lead,
     IOptions<FeatureOptions> featureOptions,
     IOptions<ScoringOptions> scoringOptions,
+    IOptions<PersonalDataOptions> personalDataOptions,
+    PersonalDataProtector protector,
     ITrainingSnapshotStore snapshots,
     ModelCache models,
     IScoreHistoryStore scoreHistory,
@@ -32,6 +35,9 @@ public sealed class LeadGrain(
     // Loaded from the history store the first time this activation scores.
     private RecentScores? _recentScores;
     private (string Workspace, string Id)? _key;
+
+    // The personal data in clear, opened from the sealed state the first time it is needed.
+    private LeadPersonalData? _personal;
 
     private LeadState State => lead.State;
 
@@ -53,9 +59,25 @@ public sealed class LeadGrain(
             State.ProfilingConsent = true;
         }
 
+        var personalDataOf = personalDataOptions.Value;
+        var personal = Personal;
+        var personalAttributes = new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal);
+        var personalChanged = upsert.Email is not null || upsert.Name is not null || upsert.Phone is not null;
         foreach (var (name, value) in upsert.Attributes)
         {
-            if (value is null)
+            if (personalDataOf.IsPersonal(Workspace, name))
+            {
+                personalChanged = true;
+                if (value is null)
+                {
+                    personalAttributes.Remove(name);
+                }
+                else
+                {
+                    personalAttributes[name] = value.ToString();
+                }
+            }
+            else if (value is null)
             {
                 State.Attributes.Remove(name);
             }
@@ -65,13 +87,92 @@ public sealed class LeadGrain(
             }
         }
 
-        State.Email = upsert.Email ?? State.Email;
-        State.Name = upsert.Name ?? State.Name;
-        State.ProfilingConsent = upsert.Consent?.Profiling ?? State.ProfilingConsent;
-        State.MarketingConsent = upsert.Consent?.Marketing ?? State.MarketingConsent;
+        if (personalChanged || (State.Personal is { } sealedData && !protector.IsSealedUnderCurrentKey(sealedData)))
+        {
+            SealPersonal(new LeadPersonalData(
+                upsert.Email ?? personal.Email, upsert.Name ?? personal.Name, upsert.Phone ?? personal.Phone, personalAttributes));
+        }
+
+        var withdrawn = ApplyConsent(upsert.Consent);
         State.UpdatedAt = now;
         await PersistRescored(ScoreTrigger.Attributes, now);
+        await ForgetTrainingSnapshotIf(withdrawn);
         return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, Snapshot(now), NoErrors);
+    }
+
+    public async Task<UpdateConsentResult> UpdateConsent(ConsentUpdate consent)
+    {
+        if (!State.Exists)
+        {
+            return new UpdateConsentResult(CommandStatus.NotFound, null);
+        }
+
+        var now = clock.GetUtcNow();
+        var withdrawn = ApplyConsent(consent);
+        State.UpdatedAt = now;
+        await PersistRescored(ScoreTrigger.Attributes, now);
+        await ForgetTrainingSnapshotIf(withdrawn);
+        return new UpdateConsentResult(CommandStatus.Ok, new LeadConsent(State.ProfilingConsent, State.MarketingConsent));
+    }
+
+    public async Task<LeadExport?> Export()
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        return new LeadExport(Snapshot(now), [.. await scoreHistory.ListAsync(Workspace, LeadId)], now);
+    }
+
+    public async Task<bool> Erase()
+    {
+        if (!State.Exists)
+        {
+            return false;
+        }
+
+        // History and snapshot first: if the state delete then fails, the lead still exists and the erasure is
+        // retried as a whole; the other way round a failure would leave rows of a lead that no longer exists.
+        await Task.WhenAll(scoreHistory.DeleteAsync(Workspace, LeadId), snapshots.DeleteAsync(Workspace, LeadId));
+        try
+        {
+            await lead.ClearStateAsync();
+        }
+        finally
+        {
+            // Nothing of the lead stays in this activation's memory either.
+            DeactivateOnIdle();
+        }
+
+        _personal = null;
+        _score = null;
+        _recentScores = null;
+        _seenActivityIds = null;
+        return true;
+    }
+
+    /// <summary>Applies the given flags; true when profiling consent was withdrawn by them.</summary>
+    private bool ApplyConsent(ConsentUpdate? consent)
+    {
+        var hadProfiling = State.ProfilingConsent;
+        State.ProfilingConsent = consent?.Profiling ?? State.ProfilingConsent;
+        State.MarketingConsent = consent?.Marketing ?? State.MarketingConsent;
+        return hadProfiling && !State.ProfilingConsent;
+    }
+
+    /// <summary>A lead that withdrew profiling consent is no longer training data.</summary>
+    private Task ForgetTrainingSnapshotIf(bool profilingWithdrawn) =>
+        profilingWithdrawn && State.Outcome is not null ? snapshots.DeleteAsync(Workspace, LeadId) : Task.CompletedTask;
+
+    private LeadPersonalData Personal =>
+        _personal ??= State.Personal is { } sealedData ? protector.Open(sealedData, Workspace, LeadId) : LeadPersonalData.None;
+
+    private void SealPersonal(LeadPersonalData personal)
+    {
+        State.Personal = personal.IsEmpty ? null : protector.Seal(personal, Workspace, LeadId);
+        _personal = personal;
     }
 
     public Task<LeadSnapshot?> GetSnapshot() =>
@@ -318,18 +419,21 @@ public sealed class LeadGrain(
 
     private LeadSnapshot Snapshot(DateTimeOffset now)
     {
+        var personal = Personal;
         return new LeadSnapshot(
             Workspace,
             LeadId,
             new Dictionary<string, LeadAttributeValue>(State.Attributes),
-            State.Email,
-            State.Name,
+            personal.Email,
+            personal.Name,
             new LeadConsent(State.ProfilingConsent, State.MarketingConsent),
             State.CreatedAt,
             State.UpdatedAt,
             State.ActivityCount,
             Features(now),
             [.. State.RecentActivities],
-            State.Outcome);
+            State.Outcome,
+            personal.Phone,
+            new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal));
     }
 }

@@ -8,6 +8,7 @@ public static class LeadLimits
     public const int MaxTextLength = 1000;
     public const int MaxEmailLength = 254;
     public const int MaxNameLength = 200;
+    public const int MaxPhoneLength = 40;
     public const int MaxActivitiesPerCall = 1000;
     public const int MaxActivityIdLength = 128;
     public const int MaxUrlLength = 2048;

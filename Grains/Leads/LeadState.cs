@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.PersonalData;
 
 namespace LeadScoring.Grains.Leads;
 
@@ -10,9 +11,7 @@ public sealed class LeadState
 
     [Id(1)] public Dictionary<string, LeadAttributeValue> Attributes { get; set; } = new(StringComparer.Ordinal);
 
-    [Id(2)] public string? Email { get; set; }
-
-    [Id(3)] public string? Name { get; set; }
+    // Ids 2 and 3 held e-mail and name in clear before personal data was sealed; they are not reused.
 
     [Id(4)] public bool ProfilingConsent { get; set; }
 
@@ -33,4 +32,7 @@ public sealed class LeadState
     [Id(11)] public long ActivityCount { get; set; }
 
     [Id(12)] public LeadOutcome? Outcome { get; set; }
+
+    /// <summary>E-mail, name, phone and personal attributes, encrypted; null when the lead has none.</summary>
+    [Id(13)] public SealedPersonalData? Personal { get; set; }
 }

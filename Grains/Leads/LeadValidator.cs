@@ -56,6 +56,12 @@ public static class LeadValidator
             errors.Add(new("name", $"must be at most {LeadLimits.MaxNameLength} characters"));
         }
 
+        if (upsert.Phone is { } phone && (phone.Length > LeadLimits.MaxPhoneLength || !phone.Any(char.IsAsciiDigit)
+            || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.')))
+        {
+            errors.Add(new("phone", $"must be a phone number of at most {LeadLimits.MaxPhoneLength} characters (digits, spaces and + - ( ) .)"));
+        }
+
         return errors;
     }
 

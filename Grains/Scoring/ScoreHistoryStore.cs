@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
@@ -18,6 +19,9 @@ public interface IScoreHistoryStore
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId);
+
+    /// <summary>Removes all of the lead's entries (erasure); returns once that is durable.</summary>
+    Task DeleteAsync(string workspace, string leadId);
 }
 
 /// <summary>Memory mode: the history lives as long as the silo.</summary>
@@ -51,6 +55,12 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
         {
             return Task.FromResult<IReadOnlyList<ScoreHistoryEntry>>([.. entries]);
         }
+    }
+
+    public Task DeleteAsync(string workspace, string leadId)
+    {
+        _history.TryRemove((workspace, leadId), out _);
+        return Task.CompletedTask;
     }
 }
 
@@ -94,6 +104,18 @@ public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDispos
         }
 
         return entries;
+    }
+
+    /// <remarks>
+    /// Appends of the lead still queued could land after the delete; the lead grain awaits its own writes
+    /// before it erases, and a grain's calls do not interleave, so none are queued when this runs.
+    /// </remarks>
+    public async Task DeleteAsync(string workspace, string leadId)
+    {
+        await using var command = _database.CreateCommand("DELETE FROM score_history WHERE workspace = @w AND lead_id = @l");
+        command.Parameters.AddWithValue("w", workspace);
+        command.Parameters.AddWithValue("l", leadId);
+        await command.ExecuteNonQueryAsync();
     }
 
     public ValueTask DisposeAsync() => _appends.DisposeAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Common;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;

@@ -63,6 +63,9 @@ public interface ITrainingSnapshotStore
     Task SaveAsync(TrainingSnapshot snapshot, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the lead's snapshot, if any (erasure, or profiling consent withdrawn); returns once that is durable.</summary>
+    Task DeleteAsync(string workspace, string leadId);
 }
 
 /// <summary>Memory mode: snapshots live as long as the silo.</summary>
@@ -78,6 +81,12 @@ public sealed class InMemoryTrainingSnapshotStore : ITrainingSnapshotStore
 
     public Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TrainingSnapshot>>([.. _snapshots.Values.Where(s => s.Workspace == workspace).OrderBy(s => s.RecordedAt)]);
+
+    public Task DeleteAsync(string workspace, string leadId)
+    {
+        _snapshots.TryRemove((workspace, leadId), out _);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>PostgreSQL mode: table training_snapshots.</summary>
@@ -128,5 +137,13 @@ public sealed class PostgresTrainingSnapshotStore(NpgsqlDataSource database) : I
         }
 
         return snapshots;
+    }
+
+    public async Task DeleteAsync(string workspace, string leadId)
+    {
+        await using var command = database.CreateCommand("DELETE FROM training_snapshots WHERE workspace = @w AND lead_id = @l");
+        command.Parameters.AddWithValue("w", workspace);
+        command.Parameters.AddWithValue("l", leadId);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -41,6 +41,10 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         { "GET", $"/api/leads/{Lead}", null, "read", HttpStatusCode.OK, HttpStatusCode.NotFound },
         { "POST", $"/api/leads/{Lead}/activities", $$"""{"activities":[{"type":"page_view","occurred_at":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}"}]}""", "write", HttpStatusCode.Accepted, HttpStatusCode.NotFound },
         { "POST", $"/api/leads/{Lead}/outcome", """{"converted":false}""", "write", HttpStatusCode.OK, HttpStatusCode.NotFound },
+        { "POST", $"/api/leads/{Lead}/consent", """{"marketing":true}""", "write", HttpStatusCode.OK, HttpStatusCode.NotFound },
+        { "GET", $"/api/leads/{Lead}/export", null, "admin", HttpStatusCode.OK, HttpStatusCode.NotFound },
+        { "DELETE", "/api/leads/never-created", null, "admin", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
+        { "GET", "/api/audit", null, "admin", HttpStatusCode.OK, HttpStatusCode.OK },
         { "POST", "/api/ai/scoring/model/train", """{"source":"history"}""", "admin", HttpStatusCode.Accepted, HttpStatusCode.Accepted },
         { "GET", "/api/ai/scoring/model/train/no-such-job", null, "read", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "GET", "/api/ai/scoring/models", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
@@ -167,7 +171,7 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         foreach (var route in Routes().Select(r => (string)r[1]))
         {
-            var template = route.Replace(Lead, "{leadId}").Replace("no-such-job", "{jobId}").Replace("v404", "{version}");
+            var template = route.Replace(Lead, "{leadId}").Replace("never-created", "{leadId}").Replace("no-such-job", "{jobId}").Replace("v404", "{version}");
             Assert.Contains(template, paths);
         }
 

@@ -49,10 +49,7 @@ public class KubernetesManifestTests
                 Assert.Contains(Scalar(variable, "valueFrom", "secretKeyRef", "key"), Map(secret, "stringData").Keys);
             }
 
-            if (Scalar(deployment, "metadata", "name") == "leadscoring-api")
-            {
-                Assert.Contains(fromSecrets, e => Scalar(e, "name") == "LEADSCORING_JWT_KEY");
-            }
+            Assert.Contains(fromSecrets, e => Scalar(e, "name") == (Scalar(deployment, "metadata", "name") == "leadscoring-api" ? "LEADSCORING_JWT_KEY" : "LEADSCORING_DATA_KEY"));
         }
     }
 

@@ -43,8 +43,11 @@ public sealed class ProductProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The key test silos seal personal data with, unless the environment names another.</summary>
+    public const string DataKeyBase64 = "bGVhZHNjb3JpbmctdGVzdHMtcGVyc29uYWwtZGF0YSE=";
+
     public static ProductProcess StartSilo(IReadOnlyDictionary<string, string> environment, int httpPort) =>
-        Start("silo", RepositoryPaths.SiloDll, ["silo"], environment, httpPort);
+        Start("silo", RepositoryPaths.SiloDll, ["silo"], new Dictionary<string, string>(environment) { ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64 }, httpPort);
 
     /// <summary>An API process that trusts <see cref="TestTokens.Key"/> unless the environment names another key.</summary>
     public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace LeadScoring.Grains.Storage;
+namespace LeadScoring.Common;
 
 /// <summary>
 /// Group commit: what many concurrent callers want written is gathered by one writer and committed together

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using LeadScoring.Api.Infrastructure;
+
+namespace LeadScoring.Api.Audit;
+
+/// <summary>Marks an endpoint as audited, under an action name such as "lead.upsert".</summary>
+/// <param name="OnlyWhenAdmin">
+/// For reads: audited only when the caller is an admin, the one role that sees personal data unmasked.
+/// </param>
+public sealed record AuditedAction(string Action, bool OnlyWhenAdmin = false);
+
+public static class AuditedEndpoints
+{
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder endpoint, string action, bool onlyWhenAdmin = false) =>
+        endpoint.WithMetadata(new AuditedAction(action, onlyWhenAdmin));
+}
+
+/// <summary>
+/// Writes the audit entry of every call to an endpoint marked <see cref="AuditedAction"/>, whatever its
+/// outcome, before the response is sent: an audited call is answered only once its entry is durable. Calls
+/// refused for their role are recorded by <see cref="RecordDeniedAsync"/> (authorization answers them before
+/// any endpoint filter runs). Calls without a valid token have no subject or workspace to record; they are
+/// only logged.
+/// </summary>
+public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditTrail> logger) : IEndpointFilter
+{
+    private const string TargetItem = "leadscoring.audit.target";
+
+    /// <summary>Names the lead a call acts on when the route does not (an upsert names it in the body).</summary>
+    public static void TargetLead(HttpContext context, string leadId) =>
+        context.Items[TargetItem] = AuditTargets.Lead(Workspaces.Of(context), leadId);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AuditedAction>() is not { } audited
+            || (audited.OnlyWhenAdmin && !http.User.IsInRole(Roles.Admin)))
+        {
+            return await next(context);
+        }
+
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch
+        {
+            await TryRecord(http, audited, StatusCodes.Status500InternalServerError);
+            throw;
+        }
+
+        return await TryRecord(http, audited, StatusOf(result)) ? result : AuditUnavailable();
+    }
+
+    /// <summary>Records a call to an audited endpoint that the caller's role may not make.</summary>
+    public static async Task RecordDeniedAsync(HttpContext http)
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AuditedAction>() is { } audited)
+        {
+            await http.RequestServices.GetRequiredService<AuditTrail>().TryRecord(http, audited, StatusCodes.Status403Forbidden);
+        }
+    }
+
+    private async Task<bool> TryRecord(HttpContext http, AuditedAction audited, int status)
+    {
+        var user = http.User;
+        var entry = new AuditEntry(
+            clock.GetUtcNow(),
+            Workspaces.Of(http),
+            user.FindFirst(TokenClaims.Subject)!.Value,
+            user.FindFirst(TokenClaims.Role)!.Value,
+            audited.Action,
+            http.Items[TargetItem] as string ?? TargetFromRoute(http),
+            AuditEntry.OutcomeOf(status),
+            status,
+            Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier,
+            http.Connection.RemoteIpAddress?.ToString());
+        try
+        {
+            await log.RecordAsync(entry);
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not write the audit entry for {Action} ({Status})", audited.Action, status);
+            return false;
+        }
+    }
+
+    private static string? TargetFromRoute(HttpContext http)
+    {
+        var route = http.Request.RouteValues;
+        if (route.TryGetValue("leadId", out var leadId) && leadId is string lead)
+        {
+            return AuditTargets.Lead(Workspaces.Of(http), lead);
+        }
+
+        if (route.TryGetValue("version", out var version))
+        {
+            return $"model:{version}";
+        }
+
+        return route.TryGetValue("experimentId", out var experiment) ? $"experiment:{experiment}" : null;
+    }
+
+    private static int StatusOf(object? result)
+    {
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
+        return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
+    }
+
+    private static IResult AuditUnavailable()
+    {
+        return TypedResults.Problem(
+            title: "The audit trail is unavailable",
+            detail: "The call was carried out but its audit entry could not be written, so it is not confirmed; retry it.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}
