@@ -31,7 +31,8 @@ public static class ApiHosting
         if (settings.UsesPostgres)
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
-            builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+            builder.Services.AddSingleton<IAuditLog>(services => new PostgresAuditLog(
+                settings.PostgresConnectionString!, services.GetRequiredService<ILogger<PostgresAuditLog>>()));
         }
         else
         {

@@ -64,6 +64,8 @@ public static partial class ApiSecurity
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System, ClockSkew));
             var parameters = new TokenValidationParameters
             {
                 ClockSkew = ClockSkew,
