@@ -25,6 +25,7 @@ var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<Requires
 api.MapLeadsApi();
 api.MapModelsApi(app.Configuration);
 api.MapScoringApi();
+api.MapExperimentsApi();
 api.MapAuditApi();
 app.MapLeadScoringApiDocs();
 var dashboard = app.MapOrleansDashboard("/dashboard/orleans");

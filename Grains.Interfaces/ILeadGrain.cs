@@ -25,6 +25,14 @@ public interface ILeadGrain : IGrainWithStringKey
     [Alias("GetScore")]
     Task<ScoreResult> GetScore(bool includeInsights);
 
+    /// <summary>
+    /// The lead's score in an A/B test: with the model of the variant the lead is assigned to (sticky, the same
+    /// on every silo), recording the lead's exposure the first time. A stopped experiment scores with the
+    /// champion and records nothing.
+    /// </summary>
+    [Alias("GetExperimentScore")]
+    Task<ScoreResult> GetExperimentScore(string experimentId, bool includeInsights);
+
     /// <summary>The lead's most recent scores, newest first (at most <c>LeadLimits.ScoreHistory</c>).</summary>
     [Alias("GetScoreHistory")]
     Task<ScoreHistoryResult> GetScoreHistory();

@@ -12,6 +12,9 @@ public enum ScoreStatus
 
     /// <summary>The workspace has no champion model yet.</summary>
     NoModel = 3,
+
+    /// <summary>The request named an experiment the workspace does not have.</summary>
+    ExperimentNotFound = 4,
 }
 
 /// <summary>What made a lead compute a new score.</summary>
@@ -114,10 +117,12 @@ public sealed record LeadScore(
 
 /// <param name="CacheHit">True when the lead served the score it already had (nothing changed since).</param>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ScoreResult")]
+/// <param name="ExperimentVariant">The variant that scored the lead, when scored in a running experiment.</param>
 public sealed record ScoreResult(
     [property: Id(0)] ScoreStatus Status,
     [property: Id(1)] LeadScore? Score,
-    [property: Id(2)] bool CacheHit);
+    [property: Id(2)] bool CacheHit,
+    [property: Id(3)] string? ExperimentVariant = null);
 
 /// <summary>The headline of a score: what a batch returns for each lead unless insights are asked for.</summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ScoreSummary")]

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
@@ -19,6 +20,7 @@ public static class LeadScoringSiloBuilderExtensions
         // Hosts whose data outlives the process register a protector with the configured key first (see the silo host).
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();
+        silo.Services.TryAddSingleton<ExperimentDirectory>();
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         return silo;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using LeadScoring.Grains;
+using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
@@ -29,6 +30,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
+            silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
@@ -50,6 +52,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IModelRegistry, InMemoryModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, InMemoryTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, InMemoryScoreHistoryStore>();
+            silo.Services.AddSingleton<IExperimentStore, InMemoryExperimentStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

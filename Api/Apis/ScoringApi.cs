@@ -38,11 +38,12 @@ public static class ScoringApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        return Answer(score.LeadId, await Lead(cluster, request, score.LeadId).GetScore(score.IncludeInsights), started, metrics);
+        return Answer(score.LeadId, await Score(Lead(cluster, request, score.LeadId), score.IncludeInsights, score.ExperimentId), score.ExperimentId, started, metrics);
     }
 
     public static async Task<Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
-        string leadId, [FromQuery(Name = "include_insights")] bool? includeInsights, HttpRequest request, IClusterClient cluster, ScoringMetrics metrics)
+        string leadId, [FromQuery(Name = "include_insights")] bool? includeInsights, [FromQuery(Name = "experiment_id")] string? experimentId,
+        HttpRequest request, IClusterClient cluster, ScoringMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
         if (!LeadKey.IsValidLeadId(leadId))
@@ -50,7 +51,7 @@ public static class ScoringApi
             return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
         }
 
-        return Answer(leadId, await Lead(cluster, request, leadId).GetScore(includeInsights ?? false), started, metrics);
+        return Answer(leadId, await Score(Lead(cluster, request, leadId), includeInsights ?? false, experimentId), experimentId, started, metrics);
     }
 
     /// <summary>
@@ -149,18 +150,28 @@ public static class ScoringApi
             performance), Elapsed(started)));
     }
 
+    private static Task<ScoreResult> Score(ILeadGrain lead, bool includeInsights, string? experimentId) =>
+        experimentId is null ? lead.GetScore(includeInsights) : lead.GetExperimentScore(experimentId, includeInsights);
+
     private static Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
-        string leadId, ScoreResult result, long started, ScoringMetrics metrics)
+        string leadId, ScoreResult result, string? experimentId, long started, ScoringMetrics metrics)
     {
         if (result is { Status: ScoreStatus.Ok, Score: { } score })
         {
             metrics.RecordScores(1, result.CacheHit ? 1 : 0);
-            return TypedResults.Ok(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(score, result.CacheHit), Elapsed(started)));
+            var response = ScoreResponse.From(score, result.CacheHit) with
+            {
+                Experiment = result.ExperimentVariant is { } variant ? new ExperimentExposureResponse(experimentId!, variant) : null,
+            };
+            return TypedResults.Ok(new ScoringEnvelope<ScoreResponse>(true, response, Elapsed(started)));
         }
 
-        return result.Status == ScoreStatus.NotFound
-            ? Problems.LeadNotFound(leadId)
-            : TypedResults.Problem(title: "Lead not scored", detail: Reason(result.Status), statusCode: StatusCodes.Status409Conflict);
+        return result.Status switch
+        {
+            ScoreStatus.NotFound => Problems.LeadNotFound(leadId),
+            ScoreStatus.ExperimentNotFound => Problems.ExperimentNotFound(experimentId!),
+            _ => TypedResults.Problem(title: "Lead not scored", detail: Reason(result.Status), statusCode: StatusCodes.Status409Conflict),
+        };
     }
 
     private static string Reason(ScoreStatus status) => status switch

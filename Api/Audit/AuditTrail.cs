@@ -26,9 +26,11 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
 {
     private const string TargetItem = "leadscoring.audit.target";
 
+    /// <summary>Names what a call acts on when the route does not (a create names it in the body).</summary>
+    public static void Target(HttpContext context, string target) => context.Items[TargetItem] = target;
+
     /// <summary>Names the lead a call acts on when the route does not (an upsert names it in the body).</summary>
-    public static void TargetLead(HttpContext context, string leadId) =>
-        context.Items[TargetItem] = AuditTargets.Lead(Workspaces.Of(context), leadId);
+    public static void TargetLead(HttpContext context, string leadId) => Target(context, AuditTargets.Lead(Workspaces.Of(context), leadId));
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

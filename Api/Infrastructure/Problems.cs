@@ -11,6 +11,9 @@ public static class Problems
     public static ProblemHttpResult LeadNotFound(string leadId) =>
         TypedResults.Problem(title: "Lead not found", detail: $"No lead '{leadId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);
 
+    public static ProblemHttpResult ExperimentNotFound(string experimentId) =>
+        TypedResults.Problem(title: "Experiment not found", detail: $"No experiment '{experimentId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);
+
     /// <summary>400 problem+json whose "errors" name each invalid field with its reasons.</summary>
     public static ValidationProblem Invalid(IEnumerable<ValidationError> errors)
     {

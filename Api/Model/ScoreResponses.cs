@@ -41,7 +41,8 @@ public sealed record ScoreResponse(
     DateTimeOffset ScoredAt,
     ScoreTrigger Trigger,
     bool Cached,
-    ExplanationResponse? Explanation)
+    ExplanationResponse? Explanation,
+    ExperimentExposureResponse? Experiment = null)
 {
     public static ScoreResponse From(LeadScore score, bool cached) => new(
         score.LeadId,
@@ -73,6 +74,9 @@ public sealed record ScoreResponse(
                 [.. explanation.Contributions.Select(c => new ContributionResponse(c.Feature, c.Value, c.Contribution, c.Dimension))])
             : null);
 }
+
+/// <summary>Which experiment variant scored the lead (present only when the request named a running experiment).</summary>
+public sealed record ExperimentExposureResponse(string ExperimentId, string Variant);
 
 public sealed record BatchFailure(string LeadId, string Error);
 

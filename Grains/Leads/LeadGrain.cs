@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
@@ -21,6 +22,8 @@ public sealed class LeadGrain(
     PersonalDataProtector protector,
     ITrainingSnapshotStore snapshots,
     ModelCache models,
+    ExperimentDirectory experimentDirectory,
+    IExperimentStore experiments,
     IScoreHistoryStore scoreHistory,
     TimeProvider clock) : Grain, ILeadGrain, IWorkspaceScoped
 {
@@ -38,6 +41,9 @@ public sealed class LeadGrain(
 
     // The personal data in clear, opened from the sealed state the first time it is needed.
     private LeadPersonalData? _personal;
+
+    // Experiments whose exposure of this lead is already stored (the store ignores repeats; this saves the writes).
+    private HashSet<string>? _exposedIn;
 
     private LeadState State => lead.State;
 
@@ -135,7 +141,8 @@ public sealed class LeadGrain(
 
         // History and snapshot first: if the state delete then fails, the lead still exists and the erasure is
         // retried as a whole; the other way round a failure would leave rows of a lead that no longer exists.
-        await Task.WhenAll(scoreHistory.DeleteAsync(Workspace, LeadId), snapshots.DeleteAsync(Workspace, LeadId));
+        await Task.WhenAll(
+            scoreHistory.DeleteAsync(Workspace, LeadId), snapshots.DeleteAsync(Workspace, LeadId), experiments.DeleteLeadAsync(Workspace, LeadId));
         try
         {
             await lead.ClearStateAsync();
@@ -150,6 +157,7 @@ public sealed class LeadGrain(
         _score = null;
         _recentScores = null;
         _seenActivityIds = null;
+        _exposedIn = null;
         return true;
     }
 
@@ -250,6 +258,7 @@ public sealed class LeadGrain(
         }
 
         await Persist();
+        await experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
         return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
     }
 
@@ -284,6 +293,54 @@ public sealed class LeadGrain(
             : ScoreTrigger.Time;
         var score = await Rescore(champion, trigger, now, includeInsights);
         return new ScoreResult(ScoreStatus.Ok, score, false);
+    }
+
+    public async Task<ScoreResult> GetExperimentScore(string experimentId, bool includeInsights)
+    {
+        if (!State.Exists)
+        {
+            return new ScoreResult(ScoreStatus.NotFound, null, false);
+        }
+
+        if (await experimentDirectory.GetAsync(Workspace, experimentId) is not { } experiment)
+        {
+            return new ScoreResult(ScoreStatus.ExperimentNotFound, null, false);
+        }
+
+        if (experiment.Status != ExperimentStatus.Running || !State.ProfilingConsent)
+        {
+            return await GetScore(includeInsights);
+        }
+
+        var variant = ExperimentAssignment.VariantOf(experiment.Definition, LeadId);
+        if (await models.VersionAsync(Workspace, variant.ModelVersion) is not { } model)
+        {
+            return new ScoreResult(ScoreStatus.NoModel, null, false);
+        }
+
+        ScoreResult result;
+        if ((await models.ChampionAsync(Workspace))?.Version == model.Version)
+        {
+            result = await GetScore(includeInsights);
+        }
+        else
+        {
+            // Another model than the champion: scored fresh, and kept out of the lead's cache and history,
+            // which follow the champion.
+            ScoringMeters.CacheMisses.Add(1);
+            var now = clock.GetUtcNow();
+            var history = await LoadRecentScores();
+            result = new ScoreResult(ScoreStatus.Ok, LeadScorer.Score(
+                model, Input(now, ScoreTrigger.Activation, history.NewestFirst), scoringOptions.Value.GradesOf(Workspace), includeInsights), false);
+        }
+
+        if (!(_exposedIn ??= new HashSet<string>(StringComparer.Ordinal)).Contains(experimentId))
+        {
+            await experiments.RecordExposureAsync(Workspace, experimentId, LeadId, variant.Name, clock.GetUtcNow());
+            _exposedIn.Add(experimentId);
+        }
+
+        return result with { ExperimentVariant = variant.Name };
     }
 
     public async Task<ScoreHistoryResult> GetScoreHistory() =>

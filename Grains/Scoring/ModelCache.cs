@@ -47,6 +47,9 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<ScoringOptions>
         return new ValueTask<ChampionModel?>(current.Model.Value);
     }
 
+    /// <summary>A given version of the workspace's models (an experiment's variant), or null when there is none.</summary>
+    public Task<ChampionModel?> VersionAsync(string workspace, string version) => Load(workspace, version);
+
     /// <summary>Forgets the workspace's champion, so the next request asks the registry again (after a promotion).</summary>
     public void Forget(string workspace) => _champions.TryRemove(workspace, out _);
 
