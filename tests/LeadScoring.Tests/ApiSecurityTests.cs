@@ -45,6 +45,10 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         { "GET", $"/api/leads/{Lead}/export", null, "admin", HttpStatusCode.OK, HttpStatusCode.NotFound },
         { "DELETE", "/api/leads/never-created", null, "admin", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "GET", "/api/audit", null, "admin", HttpStatusCode.OK, HttpStatusCode.OK },
+        { "POST", "/api/ai/scoring/abtest/create", """{"experiment_id":"e1","variants":["control","b"],"traffic_split":{"control":0.5,"b":0.5},"variant_models":{"control":"v404","b":"v404"},"hypothesis":"h"}""", "admin", HttpStatusCode.BadRequest, HttpStatusCode.BadRequest },
+        { "GET", "/api/ai/scoring/abtest", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
+        { "GET", "/api/ai/scoring/abtest/no-such-experiment", null, "read", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
+        { "POST", "/api/ai/scoring/abtest/no-such-experiment/stop", null, "admin", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "POST", "/api/ai/scoring/model/train", """{"source":"history"}""", "admin", HttpStatusCode.Accepted, HttpStatusCode.Accepted },
         { "GET", "/api/ai/scoring/model/train/no-such-job", null, "read", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "GET", "/api/ai/scoring/models", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
@@ -171,7 +175,7 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         foreach (var route in Routes().Select(r => (string)r[1]))
         {
-            var template = route.Replace(Lead, "{leadId}").Replace("never-created", "{leadId}").Replace("no-such-job", "{jobId}").Replace("v404", "{version}");
+            var template = route.Replace(Lead, "{leadId}").Replace("never-created", "{leadId}").Replace("no-such-experiment", "{experimentId}").Replace("no-such-job", "{jobId}").Replace("v404", "{version}");
             Assert.Contains(template, paths);
         }
 
