@@ -91,7 +91,7 @@ verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >
 {
   echo "# HTTP benchmarks"
   echo
-  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)), one run. One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (created and scored through the API at about $seed_rps leads/s, each upsert persisted and scored before its answer), champion trained on simulated history. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run."
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)), one run. One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (created and scored through the API at about $seed_rps leads/s, each upsert persisted and scored before its answer), champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run."
   echo
   echo "| measure | target | measured | |"
   echo "|---|---|---|---|"
