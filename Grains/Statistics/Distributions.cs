@@ -8,6 +8,7 @@ public static class Distributions
 {
     private const double Epsilon = 1e-15;
     private const int MaxIterations = 10_000;
+    private const double Tiny = 1e-300;
 
     /// <summary>P(Z ≤ z) for a standard normal Z.</summary>
     public static double NormalCdf(double z) =>
@@ -80,18 +81,11 @@ public static class Distributions
         }
 
         // Continued fraction for Γ(a,x) (modified Lentz).
-        const double tiny = 1e-300;
-        double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+        double b = x + 1 - a, c = 1 / Tiny, d = 1 / b, h = d;
         for (var i = 1; i < MaxIterations; i++)
         {
-            var an = -i * (i - a);
             b += 2;
-            d = an * d + b;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = b + an / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            var delta = d * c;
+            var delta = LentzStep(-i * (i - a), b, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < Epsilon)
             {
@@ -149,28 +143,14 @@ public static class Distributions
 
     private static double BetaContinuedFraction(double x, double a, double b)
     {
-        const double tiny = 1e-300;
         double c = 1, d = 1 - (a + b) * x / (a + 1);
-        d = Math.Abs(d) < tiny ? tiny : d;
-        d = 1 / d;
+        d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
         var h = d;
         for (var m = 1; m < MaxIterations; m++)
         {
             var m2 = 2 * m;
-            var even = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-            d = 1 + even * d;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = 1 + even / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            h *= d * c;
-            var odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-            d = 1 + odd * d;
-            d = Math.Abs(d) < tiny ? tiny : d;
-            c = 1 + odd / c;
-            c = Math.Abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            var delta = d * c;
+            h *= LentzStep(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), 1, ref c, ref d);
+            var delta = LentzStep(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), 1, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < Epsilon)
             {
@@ -179,5 +159,15 @@ public static class Distributions
         }
 
         return h;
+    }
+
+    /// <summary>One step of the modified Lentz method for a continued fraction term an / (bn + ...); returns the factor for the running value.</summary>
+    private static double LentzStep(double an, double bn, ref double c, ref double d)
+    {
+        d = an * d + bn;
+        d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
+        c = bn + an / c;
+        c = Math.Abs(c) < Tiny ? Tiny : c;
+        return c * d;
     }
 }
