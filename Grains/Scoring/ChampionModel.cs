@@ -16,6 +16,7 @@ public sealed class ChampionModel
 {
     // Per column: its position among the activity features (FeatureCatalog.All), or -1 for a lead attribute.
     private readonly int[] _activityFeatureIndex;
+    private readonly Dictionary<string, int> _columnIndex;
 
     public ChampionModel(string version, ModelArtifact artifact, CompiledTrees? dealSize, CompiledTrees? daysToClose)
     {
@@ -26,6 +27,7 @@ public sealed class ChampionModel
         Columns = Scoring.Encoder.Columns;
         // A column named like an activity feature is filled from the lead's activity (as in training from history).
         _activityFeatureIndex = [.. Columns.Select(c => FeatureCatalog.IndexOf(c.Column))];
+        _columnIndex = Columns.Select((column, index) => (column.Column, index)).ToDictionary(c => c.Column, c => c.index, StringComparer.Ordinal);
         ColumnOffsets = new int[Columns.Count];
         for (int c = 0, offset = 0; c < Columns.Count; offset += Columns[c].Width, c++)
         {
@@ -85,6 +87,9 @@ public sealed class ChampionModel
 
         return new EncodedLead(vector, missing);
     }
+
+    /// <summary>The position of the column with that name among <see cref="Columns"/>, or -1.</summary>
+    public int ColumnIndexOf(string column) => _columnIndex.GetValueOrDefault(column, -1);
 
     /// <summary>Column <paramref name="c"/>'s value for the lead as text (for factors and explanations).</summary>
     public string? CellOf(int c, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>

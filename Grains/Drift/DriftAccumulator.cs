@@ -1,0 +1,137 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Statistics;
+using LeadScoring.Grains.Training;
+
+namespace LeadScoring.Grains.Drift;
+
+/// <summary>One scored lead as drift detection sees it: per reference feature its encoded number or its category.</summary>
+public sealed record DriftSample(double[] Numbers, string?[] Categories, double Probability)
+{
+    /// <summary>The values the model scored the lead on, taken the way its training reference was (encoded numbers, trimmed categories).</summary>
+    public static DriftSample Of(ChampionModel model, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features, double probability)
+    {
+        var references = model.Scoring.Artifact.References;
+        var numbers = new double[references.Count];
+        var categories = new string?[references.Count];
+        var encoded = model.Encode(attributes, features);
+        for (var r = 0; r < references.Count; r++)
+        {
+            var c = model.ColumnIndexOf(references[r].Column);
+            if (c < 0)
+            {
+                numbers[r] = double.NaN;
+            }
+            else if (references[r].BinEdges is not null)
+            {
+                numbers[r] = encoded.Vector[model.ColumnOffsets[c]];
+            }
+            else
+            {
+                var cell = model.CellOf(c, attributes, features);
+                categories[r] = MissingValues.IsMissing(cell) ? ColumnEncoding.Missing : cell!.Trim();
+            }
+        }
+
+        return new DriftSample(numbers, categories, probability);
+    }
+}
+
+/// <summary>Counts drift samples on a model version's reference bins, and adds up counts from elsewhere.</summary>
+public sealed class DriftAccumulator
+{
+    private readonly ModelArtifact _artifact;
+
+    public DriftAccumulator(string modelVersion, ModelArtifact artifact)
+    {
+        _artifact = artifact;
+        Counts = Empty(modelVersion, artifact);
+    }
+
+    public DriftCounts Counts { get; private set; }
+
+    public bool IsEmpty => Counts.Observations == 0 && Counts.Outcomes.Count == 0;
+
+    public static DriftCounts Empty(string modelVersion, ModelArtifact artifact) => new()
+    {
+        ModelVersion = modelVersion,
+        Bins = [.. artifact.References.Select(r => r.BinEdges is { } edges ? new long[edges.Length + 1] : null)],
+        Categories = [.. artifact.References.Select(r => r.BinEdges is null ? new Dictionary<string, long>(StringComparer.Ordinal) : null)],
+        ScoreBins = new long[artifact.ScoreHistogram.Length],
+    };
+
+    public void Add(DriftSample sample)
+    {
+        var references = _artifact.References;
+        for (var r = 0; r < references.Count; r++)
+        {
+            if (references[r].BinEdges is { } edges)
+            {
+                if (!double.IsNaN(sample.Numbers[r]))
+                {
+                    Counts.Bins[r]![BinOf(edges, sample.Numbers[r])]++;
+                }
+            }
+            else if (sample.Categories[r] is { } category)
+            {
+                var categories = Counts.Categories[r]!;
+                categories[category] = categories.GetValueOrDefault(category) + 1;
+            }
+        }
+
+        var scoreBins = Counts.ScoreBins;
+        scoreBins[Math.Clamp((int)(sample.Probability * scoreBins.Length), 0, scoreBins.Length - 1)]++;
+        Counts.Observations++;
+        Counts.ExpectedCorrect += DriftStatistics.ExpectedCorrectness(sample.Probability, _artifact.Threshold);
+    }
+
+    public void AddOutcome(LabelledScore outcome) => Counts.Outcomes.Add(outcome);
+
+    /// <summary>Adds counts of the same model version (from a pre-aggregator).</summary>
+    public void Merge(DriftCounts other)
+    {
+        for (var r = 0; r < Counts.Bins.Count; r++)
+        {
+            if (Counts.Bins[r] is { } bins && other.Bins[r] is { } more)
+            {
+                for (var b = 0; b < bins.Length; b++)
+                {
+                    bins[b] += more[b];
+                }
+            }
+
+            if (Counts.Categories[r] is { } categories && other.Categories[r] is { } moreCategories)
+            {
+                foreach (var (category, count) in moreCategories)
+                {
+                    categories[category] = categories.GetValueOrDefault(category) + count;
+                }
+            }
+        }
+
+        for (var b = 0; b < Counts.ScoreBins.Length; b++)
+        {
+            Counts.ScoreBins[b] += other.ScoreBins[b];
+        }
+
+        Counts.Observations += other.Observations;
+        Counts.ExpectedCorrect += other.ExpectedCorrect;
+        Counts.Outcomes.AddRange(other.Outcomes);
+    }
+
+    /// <summary>Hands over what was counted and starts again from zero.</summary>
+    public DriftCounts Take()
+    {
+        var taken = Counts;
+        Counts = Empty(taken.ModelVersion, _artifact);
+        return taken;
+    }
+
+    /// <summary>The reference's bin of a value: the first bin whose upper edge exceeds it (as in training).</summary>
+    private static int BinOf(double[] edges, double value)
+    {
+        // Edges are distinct and ascending, and exclusive upper bounds: a value equal to edge i belongs to bin i + 1.
+        var index = Array.BinarySearch(edges, value);
+        return index >= 0 ? index + 1 : ~index;
+    }
+}
