@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace LeadScoring.Grains.Interfaces;
 
 /// <summary>
@@ -84,6 +86,30 @@ public sealed record DriftReport(
     [property: Id(8)] DriftPerformance Performance,
     [property: Id(9)] int TotalAlerts,
     [property: Id(10)] IReadOnlyList<DriftAlert> RecentAlerts);
+
+/// <summary>One scored lead as drift detection sees it: per reference feature of the model its encoded number (NaN when not numeric) or its category.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.DriftSample")]
+public sealed record DriftSample(
+    [property: Id(0)] string ModelVersion,
+    [property: Id(1)] double[] Numbers,
+    [property: Id(2)] string?[] Categories,
+    [property: Id(3)] double Probability);
+
+/// <summary>
+/// A silo's pre-aggregator for one workspace (a stateless worker, so every silo has its own): lead grains
+/// report to the one on their silo without waiting, and it sends compact counts to the workspace's
+/// <see cref="IDriftGrain"/> on a timer, so no call per rescore reaches the singleton.
+/// </summary>
+[Alias("LeadScoring.IDriftAggregatorGrain")]
+public interface IDriftAggregatorGrain : IGrainWithStringKey
+{
+    [OneWay, Alias("Observe")]
+    Task Observe(DriftSample sample);
+
+    /// <summary>An outcome recorded for a lead, with the probability the model gave it.</summary>
+    [OneWay, Alias("ObserveOutcome")]
+    Task ObserveOutcome(string modelVersion, LabelledScore outcome);
+}
 
 /// <summary>The workspace's drift watch, keyed by workspace: one activation in the cluster.</summary>
 [Alias("LeadScoring.IDriftGrain")]

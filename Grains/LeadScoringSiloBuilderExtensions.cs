@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.PersonalData;
@@ -17,6 +18,7 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
         silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
         silo.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.SectionName);
+        silo.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.SectionName);
         // Hosts whose data outlives the process register a protector with the configured key first (see the silo host).
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();

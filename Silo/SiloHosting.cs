@@ -1,5 +1,6 @@
 using System.Net;
 using LeadScoring.Grains;
+using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
@@ -31,6 +32,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();
+            silo.Services.AddSingleton<IDriftAlertStore, PostgresDriftAlertStore>();
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
@@ -53,6 +55,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ITrainingSnapshotStore, InMemoryTrainingSnapshotStore>();
             silo.Services.AddSingleton<IScoreHistoryStore, InMemoryScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, InMemoryExperimentStore>();
+            silo.Services.AddSingleton<IDriftAlertStore, InMemoryDriftAlertStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

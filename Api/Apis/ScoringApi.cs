@@ -25,6 +25,7 @@ public static class ScoringApi
         scoring.MapGet("/{leadId}", GetScore);
         api.MapGet("/score/{leadId}/history", GetHistory).RequireAuthorization(Policies.Read);
         api.MapGet("/performance/metrics", GetMetrics).RequireAuthorization(Policies.Read);
+        api.MapGet("/drift", GetDrift).RequireAuthorization(Policies.Read);
         return api;
     }
 
@@ -134,7 +135,9 @@ public static class ScoringApi
     {
         var started = Stopwatch.GetTimestamp();
         var stats = metrics.Read();
-        var models = await cluster.GetGrain<IModelRegistryGrain>(Workspaces.Of(request.HttpContext)).List();
+        var workspace = Workspaces.Of(request.HttpContext);
+        var drift = cluster.GetGrain<IDriftGrain>(workspace).GetReport();
+        var models = await cluster.GetGrain<IModelRegistryGrain>(workspace).List();
         ModelPerformanceResponse? performance = null;
         if (models.FirstOrDefault(m => m.IsChampion) is { } champion)
         {
@@ -144,10 +147,26 @@ public static class ScoringApi
             performance = new ModelPerformanceResponse(champion.Version, Metric("auc"), Metric("accuracy"), Metric("precision"), Metric("recall"), Metric("f1"), Metric("ece"));
         }
 
+        var driftSummary = await drift is { } driftReport
+            ? new DriftSummaryResponse(driftReport.Level, driftReport.TotalAlerts, [.. driftReport.RecentAlerts])
+            : new DriftSummaryResponse(DriftLevel.None, 0, []);
         return TypedResults.Ok(new ScoringEnvelope<PerformanceMetricsResponse>(true, new PerformanceMetricsResponse(
             new ScoringStatsResponse(stats.TotalScores, Math.Round(stats.AverageMs, 3), stats.P50Ms, stats.P95Ms, stats.P99Ms,
                 Math.Round(stats.CacheHitRate, 4), Math.Round(stats.ErrorRate, 4), stats.TotalRequests),
-            performance), Elapsed(started)));
+            performance, driftSummary), Elapsed(started)));
+    }
+
+    /// <summary>
+    /// The workspace's drift against its champion's training reference: per-feature PSI and KS or chi-square,
+    /// the score's distribution, the share of drifted features, estimated and realized performance, the level
+    /// and the recent alerts. 409 before the workspace has a champion.
+    /// </summary>
+    public static async Task<Results<Ok<ScoringEnvelope<DriftReport>>, ProblemHttpResult>> GetDrift(HttpRequest request, IClusterClient cluster)
+    {
+        var started = Stopwatch.GetTimestamp();
+        return await cluster.GetGrain<IDriftGrain>(Workspaces.Of(request.HttpContext)).GetReport() is { } report
+            ? TypedResults.Ok(new ScoringEnvelope<DriftReport>(true, report, Elapsed(started)))
+            : TypedResults.Problem(title: "No drift to report", detail: Reason(ScoreStatus.NoModel), statusCode: StatusCodes.Status409Conflict);
     }
 
     private static Task<ScoreResult> Score(ILeadGrain lead, bool includeInsights, string? experimentId) =>

@@ -119,7 +119,9 @@ public sealed record ScoringStatsResponse(
 
 public sealed record ModelPerformanceResponse(string ModelVersion, double Auc, double Accuracy, double Precision, double Recall, double F1, double Ece);
 
-public sealed record PerformanceMetricsResponse(ScoringStatsResponse ScoringStats, ModelPerformanceResponse? ModelPerformance);
+public sealed record DriftSummaryResponse(DriftLevel Level, int TotalAlerts, IReadOnlyList<DriftAlert> RecentAlerts);
+
+public sealed record PerformanceMetricsResponse(ScoringStatsResponse ScoringStats, ModelPerformanceResponse? ModelPerformance, DriftSummaryResponse DriftSummary);
 
 /// <summary>A score request: one lead.</summary>
 public sealed record SingleScoreRequest(string LeadId, bool IncludeInsights, string? ExperimentId);

@@ -5,8 +5,8 @@ using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Drift;
 
-/// <summary>One scored lead as drift detection sees it: per reference feature its encoded number or its category.</summary>
-public sealed record DriftSample(double[] Numbers, string?[] Categories, double Probability)
+/// <summary>Builds a lead's <see cref="DriftSample"/>.</summary>
+public static class DriftSamples
 {
     /// <summary>The values the model scored the lead on, taken the way its training reference was (encoded numbers, trimmed categories).</summary>
     public static DriftSample Of(ChampionModel model, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features, double probability)
@@ -18,11 +18,13 @@ public sealed record DriftSample(double[] Numbers, string?[] Categories, double 
         for (var r = 0; r < references.Count; r++)
         {
             var c = model.ColumnIndexOf(references[r].Column);
+            numbers[r] = double.NaN;
             if (c < 0)
             {
-                numbers[r] = double.NaN;
+                continue;
             }
-            else if (references[r].BinEdges is not null)
+
+            if (references[r].BinEdges is not null)
             {
                 numbers[r] = encoded.Vector[model.ColumnOffsets[c]];
             }
@@ -33,7 +35,7 @@ public sealed record DriftSample(double[] Numbers, string?[] Categories, double 
             }
         }
 
-        return new DriftSample(numbers, categories, probability);
+        return new DriftSample(model.Version, numbers, categories, probability);
     }
 }
 

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
@@ -259,6 +260,13 @@ public sealed class LeadGrain(
 
         await Persist();
         await experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
+        if (State.ProfilingConsent && (await LoadRecentScores()).Latest is { } scored)
+        {
+            // The realized performance of the model that last scored the lead.
+            _ = GrainFactory.GetGrain<IDriftAggregatorGrain>(Workspace)
+                .ObserveOutcome(scored.ModelVersion, new LabelledScore(scored.ConversionProbability, outcome.Converted));
+        }
+
         return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
     }
 
@@ -383,7 +391,11 @@ public sealed class LeadGrain(
         ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, RecentScores history, bool explain)
     {
         ScoringMeters.CacheMisses.Add(1);
-        var score = LeadScorer.Score(champion, Input(now, trigger, history.NewestFirst), scoringOptions.Value.GradesOf(Workspace), explain);
+        var input = Input(now, trigger, history.NewestFirst);
+        var score = LeadScorer.Score(champion, input, scoringOptions.Value.GradesOf(Workspace), explain);
+        // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
+        _ = GrainFactory.GetGrain<IDriftAggregatorGrain>(Workspace)
+            .Observe(DriftSamples.Of(champion, input.Attributes, input.Features, score.ConversionProbability));
         var last = history.Latest;
         var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
             || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;

@@ -16,11 +16,16 @@ public sealed class LeadCluster : IAsyncDisposable
 
     public IClusterClient Client => _cluster.Client;
 
-    public static async Task<LeadCluster> StartAsync(ClusterSettings settings)
+    /// <param name="configure">Further silo configuration (after the product's), for example shorter intervals.</param>
+    public static async Task<LeadCluster> StartAsync(ClusterSettings settings, int silos = 1, Action<ISiloBuilder>? configure = null)
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ServiceId = settings.ServiceId;
-        builder.ConfigureSilo((_, silo) => silo.UseLeadScoringStorage(settings).AddLeadScoringGrains());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseLeadScoringStorage(settings).AddLeadScoringGrains();
+            configure?.Invoke(silo);
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new LeadCluster(cluster);

@@ -1,0 +1,166 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Training;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace LeadScoring.Grains.Drift;
+
+/// <summary>
+/// A silo's drift pre-aggregator for one workspace: counts what its lead grains report on the model's reference
+/// bins and sends the counts to the workspace's <see cref="DriftGrain"/> every <see cref="DriftOptions.FlushInterval"/>
+/// (and when it is deactivated). One activation per silo, so its counts need no locking.
+/// </summary>
+[StatelessWorker(1)]
+public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOptions> options) : Grain, IDriftAggregatorGrain
+{
+    private readonly Dictionary<string, DriftAccumulator> _byVersion = new(StringComparer.Ordinal);
+
+    private string Workspace => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var interval = options.Value.FlushInterval;
+        this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(interval, interval));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Flush(cancellationToken);
+
+    public async Task Observe(DriftSample sample)
+    {
+        if (await Accumulator(sample.ModelVersion) is { } accumulator)
+        {
+            accumulator.Add(sample);
+        }
+    }
+
+    public async Task ObserveOutcome(string modelVersion, LabelledScore outcome)
+    {
+        if (await Accumulator(modelVersion) is { } accumulator)
+        {
+            accumulator.AddOutcome(outcome);
+        }
+    }
+
+    private async ValueTask<DriftAccumulator?> Accumulator(string version)
+    {
+        if (_byVersion.TryGetValue(version, out var accumulator))
+        {
+            return accumulator;
+        }
+
+        if (await models.VersionAsync(Workspace, version) is not { } model)
+        {
+            return null;
+        }
+
+        return _byVersion.TryGetValue(version, out accumulator) ? accumulator
+            : _byVersion[version] = new DriftAccumulator(version, model.Scoring.Artifact);
+    }
+
+    private async Task Flush(CancellationToken cancellationToken)
+    {
+        var drift = GrainFactory.GetGrain<IDriftGrain>(Workspace);
+        foreach (var accumulator in _byVersion.Values.Where(a => !a.IsEmpty).ToList())
+        {
+            await drift.Merge(accumulator.Take());
+        }
+    }
+}
+
+/// <summary>
+/// The workspace's drift watch: adds the silos' counts for the champion into the current window (a new window
+/// starts when the champion changes, or when the silo holding this grain restarts), judges it against the
+/// champion's training reference and persists an alert, with the evidence, each time the level rises.
+/// </summary>
+public sealed class DriftGrain(
+    ModelCache models,
+    IModelRegistry registry,
+    IDriftAlertStore alerts,
+    IOptions<DriftOptions> options,
+    TimeProvider clock) : Grain, IDriftGrain, IWorkspaceScoped
+{
+    private const int RecentAlerts = 10;
+
+    private Window? _window;
+
+    public string Workspace => this.GetPrimaryKeyString();
+
+    public async Task Merge(DriftCounts counts)
+    {
+        if (await CurrentWindow() is not { } window || counts.ModelVersion != window.Accumulator.Counts.ModelVersion)
+        {
+            return; // counts of a model that is no longer (or not yet) the champion
+        }
+
+        // The window keeps only the most recent outcomes, apart from the counts (which only grow).
+        var outcomes = counts.Outcomes;
+        counts.Outcomes = [];
+        window.Accumulator.Merge(counts);
+        foreach (var outcome in outcomes)
+        {
+            window.Outcomes.Enqueue(outcome);
+            if (window.Outcomes.Count > options.Value.OutcomeWindow)
+            {
+                window.Outcomes.Dequeue();
+            }
+        }
+
+        var report = Analyze(window);
+        if (report.Level > window.AlertedLevel)
+        {
+            window.AlertedLevel = report.Level;
+            await alerts.AddAsync(Workspace, new DriftAlert(clock.GetUtcNow(), report.Level, report.ReferenceModelVersion, report.Reasons), report);
+        }
+    }
+
+    public async Task<DriftReport?> GetReport()
+    {
+        if (await CurrentWindow() is not { } window)
+        {
+            return null;
+        }
+
+        var (total, recent) = await alerts.RecentAsync(Workspace, RecentAlerts);
+        return Analyze(window) with { TotalAlerts = total, RecentAlerts = recent };
+    }
+
+    private DriftReport Analyze(Window window) => DriftAnalysis.Analyze(
+        window.Reference, window.Performance, window.Accumulator.Counts, [.. window.Outcomes], window.Start, options.Value,
+        options.Value.ThresholdsOf(Workspace));
+
+    /// <summary>The window of the current champion, starting a new one when the champion changed.</summary>
+    private async Task<Window?> CurrentWindow()
+    {
+        if (await models.ChampionAsync(Workspace) is not { } champion)
+        {
+            return null;
+        }
+
+        if (_window?.Accumulator.Counts.ModelVersion != champion.Version)
+        {
+            var holdout = (await registry.GetAsync(Workspace, champion.Version))?.Version.Report.Holdout;
+            _window = new Window(
+                new DriftAccumulator(champion.Version, champion.Scoring.Artifact), champion.Scoring.Artifact,
+                new ReferencePerformance(holdout?.Accuracy, holdout?.Auc), clock.GetUtcNow());
+        }
+
+        return _window;
+    }
+
+    private sealed class Window(DriftAccumulator accumulator, ModelArtifact reference, ReferencePerformance performance, DateTimeOffset start)
+    {
+        public DriftAccumulator Accumulator { get; } = accumulator;
+
+        public ModelArtifact Reference { get; } = reference;
+
+        public ReferencePerformance Performance { get; } = performance;
+
+        public DateTimeOffset Start { get; } = start;
+
+        public Queue<LabelledScore> Outcomes { get; } = new();
+
+        public DriftLevel AlertedLevel { get; set; }
+    }
+}

@@ -1,0 +1,132 @@
+using LeadScoring.Grains.Drift;
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Storage;
+using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Training;
+using LeadScoring.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadScoring.Tests.Drift;
+
+public class DriftGrainTests
+{
+    private const int LiveLeads = 800;
+
+    private static readonly string[] Attributes = ["industry", "job_seniority", "lead_source", "company_size", "country", "newsletter_subscriber"];
+
+    [Fact]
+    public async Task A_shifted_feature_drifts_while_unshifted_ones_stay_none_and_silos_add_up()
+    {
+        var now = DateTimeOffset.UtcNow;
+        // The reference: simulated leads as they are now, so that live leads of the same generator match it.
+        var reference = TrainOnLeadsAsOf(SyntheticCrm.Generate(1200, seed: 21, now), now);
+        // Two silos sharing one registry (PostgreSQL), so that leads live on both and their counts must add up.
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await using var cluster = await LeadCluster.StartAsync(
+            new ClusterSettings(database.ConnectionString, "drift", "leadscoring-drift-tests", 0, 0), silos: 2,
+            configure: silo =>
+            {
+                silo.Services.Configure<DriftOptions>(o =>
+                {
+                    o.FlushInterval = TimeSpan.FromMilliseconds(200);
+                    o.MinimumObservations = 200;
+                });
+                // The leads looked for a champion while they were created; the registration must be seen at once.
+                silo.Services.Configure<ScoringOptions>(o => o.ChampionRefresh = TimeSpan.FromMilliseconds(50));
+            });
+
+        var steady = await FeedAsync(cluster, "drift-steady", reference, SyntheticCrm.Generate(LiveLeads, seed: 22, now), shift: false);
+        var shifted = await FeedAsync(cluster, "drift-shifted", reference, SyntheticCrm.Generate(LiveLeads, seed: 23, now), shift: true);
+
+        // The lead attributes come from the same generator as the reference: no drift. Activity features are
+        // judged seconds to minutes after the reference was taken, and time-decayed ones move with the clock, so
+        // they may read low, never more.
+        Assert.True(steady.Level <= DriftLevel.Low, Describe(steady));
+        Assert.All(steady.Features, f => Assert.True(
+            Attributes.Contains(f.Feature) ? f.Level == DriftLevel.None : f.Level <= DriftLevel.Low, Describe(steady)));
+
+        var companySize = shifted.Features.Single(f => f.Feature == "company_size");
+        Assert.True(companySize.Level >= DriftLevel.Medium, Describe(shifted));
+        Assert.True(companySize.Ks > 0.3, Describe(shifted));
+        Assert.All(shifted.Features.Where(f => f.Feature != "company_size"), f => Assert.True(
+            Attributes.Contains(f.Feature) ? f.Level == DriftLevel.None : f.Level <= DriftLevel.Low, Describe(shifted)));
+        Assert.True(shifted.Level >= DriftLevel.Medium);
+        Assert.Contains(shifted.Reasons, r => r.StartsWith("company_size", StringComparison.Ordinal));
+        Assert.True(shifted.TotalAlerts >= 1);
+        Assert.Equal(shifted.Level, shifted.RecentAlerts[0].Level);
+        Assert.NotNull(shifted.Performance.ExpectedAccuracy);
+    }
+
+    /// <summary>
+    /// Creates the leads (no champion yet, so nothing is scored), registers the model, then scores each lead once:
+    /// exactly one observation per lead, from whichever silo the lead lives on. Waits until every observation
+    /// has reached the drift grain.
+    /// </summary>
+    private static async Task<DriftReport> FeedAsync(LeadCluster cluster, string workspace, TrainingResult model, IEnumerable<SimulatedLead> leads, bool shift)
+    {
+        var ids = new List<string>();
+        foreach (var lead in leads)
+        {
+            var attributes = lead.Attributes.ToDictionary(a => a.Key, a => (LeadAttributeValue?)a.Value);
+            if (shift)
+            {
+                attributes["company_size"] = LeadAttributeValue.OfNumber(lead.Attributes["company_size"].Number * 40);
+            }
+
+            var grain = cluster.Lead(lead.LeadId, workspace);
+            await grain.Upsert(new LeadUpsert(attributes, null, null, null));
+            if (lead.Activities.Count > 0)
+            {
+                await grain.RecordActivities(lead.Activities);
+            }
+
+            ids.Add(lead.LeadId);
+        }
+
+        var version = await cluster.RegisterModelAsync(workspace, model);
+        Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(workspace).Promote(version, "drift test"));
+        await Task.Delay(200);
+        await Task.WhenAll(ids.Select(id => cluster.Lead(id, workspace).GetScore(false)));
+        var drift = cluster.Client.GetGrain<IDriftGrain>(workspace);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await drift.GetReport() is { } report && report.Observations == ids.Count)
+            {
+                return report;
+            }
+
+            await Task.Delay(100);
+        }
+
+        var last = await drift.GetReport();
+        throw new TimeoutException($"drift grain of {workspace} saw {last?.Observations} of {ids.Count} observations");
+    }
+
+    private static TrainingResult TrainOnLeadsAsOf(IEnumerable<SimulatedLead> leads, DateTimeOffset asOf)
+    {
+        var options = new FeatureOptions();
+        var snapshots = new List<TrainingSnapshot>();
+        foreach (var lead in leads.Where(l => l.Outcome is not null))
+        {
+            var aggregates = new ActivityAggregates();
+            foreach (var activity in lead.Activities)
+            {
+                FeatureEngine.Apply(aggregates, activity, options, asOf);
+            }
+
+            // Created "now", as the live leads below are (their grains are created when the test upserts them).
+            snapshots.Add(new TrainingSnapshot("drift", lead.LeadId, asOf, lead.Outcome!.Converted, null, null,
+                lead.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), FeatureEngine.Compute(aggregates, asOf, asOf, options)));
+        }
+
+        return new EnsembleTrainer(TrainingSnapshot.HistoryOptions(new TrainingOptions { Label = TrainingSnapshot.LabelColumn, SearchBudget = TimeSpan.Zero }))
+            .Train(TrainingSnapshot.ToTable(snapshots));
+    }
+
+    private static string Describe(DriftReport report) =>
+        $"level {report.Level}, {report.Observations} observations: " +
+        string.Join("; ", report.Features.Select(f => $"{f.Feature} {f.Psi:0.###} {f.Level}")) + $"; score {report.Score.Psi:0.###}";
+}
