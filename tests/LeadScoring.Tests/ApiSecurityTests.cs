@@ -47,6 +47,7 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         { "GET", "/api/audit", null, "admin", HttpStatusCode.OK, HttpStatusCode.OK },
         { "POST", "/api/ai/scoring/abtest/create", """{"experiment_id":"e1","variants":["control","b"],"traffic_split":{"control":0.5,"b":0.5},"variant_models":{"control":"v404","b":"v404"},"hypothesis":"h"}""", "admin", HttpStatusCode.BadRequest, HttpStatusCode.BadRequest },
         { "GET", "/api/ai/scoring/abtest", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
+        { "GET", "/api/ai/scoring/drift", null, "read", HttpStatusCode.Conflict, HttpStatusCode.Conflict },
         { "GET", "/api/ai/scoring/abtest/no-such-experiment", null, "read", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "POST", "/api/ai/scoring/abtest/no-such-experiment/stop", null, "admin", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "POST", "/api/ai/scoring/model/train", """{"source":"history"}""", "admin", HttpStatusCode.Accepted, HttpStatusCode.Accepted },
