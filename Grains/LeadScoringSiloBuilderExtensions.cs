@@ -1,6 +1,7 @@
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Training;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +20,7 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
         silo.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.SectionName);
         silo.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.SectionName);
+        silo.Services.AddOptions<RetrainingOptions>().BindConfiguration(RetrainingOptions.SectionName);
         // Hosts whose data outlives the process register a protector with the configured key first (see the silo host).
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();

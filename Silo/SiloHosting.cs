@@ -2,6 +2,7 @@ using System.Net;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
+using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
@@ -33,6 +34,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();
             silo.Services.AddSingleton<IDriftAlertStore, PostgresDriftAlertStore>();
+            silo.Services.AddSingleton<IRetrainingDecisionStore, PostgresRetrainingDecisionStore>();
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
@@ -56,6 +58,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IScoreHistoryStore, InMemoryScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, InMemoryExperimentStore>();
             silo.Services.AddSingleton<IDriftAlertStore, InMemoryDriftAlertStore>();
+            silo.Services.AddSingleton<IRetrainingDecisionStore, InMemoryRetrainingDecisionStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

@@ -23,7 +23,20 @@ public static class ModelsApi
         api.MapGet("/models/{version}", GetModel).RequireAuthorization(Policies.Read);
         api.MapPost("/models/{version}/promote", Promote).RequireAuthorization(Policies.Admin).Audited("model.promote");
         api.MapPost("/models/rollback", Rollback).RequireAuthorization(Policies.Admin).Audited("model.rollback");
+        api.MapGet("/retraining", GetRetraining).RequireAuthorization(Policies.Read);
+        api.MapPost("/retraining", StartRetraining).RequireAuthorization(Policies.Admin).Audited("model.retrain");
         return api;
+    }
+
+    /// <summary>Whether a retraining job is running, and the workspace's retraining decisions, newest first.</summary>
+    public static async Task<Ok<RetrainingEnvelope>> GetRetraining(HttpRequest request, IClusterClient cluster) =>
+        TypedResults.Ok(new RetrainingEnvelope(true, await cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).GetStatus()));
+
+    /// <summary>Starts a retraining job now; 202 whether it started or one was already running (<c>started</c> says which).</summary>
+    public static async Task<Accepted<RetrainingStarted>> StartRetraining(HttpRequest request, IClusterClient cluster)
+    {
+        var started = await cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).Start($"requested by {request.HttpContext.User.FindFirst(TokenClaims.Subject)?.Value}");
+        return TypedResults.Accepted("/api/ai/scoring/retraining", new RetrainingStarted(started));
     }
 
     /// <summary>

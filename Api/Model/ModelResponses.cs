@@ -27,3 +27,8 @@ public sealed record ModelVersionResponse(string Version, DateTimeOffset Created
 public sealed record ModelListResponse(string? Champion, IReadOnlyList<ModelVersionResponse> Models);
 
 public sealed record ChampionResponse(string Champion);
+
+public sealed record RetrainingEnvelope(bool Success, RetrainingStatus Data);
+
+/// <param name="Started">False when a job was already running (that one goes on).</param>
+public sealed record RetrainingStarted(bool Started);

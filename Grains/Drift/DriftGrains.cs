@@ -112,6 +112,11 @@ public sealed class DriftGrain(
         {
             window.AlertedLevel = report.Level;
             await alerts.AddAsync(Workspace, new DriftAlert(clock.GetUtcNow(), report.Level, report.ReferenceModelVersion, report.Reasons), report);
+            if (report.Level == DriftLevel.High)
+            {
+                // Retraining runs elsewhere and decides for itself whether its challenger is any better.
+                GrainFactory.GetGrain<IRetrainingGrain>(Workspace).Start($"high drift: {string.Join("; ", report.Reasons)}").Ignore();
+            }
         }
     }
 
@@ -144,6 +149,8 @@ public sealed class DriftGrain(
             _window = new Window(
                 new DriftAccumulator(champion.Version, champion.Scoring.Artifact), champion.Scoring.Artifact,
                 new ReferencePerformance(holdout?.Accuracy, holdout?.Auc), clock.GetUtcNow());
+            // A workspace with a champion retrains periodically.
+            _ = GrainFactory.GetGrain<IRetrainingGrain>(Workspace).EnsureScheduled();
         }
 
         return _window;

@@ -38,6 +38,16 @@ public sealed class LeadCluster : IAsyncDisposable
     public async Task<string> RegisterModelAsync(string workspace, TrainingResult model) =>
         (await _cluster.Silos[0].ServiceProvider.GetRequiredService<IModelRegistry>().RegisterAsync(workspace, model)).Version;
 
+    /// <summary>Stores labelled leads in the silo's training snapshots, as recorded outcomes would.</summary>
+    public async Task SaveSnapshotsAsync(IEnumerable<TrainingSnapshot> snapshots)
+    {
+        var store = _cluster.Silos[0].ServiceProvider.GetRequiredService<ITrainingSnapshotStore>();
+        foreach (var snapshot in snapshots)
+        {
+            await store.SaveAsync(snapshot);
+        }
+    }
+
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);
 

@@ -1,0 +1,96 @@
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Training;
+using LeadScoring.Tests.Infrastructure;
+using LeadScoring.Tests.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadScoring.Tests.Retraining;
+
+public class RetrainingTests
+{
+    private static readonly RetrainingOptions Defaults = new();
+
+    [Theory]
+    [InlineData(0.80, 0.05, 0.81, 0.04, true)] // +0.01 AUC, better calibrated
+    [InlineData(0.80, 0.05, 0.804, 0.04, false)] // +0.004: within the 0.005 margin
+    [InlineData(0.80, 0.05, 0.85, 0.06, false)] // better ranking, worse calibration
+    [InlineData(0.80, 0.05, 0.79, 0.01, false)]
+    public void The_challenger_wins_only_by_the_margin_and_without_worse_calibration(double championAuc, double championEce, double challengerAuc, double challengerEce, bool promote)
+    {
+        var (decided, why) = ChallengerEvaluation.Decide(new("v1", 100, championAuc, championEce), new("v2", 100, challengerAuc, challengerEce), Defaults);
+        Assert.True(decided == promote, why);
+    }
+
+    [Fact]
+    public void The_latest_fifth_by_recording_time_is_held_out()
+    {
+        var snapshots = Enumerable.Range(0, 50).Select(i => new TrainingSnapshot("w", $"l{i}", SimulatedModels.Origin.AddDays(-i), i % 2 == 0, null, null,
+            new Dictionary<string, string>(), [])).ToList();
+        var (training, evaluation) = ChallengerEvaluation.SplitByTime(snapshots);
+        Assert.Equal(40, training.Count);
+        Assert.Equal(10, evaluation.Count);
+        Assert.True(evaluation.Min(s => s.RecordedAt) > training.Max(s => s.RecordedAt));
+    }
+
+    [Fact]
+    public async Task A_change_in_what_converts_is_learned_and_promoted_and_no_change_is_not()
+    {
+        await using var cluster = await LeadCluster.StartAsync(
+            new ClusterSettings(null, "retraining", "leadscoring-retraining-tests", 0, 0),
+            configure: silo => silo.Services.Configure<RetrainingOptions>(o => o.SearchBudget = TimeSpan.Zero));
+
+        // Too little labelled data: skipped, with the reason.
+        await cluster.SaveSnapshotsAsync(SimulatedHistory.Snapshots("sparse", 20, seed: 30, SimulatedModels.Origin, new FeatureOptions()));
+        var sparse = await RetrainAsync(cluster, "sparse", champion: null);
+        Assert.Equal(RetrainingOutcome.Skipped, sparse.Outcome);
+        Assert.Contains("too little labelled data", sparse.Explanation, StringComparison.Ordinal);
+
+        // The same market as the champion was trained on: the challenger, trained on less of it, does not win.
+        await cluster.SaveSnapshotsAsync(SimulatedHistory.Snapshots("steady", 500, seed: 32, SimulatedModels.Origin, new FeatureOptions()));
+        var steady = await RetrainAsync(cluster, "steady", SimulatedModels.First);
+        Assert.True(steady.Outcome == RetrainingOutcome.Candidate, steady.Explanation);
+        Assert.Equal("v1", (await cluster.Client.GetGrain<IModelRegistryGrain>("steady").List()).Single(m => m.IsChampion).Version);
+
+        // The market turned: now the junior leads convert. The challenger learns it and replaces the champion.
+        var turned = SimulatedHistory.Snapshots("turned", 500, seed: 33, SimulatedModels.Origin, new FeatureOptions())
+            .Select(s => s with { Converted = s.Attributes["job_seniority"] is "student" or "individual_contributor" or "manager" }).ToList();
+        await cluster.SaveSnapshotsAsync(turned);
+        var promoted = await RetrainAsync(cluster, "turned", SimulatedModels.First);
+        Assert.True(promoted.Outcome == RetrainingOutcome.Promoted, promoted.Explanation);
+        Assert.True(promoted.Challenger!.Auc > promoted.Champion!.Auc + 0.2, promoted.Explanation);
+        Assert.Equal((int)Math.Round(turned.Count * ChallengerEvaluation.EvaluationShare), promoted.Champion.Rows);
+        Assert.Equal("v2", (await cluster.Client.GetGrain<IModelRegistryGrain>("turned").List()).Single(m => m.IsChampion).Version);
+    }
+
+    /// <summary>Registers and promotes the champion (when given), runs one retraining job and returns its decision.</summary>
+    private static async Task<RetrainingDecision> RetrainAsync(LeadCluster cluster, string workspace, TrainingResult? champion)
+    {
+        if (champion is not null)
+        {
+            var version = await cluster.RegisterModelAsync(workspace, champion);
+            Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(workspace).Promote(version, "test"));
+        }
+
+        var retraining = cluster.Client.GetGrain<IRetrainingGrain>(workspace);
+        Assert.True(await retraining.Start("test"));
+        if (champion is not null)
+        {
+            Assert.False(await retraining.Start("test again")); // one job at a time (training takes seconds)
+        }
+
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            var status = await retraining.GetStatus();
+            if (!status.Running && status.Decisions.Count > 0)
+            {
+                return Assert.Single(status.Decisions);
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"retraining of {workspace} did not finish");
+    }
+}
