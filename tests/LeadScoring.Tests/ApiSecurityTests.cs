@@ -48,6 +48,8 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
         { "POST", "/api/ai/scoring/abtest/create", """{"experiment_id":"e1","variants":["control","b"],"traffic_split":{"control":0.5,"b":0.5},"variant_models":{"control":"v404","b":"v404"},"hypothesis":"h"}""", "admin", HttpStatusCode.BadRequest, HttpStatusCode.BadRequest },
         { "GET", "/api/ai/scoring/abtest", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
         { "GET", "/api/ai/scoring/drift", null, "read", HttpStatusCode.Conflict, HttpStatusCode.Conflict },
+        { "GET", "/api/ai/scoring/retraining", null, "read", HttpStatusCode.OK, HttpStatusCode.OK },
+        { "POST", "/api/ai/scoring/retraining", null, "admin", HttpStatusCode.Accepted, HttpStatusCode.Accepted },
         { "GET", "/api/ai/scoring/abtest/no-such-experiment", null, "read", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "POST", "/api/ai/scoring/abtest/no-such-experiment/stop", null, "admin", HttpStatusCode.NotFound, HttpStatusCode.NotFound },
         { "POST", "/api/ai/scoring/model/train", """{"source":"history"}""", "admin", HttpStatusCode.Accepted, HttpStatusCode.Accepted },
