@@ -35,6 +35,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();
             silo.Services.AddSingleton<IDriftAlertStore, PostgresDriftAlertStore>();
             silo.Services.AddSingleton<IRetrainingDecisionStore, PostgresRetrainingDecisionStore>();
+            silo.Services.AddSingleton<ISystemAudit, PostgresSystemAudit>();
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
@@ -59,6 +60,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IExperimentStore, InMemoryExperimentStore>();
             silo.Services.AddSingleton<IDriftAlertStore, InMemoryDriftAlertStore>();
             silo.Services.AddSingleton<IRetrainingDecisionStore, InMemoryRetrainingDecisionStore>();
+            silo.Services.AddSingleton<ISystemAudit, NoSystemAudit>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Storage;
 using LeadScoring.Grains.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed class RetrainingGrain(
     IModelRegistry registry,
     ModelCache models,
     IRetrainingDecisionStore decisions,
+    ISystemAudit audit,
     IOptions<RetrainingOptions> options,
     TimeProvider clock,
     ILogger<RetrainingGrain> logger) : Grain, IRetrainingGrain, IRemindable, IWorkspaceScoped
@@ -58,9 +60,10 @@ public sealed class RetrainingGrain(
     private async Task Run(string workspace, string trigger, IModelRegistryGrain registryGrain)
     {
         RetrainingDecision decision;
+        string? challengerVersion = null;
         try
         {
-            decision = await Retrain(workspace, trigger, registryGrain);
+            (decision, challengerVersion) = await Retrain(workspace, trigger, registryGrain);
         }
         catch (Exception e) when (e is TrainingInputException)
         {
@@ -75,16 +78,23 @@ public sealed class RetrainingGrain(
         try
         {
             await decisions.AddAsync(workspace, decision);
+            await audit.RecordAsync(
+                workspace,
+                decision.Outcome == RetrainingOutcome.Promoted ? "model.promote" : "model.retrain",
+                challengerVersion is null ? null : $"model:{challengerVersion}",
+                decision.Outcome switch { RetrainingOutcome.Skipped => "rejected", RetrainingOutcome.Failed => "failed", _ => "succeeded" },
+                $"retraining-{Guid.NewGuid():N}");
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Could not store the retraining decision of workspace {Workspace}: {Decision}", workspace, decision);
+            logger.LogError(e, "Could not store or audit the retraining decision of workspace {Workspace}: {Decision}", workspace, decision);
         }
     }
 
-    private async Task<RetrainingDecision> Retrain(string workspace, string trigger, IModelRegistryGrain registryGrain)
+    /// <returns>The decision, and the challenger's version when one was registered.</returns>
+    private async Task<(RetrainingDecision, string?)> Retrain(string workspace, string trigger, IModelRegistryGrain registryGrain)
     {
-        RetrainingDecision Skipped(string why) => new(clock.GetUtcNow(), trigger, RetrainingOutcome.Skipped, why, null, null);
+        (RetrainingDecision, string?) Skipped(string why) => (new(clock.GetUtcNow(), trigger, RetrainingOutcome.Skipped, why, null, null), null);
 
         var labelled = await snapshots.ListAsync(workspace);
         if (ChallengerEvaluation.TooLittleData(labelled) is { } tooLittle)
@@ -120,7 +130,7 @@ public sealed class RetrainingGrain(
             await registryGrain.Promote(registered.Version, $"automatic retraining ({trigger}): {explanation}");
         }
 
-        return new RetrainingDecision(clock.GetUtcNow(), trigger, promote ? RetrainingOutcome.Promoted : RetrainingOutcome.Candidate,
-            explanation, championScore, challengerScore);
+        return (new RetrainingDecision(clock.GetUtcNow(), trigger, promote ? RetrainingOutcome.Promoted : RetrainingOutcome.Candidate,
+            explanation, championScore, challengerScore), registered.Version);
     }
 }

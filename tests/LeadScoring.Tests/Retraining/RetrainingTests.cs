@@ -1,6 +1,7 @@
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Storage;
 using LeadScoring.Grains.Training;
 using LeadScoring.Tests.Infrastructure;
 using LeadScoring.Tests.Scoring;
@@ -37,8 +38,10 @@ public class RetrainingTests
     [Fact]
     public async Task A_change_in_what_converts_is_learned_and_promoted_and_no_change_is_not()
     {
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(
-            new ClusterSettings(null, "retraining", "leadscoring-retraining-tests", 0, 0),
+            new ClusterSettings(database.ConnectionString, "retraining", "leadscoring-retraining-tests", 0, 0),
             configure: silo => silo.Services.Configure<RetrainingOptions>(o => o.SearchBudget = TimeSpan.Zero));
 
         // Too little labelled data: skipped, with the reason.
@@ -62,6 +65,27 @@ public class RetrainingTests
         Assert.True(promoted.Challenger!.Auc > promoted.Champion!.Auc + 0.2, promoted.Explanation);
         Assert.Equal((int)Math.Round(turned.Count * ChallengerEvaluation.EvaluationShare), promoted.Champion.Rows);
         Assert.Equal("v2", (await cluster.Client.GetGrain<IModelRegistryGrain>("turned").List()).Single(m => m.IsChampion).Version);
+
+        // Each decision is in the audit trail too, as the system's.
+        Assert.Equal(
+            ["sparse model.retrain  rejected", "steady model.retrain model:v2 succeeded", "turned model.promote model:v2 succeeded"],
+            await AuditOfSystemAsync(database));
+    }
+
+    private static async Task<List<string>> AuditOfSystemAsync(TestDatabase database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT workspace || ' ' || action || ' ' || coalesce(target, '') || ' ' || outcome FROM audit_log WHERE subject = 'system' AND role = 'system' ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     /// <summary>Registers and promotes the champion (when given), runs one retraining job and returns its decision.</summary>
