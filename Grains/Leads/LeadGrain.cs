@@ -48,6 +48,18 @@ public sealed class LeadGrain(
 
     private LeadState State => lead.State;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The stored attributes arrive as fresh strings: the shared instances replace them.
+        if (State.Attributes.Count > 0)
+        {
+            State.Attributes = State.Attributes.ToDictionary(
+                a => SharedValues.Text(a.Key), a => SharedValues.Attribute(a.Value), StringComparer.Ordinal);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
     {
         var errors = LeadValidator.ValidateUpsert(upsert, State.Attributes);
@@ -90,7 +102,7 @@ public sealed class LeadGrain(
             }
             else
             {
-                State.Attributes[name] = value;
+                State.Attributes[SharedValues.Text(name)] = SharedValues.Attribute(value);
             }
         }
 
@@ -433,7 +445,13 @@ public sealed class LeadGrain(
 
     private string LeadId => Key.Id;
 
-    private (string Workspace, string Id) Key => _key ??= WorkspaceKey.Parse(this.GetPrimaryKeyString());
+    private (string Workspace, string Id) Key => _key ??= ParseKey(this.GetPrimaryKeyString());
+
+    private static (string Workspace, string Id) ParseKey(string key)
+    {
+        var (workspace, id) = WorkspaceKey.Parse(key);
+        return (SharedValues.Text(workspace), id);
+    }
 
     /// <summary>Keeps the list newest first; activities mostly arrive in order, so the place is found at the front.</summary>
     private static void InsertByOccurrence(List<ActivityRecord> newestFirst, ActivityRecord activity)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Scoring;
@@ -79,7 +80,7 @@ public sealed class ChampionModel
             }
             else
             {
-                var text = attributes.TryGetValue(column.Column, out var value) ? value.ToString() : null;
+                var text = attributes.TryGetValue(column.Column, out var value) ? Text(value) : null;
                 missing[c] = MissingValues.IsMissing(text);
                 column.Write(text, slots);
             }
@@ -94,7 +95,7 @@ public sealed class ChampionModel
     /// <summary>Column <paramref name="c"/>'s value for the lead as text (for factors and explanations).</summary>
     public string? CellOf(int c, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>
         ActivityFeature(c, features) is { } feature ? Text(feature)
-        : attributes.TryGetValue(Columns[c].Column, out var value) ? value.ToString()
+        : attributes.TryGetValue(Columns[c].Column, out var value) ? Text(value)
         : null;
 
     private FeatureValue? ActivityFeature(int c, IReadOnlyList<FeatureValue> features)
@@ -103,7 +104,10 @@ public sealed class ChampionModel
         return index >= 0 && index < features.Count && features[index].Name == Columns[c].Column ? features[index] : null;
     }
 
-    private static string? Text(FeatureValue feature) => feature.Number?.ToString("R", CultureInfo.InvariantCulture) ?? feature.Category;
+    // Shared texts: a lead keeps these in its cached score's factors.
+    private static string? Text(FeatureValue feature) => feature.Number is { } number ? SharedValues.Number(number) : feature.Category;
+
+    private static string Text(LeadAttributeValue value) => value.Kind == LeadAttributeKind.Number ? SharedValues.Number(value.Number) : value.ToString();
 
     /// <summary>Sums per-slot values into per-column values.</summary>
     public double[] PerColumn(ReadOnlySpan<double> slots)

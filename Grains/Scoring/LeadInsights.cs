@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Scoring;
@@ -26,7 +27,7 @@ public static class LeadInsights
             .Select((column, c) => (column, c))
             .Where(p => p.column.Source == FeatureSource.Attribute && missing[p.c])
             .Take(2)
-            .Select(p => $"Complete the profile: {p.column.Column} is unknown and the model uses it"));
+            .Select(p => SharedValues.Text($"Complete the profile: {p.column.Column} is unknown and the model uses it")));
         if (Count(features, ActivityType.DemoRequest) + Count(features, ActivityType.Meeting) == 0)
         {
             opportunities.Add("Offer a demo or a meeting: the lead has had neither yet");
@@ -42,7 +43,8 @@ public static class LeadInsights
             opportunities.Add("Share a case study or webinar: the lead browses the site but has not taken any content yet");
         }
 
-        return opportunities;
+        // Arrays: the lead keeps them in its cached score, and a list would add its own object.
+        return opportunities.ToArray();
     }
 
     public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<ActivityRecord> recent, IReadOnlyList<FeatureValue> features)
@@ -57,7 +59,7 @@ public static class LeadInsights
         var contactTime = responsive
             .GroupBy(a => (a.OccurredAt.UtcDateTime.DayOfWeek, a.OccurredAt.UtcDateTime.Hour))
             .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(a => a.OccurredAt))
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.DayOfWeek} {g.Key.Hour:00}:00 UTC"))
+            .Select(g => SharedValues.Text(string.Create(CultureInfo.InvariantCulture, $"{g.Key.DayOfWeek} {g.Key.Hour:00}:00 UTC")))
             .FirstOrDefault();
         var content = responsive
             .Where(a => a.Properties.ContentId is not null)
@@ -65,7 +67,8 @@ public static class LeadInsights
             .Concat(responsive.Where(a => a.Type == ActivityType.PageView && a.Properties.Url is not null).Select(a => a.Properties.Url!))
             .Distinct(StringComparer.Ordinal)
             .Take(3)
-            .ToList();
+            .Select(SharedValues.Text)
+            .ToArray();
         var via = channel is null ? "" : $" by {channel}";
         var met = Count(features, ActivityType.Meeting) + Count(features, ActivityType.DemoRequest) > 0;
         var coldRisk = GoingColdRisk(features);
@@ -77,7 +80,7 @@ public static class LeadInsights
             _ when score >= grades.C => "Nurture: add to an e-mail sequence with content matching the lead's interests",
             _ => "Low priority: keep in automated nurture",
         };
-        return new ScoreRecommendations(action, contactTime, channel, content);
+        return new ScoreRecommendations(SharedValues.Text(action), contactTime, channel is null ? null : SharedValues.Text(channel), content);
     }
 
     /// <summary>1 − exp(−quiet days / <see cref="ColdAfterDays"/>), from the last activity (or creation when there is none).</summary>

@@ -99,7 +99,7 @@ public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDispos
         while (await reader.ReadAsync())
         {
             entries.Add(new ScoreHistoryEntry(
-                reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1), reader.GetDouble(2), SharedValues.Text(reader.GetString(3)), SharedValues.Text(reader.GetString(4)),
                 Enum.Parse<ScoreTrigger>(reader.GetString(5))));
         }
 

@@ -40,9 +40,15 @@ internal static class SiloCommand
             membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active
                 ? Results.Ok(new { status = "ready" })
                 : Results.Json(new { status = "not_ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        // What this silo holds: the memory benchmark reads it, operators can too.
-        app.MapGet("/health/memory", async (IGrainFactory grains, ILocalSiloDetails silo) =>
+        // What this silo holds: the memory benchmark reads it, operators can too. With collect=true a full
+        // compacting collection runs first, so the heap figure is what is live (it pauses the silo: not for probes).
+        app.MapGet("/health/memory", async (IGrainFactory grains, ILocalSiloDetails silo, bool? collect) =>
         {
+            if (collect == true)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+
             var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
             var memory = GC.GetGCMemoryInfo();
             return TypedResults.Ok(new
