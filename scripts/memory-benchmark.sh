@@ -11,7 +11,7 @@ source scripts/benchmark-cluster.sh
 LEADS=${LEADS:-1000000}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 start_benchmark_cluster 100 memory
-memory() { curl -fsS "$SILO/health/memory$1"; }
+memory() { curl -fsS "$SILO/health/memory${1:-}"; }
 before=$(memory "?collect=true")
 echo "== before: $before"
 
@@ -20,7 +20,7 @@ seed_leads "$LEADS" 60 64
 leads=$(memory | python3 -c "import json,sys; print(json.load(sys.stdin)['lead_activations'])")
 seconds=$(( $(date +%s) - started ))
 sleep 20
-running=$(memory "")
+running=$(memory)
 after=$(memory "?collect=true")
 echo "== after: $running; after a full collection: $after"
 
