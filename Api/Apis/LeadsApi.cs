@@ -148,5 +148,5 @@ public static class LeadsApi
             : Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
 
     private static ILeadGrain Lead(IClusterClient cluster, HttpRequest request, string leadId) =>
-        cluster.GetGrain<ILeadGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), leadId));
+        cluster.GetLead(Workspaces.Of(request.HttpContext), leadId);
 }

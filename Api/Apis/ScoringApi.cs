@@ -204,5 +204,5 @@ public static class ScoringApi
     private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3);
 
     private static ILeadGrain Lead(IClusterClient cluster, HttpRequest request, string leadId) =>
-        cluster.GetGrain<ILeadGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), leadId));
+        cluster.GetLead(Workspaces.Of(request.HttpContext), leadId);
 }

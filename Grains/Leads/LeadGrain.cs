@@ -275,7 +275,7 @@ public sealed class LeadGrain(
         if (State.ProfilingConsent && (await LoadRecentScores()).Latest is { } scored)
         {
             // The realized performance of the model that last scored the lead.
-            _ = GrainFactory.GetGrain<IDriftAggregatorGrain>(Workspace)
+            _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
                 .ObserveOutcome(scored.ModelVersion, new LabelledScore(scored.ConversionProbability, outcome.Converted));
         }
 
@@ -406,7 +406,7 @@ public sealed class LeadGrain(
         var input = Input(now, trigger, history.NewestFirst);
         var score = LeadScorer.Score(champion, input, scoringOptions.Value.GradesOf(Workspace), explain);
         // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
-        _ = GrainFactory.GetGrain<IDriftAggregatorGrain>(Workspace)
+        _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
             .Observe(DriftSamples.Of(champion, input.Attributes, input.Features, score.ConversionProbability));
         var last = history.Latest;
         var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null

@@ -15,7 +15,7 @@ public sealed class ScoringBatchGrain(ILogger<ScoringBatchGrain> logger) : Grain
         {
             try
             {
-                var result = await GrainFactory.GetGrain<ILeadGrain>(WorkspaceKey.Format(workspace, leadId)).GetScore(includeInsights);
+                var result = await GrainFactory.GetLead(workspace, leadId).GetScore(includeInsights);
                 // Without insights only the headline travels back: a full score is ten times the size.
                 results[i] = new BatchScoreResult(
                     result.Status, result.Score is { } score ? ScoreSummary.Of(score) : null, includeInsights ? result.Score : null, result.CacheHit);

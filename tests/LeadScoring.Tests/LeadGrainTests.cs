@@ -40,6 +40,26 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task References_built_from_resolved_types_are_the_ones_orleans_builds()
+    {
+        var id = NewId();
+        await Cluster.Lead(id, "tenant-a").Upsert(Acme);
+
+        // The first call resolves the types, later ones reuse them; each must equal Orleans' own reference.
+        var references = Enumerable.Range(0, 3).Select(_ => Cluster.Client.GetLead("tenant-a", id)).ToList();
+        var other = Cluster.Client.GetLead("tenant-b", id);
+
+        Assert.All(references, r => Assert.Equal(Cluster.Lead(id, "tenant-a"), r));
+        Assert.NotEqual(Cluster.Lead(id, "tenant-a"), other);
+        var read = await Task.Run(async () =>
+        {
+            CallerWorkspace.Set("tenant-a");
+            return await references[^1].GetSnapshot();
+        });
+        Assert.Equal("jane@acme.example", read?.Email);
+    }
+
+    [Fact]
     public async Task Upsert_creates_then_merges_attributes()
     {
         var lead = Cluster.Lead(NewId());
