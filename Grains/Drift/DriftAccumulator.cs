@@ -9,15 +9,17 @@ namespace LeadScoring.Grains.Drift;
 public static class DriftSamples
 {
     /// <summary>The values the model scored the lead on, taken the way its training reference was (encoded numbers, trimmed categories).</summary>
-    public static DriftSample Of(ChampionModel model, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features, double probability)
+    /// <param name="encoded">The lead as the model encoded it for the score.</param>
+    public static DriftSample Of(
+        ChampionModel model, EncodedLead encoded, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features, double probability)
     {
         var references = model.Scoring.Artifact.References;
+        var referenceColumns = model.ReferenceColumns;
         var numbers = new double[references.Count];
         var categories = new string?[references.Count];
-        var encoded = model.Encode(attributes, features);
         for (var r = 0; r < references.Count; r++)
         {
-            var c = model.ColumnIndexOf(references[r].Column);
+            var c = referenceColumns[r];
             numbers[r] = double.NaN;
             if (c < 0)
             {

@@ -404,10 +404,11 @@ public sealed class LeadGrain(
     {
         ScoringMeters.CacheMisses.Add(1);
         var input = Input(now, trigger, history.NewestFirst);
-        var score = LeadScorer.Score(champion, input, scoringOptions.Value.GradesOf(Workspace), explain);
+        var encoded = champion.Encode(input.Attributes, input.Features);
+        var score = LeadScorer.Score(champion, input, encoded, scoringOptions.Value.GradesOf(Workspace), explain);
         // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
         _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
-            .Observe(DriftSamples.Of(champion, input.Attributes, input.Features, score.ConversionProbability));
+            .Observe(DriftSamples.Of(champion, encoded, input.Attributes, input.Features, score.ConversionProbability));
         var last = history.Latest;
         var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
             || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;

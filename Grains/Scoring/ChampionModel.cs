@@ -17,7 +17,6 @@ public sealed class ChampionModel
 {
     // Per column: its position among the activity features (FeatureCatalog.All), or -1 for a lead attribute.
     private readonly int[] _activityFeatureIndex;
-    private readonly Dictionary<string, int> _columnIndex;
 
     public ChampionModel(string version, ModelArtifact artifact, CompiledTrees? dealSize, CompiledTrees? daysToClose)
     {
@@ -28,7 +27,6 @@ public sealed class ChampionModel
         Columns = Scoring.Encoder.Columns;
         // A column named like an activity feature is filled from the lead's activity (as in training from history).
         _activityFeatureIndex = [.. Columns.Select(c => FeatureCatalog.IndexOf(c.Column))];
-        _columnIndex = Columns.Select((column, index) => (column.Column, index)).ToDictionary(c => c.Column, c => c.index, StringComparer.Ordinal);
         ColumnOffsets = new int[Columns.Count];
         for (int c = 0, offset = 0; c < Columns.Count; offset += Columns[c].Width, c++)
         {
@@ -36,6 +34,8 @@ public sealed class ChampionModel
         }
 
         Dimensions = [.. Columns.Select(c => c.Dimension).Distinct()];
+        var columnIndex = Columns.Select((column, index) => (column.Column, index)).ToDictionary(c => c.Column, c => c.index, StringComparer.Ordinal);
+        ReferenceColumns = [.. artifact.References.Select(r => columnIndex.GetValueOrDefault(r.Column, -1))];
     }
 
     public string Version { get; }
@@ -50,6 +50,9 @@ public sealed class ChampionModel
 
     /// <summary>Where each column's slots start in the feature vector.</summary>
     public int[] ColumnOffsets { get; }
+
+    /// <summary>Per drift reference of the artifact: the position of its column among <see cref="Columns"/>, or -1.</summary>
+    public int[] ReferenceColumns { get; }
 
     /// <summary>The dimensions at least one of the model's columns belongs to.</summary>
     public IReadOnlyList<FeatureDimension> Dimensions { get; }
@@ -88,9 +91,6 @@ public sealed class ChampionModel
 
         return new EncodedLead(vector, missing);
     }
-
-    /// <summary>The position of the column with that name among <see cref="Columns"/>, or -1.</summary>
-    public int ColumnIndexOf(string column) => _columnIndex.GetValueOrDefault(column, -1);
 
     /// <summary>Column <paramref name="c"/>'s value for the lead as text (for factors and explanations).</summary>
     public string? CellOf(int c, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>

@@ -28,9 +28,12 @@ public static class LeadScorer
     /// <summary>Contributions smaller than this (in log-odds) are not worth naming as a factor.</summary>
     public const double FactorFloor = 0.01;
 
-    public static LeadScore Score(ChampionModel model, LeadScoringInput lead, GradeThresholds grades, bool explain)
+    public static LeadScore Score(ChampionModel model, LeadScoringInput lead, GradeThresholds grades, bool explain) =>
+        Score(model, lead, model.Encode(lead.Attributes, lead.Features), grades, explain);
+
+    /// <param name="encoded">The lead encoded by <see cref="ChampionModel.Encode"/>, when the caller needs it too.</param>
+    public static LeadScore Score(ChampionModel model, LeadScoringInput lead, EncodedLead encoded, GradeThresholds grades, bool explain)
     {
-        var encoded = model.Encode(lead.Attributes, lead.Features);
         var features = encoded.Vector;
         Span<double> slotAttributions = stackalloc double[features.Length];
         var output = model.Scoring.ScoreWithAttribution(features, slotAttributions);
