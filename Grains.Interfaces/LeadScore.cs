@@ -52,11 +52,27 @@ public sealed record ScoreFactor(
 {
     public string Description => $"{Feature} = {DisplayValue} {(Impact >= 0 ? "raises" : "lowers")} the conversion odds";
 
+    // Numbers are shown to two decimals. Most values (counts, flags, categories) need no parsing for that, which
+    // matters because every score response describes ten factors.
     private string DisplayValue =>
         string.IsNullOrWhiteSpace(Value) ? "unknown"
+        : HasAtMostTwoDecimals(Value) || !LooksNumeric(Value) ? Value
         : double.TryParse(Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
             ? number.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
             : Value;
+
+    private static bool LooksNumeric(string text) => text[0] is '-' or '+' or '.' || char.IsAsciiDigit(text[0]);
+
+    /// <summary>"-12", "3.5", "0.25": an optional minus, digits (no leading zero), then at most two decimals.</summary>
+    private static bool HasAtMostTwoDecimals(string text)
+    {
+        var digits = text.AsSpan(text[0] == '-' ? 1 : 0);
+        var point = digits.IndexOf('.');
+        var whole = point < 0 ? digits : digits[..point];
+        var fraction = point < 0 ? [] : digits[(point + 1)..];
+        return whole.Length > 0 && !whole.ContainsAnyExceptInRange('0', '9') && (whole.Length == 1 || whole[0] != '0')
+            && (point < 0 || (fraction.Length is 1 or 2 && !fraction.ContainsAnyExceptInRange('0', '9')));
+    }
 }
 
 /// <summary>What a salesperson should do next, derived from the lead's own activity.</summary>

@@ -20,6 +20,9 @@ public static class SharedValues
         Texts.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly ConcurrentDictionary<string, LeadAttributeValue> TextAttributes = new(StringComparer.Ordinal);
+
+    // Factor values are numbers formatted on every rescore; looking the number up skips the formatting.
+    private static readonly ConcurrentDictionary<double, string> NumberTexts = new();
     private static int _entries;
 
     public static string Text(string text) =>
@@ -29,11 +32,19 @@ public static class SharedValues
     public static string Text(ReadOnlySpan<char> text) =>
         text.Length <= MaxLength && TextsBySpan.TryGetValue(text, out var shared) ? shared : Text(new string(text));
 
-    /// <summary>The number as round-trip text ("R").</summary>
+    /// <summary>The number as round-trip text ("R"), negative zero as "0".</summary>
     public static string Number(double number)
     {
+        // Zero and negative zero are equal keys: both are shown as "0", whichever came first.
+        number = number == 0 ? 0 : number;
+        if (NumberTexts.TryGetValue(number, out var shared))
+        {
+            return shared;
+        }
+
         Span<char> text = stackalloc char[32];
-        return number.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture) ? Text(text[..written]) : number.ToString("R", CultureInfo.InvariantCulture);
+        var formatted = number.TryFormat(text, out var written, "R", CultureInfo.InvariantCulture) ? Text(text[..written]) : number.ToString("R", CultureInfo.InvariantCulture);
+        return Add(NumberTexts, number, formatted);
     }
 
     /// <summary>Text values are immutable records, so equal ones can be one instance.</summary>
@@ -42,7 +53,7 @@ public static class SharedValues
         : TextAttributes.TryGetValue(text, out var shared) ? shared
         : Add(TextAttributes, Text(text), value with { Text = Text(text) });
 
-    private static T Add<T>(ConcurrentDictionary<string, T> pool, string key, T value)
+    private static T Add<TKey, T>(ConcurrentDictionary<TKey, T> pool, TKey key, T value) where TKey : notnull
     {
         if (Volatile.Read(ref _entries) >= MaxEntries)
         {
