@@ -50,6 +50,8 @@ stop_benchmark_cluster() {
 }
 
 # Upserts leads b-0 .. b-(N-1) through the API with wrk, in runs of $2 seconds, until every one was sent.
+# SEED_RPS: the rate of the first run, in which every upsert creates a lead (a last run wraps around to
+# leads that exist, so the whole seeding time says little).
 seed_leads() { # N, seconds per run, connections
   local sent=0
   while [ "$sent" -lt "$1" ]; do
@@ -59,6 +61,7 @@ seed_leads() { # N, seconds per run, connections
     local done_requests
     done_requests=$(awk '/requests in/ {print $1}' "$work/seed.txt")
     sent=$((sent + (done_requests > 2 * $3 ? done_requests - $3 : done_requests / 2 + 1)))
+    SEED_RPS=${SEED_RPS:-$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/seed.txt")}
     echo "   $sent upserts sent, $(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/seed.txt")/s"
   done
 }

@@ -29,9 +29,7 @@ run_wrk() { # name, threads, connections, script-and-args...
 }
 
 echo "== seeding $LEADS leads"
-seed_started=$(date +%s)
 seed_leads "$LEADS" 10 32
-seed_rps=$((LEADS / ($(date +%s) - seed_started)))
 python3 - "$LEADS" "$work" <<'PY'
 import json, sys
 leads, work = int(sys.argv[1]), sys.argv[2]
@@ -91,7 +89,7 @@ verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >
 {
   echo "# HTTP benchmarks"
   echo
-  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)), one run. One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (created and scored through the API at about $seed_rps leads/s, each upsert persisted and scored before its answer), champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run."
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)), one run. One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (created and scored through the API at about $SEED_RPS leads/s, each upsert persisted and scored before its answer), champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run."
   echo
   echo "| measure | target | measured | |"
   echo "|---|---|---|---|"
