@@ -21,6 +21,11 @@ dotnet test tests/LeadScoring.Tests/LeadScoring.Tests.csproj -c Release --no-bui
 total=$(grep -E "^Total tests: [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || true)
 passed=$(grep -E "^ +Passed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
 failed=$(grep -E "^ +Failed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
+if [ "$failed" != 0 ]; then
+  # CI shows only the end of the output: repeat each failure (name, message, stack) here.
+  echo "== failures"
+  awk '/^  Failed /{on=1; n=0} /^  (Passed|Skipped) /{on=0} on && n++ < 80' "$log"
+fi
 rm -f "$log"
 if [ -z "$total" ] || [ "$total" -eq 0 ]; then
   echo "no tests ran" >&2
