@@ -26,6 +26,12 @@ public interface ILeadGrain : IGrainWithStringKey
     Task<ScoreResult> GetScore(bool includeInsights);
 
     /// <summary>
+    /// <see cref="GetScore"/> as a batch reports it: the headline always, the whole score only with insights.
+    /// </summary>
+    [Alias("GetBatchScore")]
+    Task<BatchScoreResult> GetBatchScore(bool includeInsights);
+
+    /// <summary>
     /// The lead's score in an A/B test: with the model of the variant the lead is assigned to (sticky, the same
     /// on every silo), recording the lead's exposure the first time. A stopped experiment scores with the
     /// champion and records nothing.

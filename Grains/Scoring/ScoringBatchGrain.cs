@@ -15,10 +15,7 @@ public sealed class ScoringBatchGrain(ILogger<ScoringBatchGrain> logger) : Grain
         {
             try
             {
-                var result = await GrainFactory.GetLead(workspace, leadId).GetScore(includeInsights);
-                // Without insights only the headline travels back: a full score is ten times the size.
-                results[i] = new BatchScoreResult(
-                    result.Status, result.Score is { } score ? ScoreSummary.Of(score) : null, includeInsights ? result.Score : null, result.CacheHit);
+                results[i] = await GrainFactory.GetLead(workspace, leadId).GetBatchScore(includeInsights);
             }
             catch (Exception e)
             {
