@@ -13,6 +13,11 @@ namespace LeadScoring.Tests.Infrastructure;
 public sealed class ProductProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int FirstPort = 20000;
+    private const int PortRange = 12000;
+
+    // Starts at a random place so that test runs on one machine at the same time rarely pick the same ports.
+    private static int _portsHandedOut = Random.Shared.Next(PortRange);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -53,12 +58,28 @@ public sealed class ProductProcess : IAsyncDisposable
     public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
         Start("api", RepositoryPaths.ApiDll, [], new Dictionary<string, string>(environment) { ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64 }, apiPort);
 
+    /// <summary>
+    /// A port nothing listens on, below Linux's ephemeral range (32768-60999): a port the system handed out
+    /// could be taken by any outgoing connection of a parallel test before the process binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = FirstPort + (int)((uint)Interlocked.Increment(ref _portsHandedOut) % PortRange);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+        }
     }
+
 
     /// <summary>Waits until /health/ready answers 200, failing with the process output if it never does.</summary>
     public Task WaitUntilReadyAsync() => WaitForAsync("/health/ready");
