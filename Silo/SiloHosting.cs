@@ -1,4 +1,5 @@
 using System.Net;
+using LeadScoring.Common;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
@@ -31,6 +32,7 @@ public static class SiloHosting
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
+            silo.Services.AddSingleton<LeadWrites>();
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();
             silo.Services.AddSingleton<IDriftAlertStore, PostgresDriftAlertStore>();
@@ -39,7 +41,7 @@ public static class SiloHosting
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
                 new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
-                services.GetRequiredService<ILogger<LeadStateStorage>>()));
+                services.GetRequiredService<LeadWrites>()));
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;

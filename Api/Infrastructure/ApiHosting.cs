@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadScoring.Api.Audit;
+using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using Npgsql;
 using Orleans.Dashboard;
@@ -30,7 +31,7 @@ public static class ApiHosting
         builder.Services.AddSingleton(settings);
         if (settings.UsesPostgres)
         {
-            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.PostgresConnectionString!));
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Tuned(settings.PostgresConnectionString!)));
             builder.Services.AddSingleton<IAuditLog>(services => new PostgresAuditLog(
                 settings.PostgresConnectionString!, services.GetRequiredService<ILogger<PostgresAuditLog>>()));
         }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LeadScoring.Grains.Scoring;
@@ -65,29 +63,18 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 }
 
 /// <summary>
-/// PostgreSQL mode: table score_history. Appends from all the silo's leads are group-committed (one
-/// transaction per batch), so thousands of rescoring leads per second cost a few round trips, and each caller
-/// still returns only once its own row is committed.
+/// PostgreSQL mode: table score_history. Appends go through <see cref="LeadWrites"/>, the silo's group commit
+/// for lead rows, so thousands of rescoring leads per second cost a few transactions (shared with the leads'
+/// state writes), and each caller still returns only once its own row is committed.
 /// </summary>
-public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDisposable
+public sealed class PostgresScoreHistoryStore(NpgsqlDataSource database, LeadWrites writes) : IScoreHistoryStore
 {
-    private const int MaxBatch = 1000;
-
-    private readonly NpgsqlDataSource _database;
-    private readonly GroupCommitQueue<Append, bool> _appends;
-
-    public PostgresScoreHistoryStore(NpgsqlDataSource database, ILogger<PostgresScoreHistoryStore> logger)
-    {
-        _database = database;
-        _appends = new GroupCommitQueue<Append, bool>(Write, MaxBatch, logger, "score history entries");
-    }
-
     public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull) =>
-        _appends.EnqueueAsync(new Append(workspace, leadId, entry, historyFull));
+        writes.AppendHistoryAsync(workspace, leadId, entry, historyFull);
 
     public async Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId)
     {
-        await using var command = _database.CreateCommand("""
+        await using var command = database.CreateCommand("""
             SELECT scored_at, overall_score, conversion_probability, grade, model_version, trigger
               FROM score_history WHERE workspace = @w AND lead_id = @l ORDER BY id DESC LIMIT @n
             """);
@@ -112,41 +99,9 @@ public sealed class PostgresScoreHistoryStore : IScoreHistoryStore, IAsyncDispos
     /// </remarks>
     public async Task DeleteAsync(string workspace, string leadId)
     {
-        await using var command = _database.CreateCommand("DELETE FROM score_history WHERE workspace = @w AND lead_id = @l");
+        await using var command = database.CreateCommand("DELETE FROM score_history WHERE workspace = @w AND lead_id = @l");
         command.Parameters.AddWithValue("w", workspace);
         command.Parameters.AddWithValue("l", leadId);
         await command.ExecuteNonQueryAsync();
     }
-
-    public ValueTask DisposeAsync() => _appends.DisposeAsync();
-
-    private async Task<bool[]> Write(IReadOnlyList<Append> batch)
-    {
-        await using var connection = await _database.OpenConnectionAsync();
-        // One implicit transaction for both statements. Only leads whose history was already full are trimmed,
-        // so the common case is a plain insert.
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO score_history (workspace, lead_id, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
-            SELECT * FROM unnest(@w, @l, @at, @score, @p, @grade, @version, @trigger);
-            DELETE FROM score_history h
-             USING (SELECT DISTINCT w, l FROM unnest(@w, @l, @full) AS t(w, l, f) WHERE f) touched
-             WHERE h.workspace = touched.w AND h.lead_id = touched.l
-               AND h.id <= (SELECT id FROM score_history x WHERE x.workspace = touched.w AND x.lead_id = touched.l
-                             ORDER BY id DESC OFFSET @keep LIMIT 1);
-            """, connection);
-        command.Parameters.AddWithValue("w", batch.Select(a => a.Workspace).ToArray());
-        command.Parameters.AddWithValue("l", batch.Select(a => a.LeadId).ToArray());
-        command.Parameters.AddWithValue("at", batch.Select(a => a.Entry.ScoredAt.UtcDateTime).ToArray());
-        command.Parameters.AddWithValue("score", batch.Select(a => a.Entry.OverallScore).ToArray());
-        command.Parameters.AddWithValue("p", batch.Select(a => a.Entry.ConversionProbability).ToArray());
-        command.Parameters.AddWithValue("grade", batch.Select(a => a.Entry.Grade).ToArray());
-        command.Parameters.AddWithValue("version", batch.Select(a => a.Entry.ModelVersion).ToArray());
-        command.Parameters.AddWithValue("trigger", batch.Select(a => a.Entry.Trigger.ToString()).ToArray());
-        command.Parameters.AddWithValue("full", batch.Select(a => a.HistoryFull).ToArray());
-        command.Parameters.AddWithValue("keep", LeadLimits.ScoreHistory);
-        await command.ExecuteNonQueryAsync();
-        return new bool[batch.Count];
-    }
-
-    private sealed record Append(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool HistoryFull);
 }

@@ -1,5 +1,7 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Common;
+using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
 using LeadScoring.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +32,54 @@ public class LeadStateStorageTests
         Assert.Equal(300, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state WHERE workspace = 'w' AND version = 2"));
         // 600 writes, far fewer transactions: the last one of each row is among them.
         Assert.True(await fixture.Database.CountAsync("SELECT count(DISTINCT xmin::text) FROM lead_state") < 300);
+    }
+
+    [Fact]
+    public async Task A_leads_state_and_its_history_entry_written_together_share_one_transaction()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var entry = new ScoreHistoryEntry(DateTimeOffset.UtcNow, 50, 0.5, "B", "v1", ScoreTrigger.Activity);
+
+        // As a lead grain persists a change: the state and the entry at once.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+        {
+            var lead = State($"lead{i}", i);
+            return Task.WhenAll(
+                fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State),
+                fixture.History.AppendAsync("w", $"lead{i}", entry, historyFull: false));
+        }));
+
+        Assert.Equal(200, await fixture.Database.CountAsync("SELECT count(*) FROM score_history"));
+        // Every history row was committed by the transaction that wrote its lead's state.
+        Assert.Equal(0, await fixture.Database.CountAsync("""
+            SELECT count(*) FROM score_history h JOIN lead_state s ON s.workspace = h.workspace AND s.lead_id = h.lead_id
+             WHERE h.xmin::text <> s.xmin::text
+            """));
+        Assert.Equal(200, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state"));
+    }
+
+    [Fact]
+    public async Task Two_writes_of_one_lead_from_the_same_version_among_other_writes_let_exactly_one_win()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var first = State("raced", 1);
+        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        // Two activations that both read version 1, plus bystanders to make the batch.
+        var a = State("raced", 2);
+        var b = State("raced", 3);
+        a.State.ETag = b.State.ETag = first.State.ETag;
+        var bystanders = Enumerable.Range(0, 50).Select(i => State($"bystander{i}", i)).ToList();
+
+        var writes = bystanders.Select(s => Outcome(fixture.Storage.WriteStateAsync("lead", s.Id, s.State)))
+            .Append(Outcome(fixture.Storage.WriteStateAsync("lead", a.Id, a.State)))
+            .Append(Outcome(fixture.Storage.WriteStateAsync("lead", b.Id, b.State)))
+            .ToList();
+        var results = await Task.WhenAll(writes);
+
+        Assert.All(results.Take(50), Assert.True);
+        Assert.Equal(1, results.Skip(50).Count(ok => ok));
+        Assert.Equal(2, await fixture.Database.CountAsync("SELECT version FROM lead_state WHERE lead_id = 'raced'"));
+        Assert.Equal(50, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state WHERE lead_id LIKE 'bystander%'"));
     }
 
     [Fact]
@@ -109,17 +159,23 @@ public class LeadStateStorageTests
         private readonly NpgsqlDataSource _source;
         private readonly ServiceProvider _services;
 
-        private StorageFixture(TestDatabase database, NpgsqlDataSource source, ServiceProvider services, LeadStateStorage storage)
+        private StorageFixture(TestDatabase database, NpgsqlDataSource source, ServiceProvider services, LeadWrites writes)
         {
             Database = database;
             _source = source;
             _services = services;
-            Storage = storage;
+            Writes = writes;
+            Storage = new LeadStateStorage(source, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), writes);
+            History = new PostgresScoreHistoryStore(source, writes);
         }
 
         public TestDatabase Database { get; }
 
+        public LeadWrites Writes { get; }
+
         public LeadStateStorage Storage { get; }
+
+        public PostgresScoreHistoryStore History { get; }
 
         public static async Task<StorageFixture> CreateAsync()
         {
@@ -127,13 +183,12 @@ public class LeadStateStorageTests
             await new SchemaMigrator(database.ConnectionString).MigrateAsync();
             var source = NpgsqlDataSource.Create(PostgresConnections.Tuned(database.ConnectionString));
             var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-            var storage = new LeadStateStorage(source, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), NullLogger<LeadStateStorage>.Instance);
-            return new StorageFixture(database, source, services, storage);
+            return new StorageFixture(database, source, services, new LeadWrites(source, NullLogger<LeadWrites>.Instance));
         }
 
         public async ValueTask DisposeAsync()
         {
-            await Storage.DisposeAsync();
+            await Writes.DisposeAsync();
             await _source.DisposeAsync();
             await _services.DisposeAsync();
             await Database.DisposeAsync();

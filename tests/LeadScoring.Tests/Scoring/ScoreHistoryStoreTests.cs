@@ -16,7 +16,8 @@ public class ScoreHistoryStoreTests
         await using var database = await TestDatabase.CreateAsync();
         await new SchemaMigrator(database.ConnectionString).MigrateAsync();
         await using var source = NpgsqlDataSource.Create(database.ConnectionString);
-        await using var store = new PostgresScoreHistoryStore(source, NullLogger<PostgresScoreHistoryStore>.Instance);
+        await using var writes = new LeadWrites(source, NullLogger<LeadWrites>.Instance);
+        var store = new PostgresScoreHistoryStore(source, writes);
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         ScoreHistoryEntry Entry(int i) => new(start.AddMinutes(i), i, i / 1000.0, "C", "v1", ScoreTrigger.Activity);
 

@@ -1,15 +1,15 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace LeadScoring.Grains.Storage;
+namespace LeadScoring.Common;
 
-/// <summary>The silo's PostgreSQL connection settings.</summary>
+/// <summary>PostgreSQL connection settings of the silo and the API.</summary>
 public static class PostgresConnections
 {
     /// <summary>
-    /// The connection string with two Npgsql settings the silo's hot paths rely on, unless it sets them itself:
+    /// The connection string with two Npgsql settings the hot paths rely on, unless it sets them itself:
     /// statements used repeatedly are prepared automatically (PostgreSQL then skips parsing and planning them),
-    /// and a connection returned to the pool is not reset (the silo keeps no session state, and the reset is a
+    /// and a connection returned to the pool is not reset (neither keeps session state, and the reset is a
     /// round trip per use: it was a third of all statements under load).
     /// </summary>
     public static string Tuned(string connectionString)
