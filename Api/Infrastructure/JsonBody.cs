@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using LeadScoring.Api.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,13 +12,76 @@ public sealed record ParsedBody<T>(T? Command, ProblemHttpResult? Problem, Valid
 public static class JsonBody
 {
     /// <summary>Reads the body and parses it with <paramref name="parse"/>, which records shape errors in the fields.</summary>
+    /// <remarks>
+    /// The body is gathered in a pooled buffer (a fresh buffer per request was half of the API's allocations on
+    /// the activities path). It is consumed from the request pipe as it arrives: holding it there unconsumed
+    /// would stall a body larger than Kestrel's request buffer.
+    /// </remarks>
     public static async Task<ParsedBody<T>> ParseAsync<T>(HttpRequest request, RequestLimits limits, Func<JsonElement, JsonFields, T?> parse)
         where T : class
     {
-        var (document, problem) = await ReadAsync(request, limits);
-        if (document is null)
+        if (request.ContentLength > limits.MaxBodyBytes)
         {
-            return new ParsedBody<T>(null, problem, null);
+            return new ParsedBody<T>(null, TooLarge(request, limits), null);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, limits.MaxBodyBytes) + 1);
+        var length = 0;
+        try
+        {
+            var body = request.BodyReader;
+            while (true)
+            {
+                var read = await body.ReadAsync(request.HttpContext.RequestAborted);
+                if (length + read.Buffer.Length > limits.MaxBodyBytes)
+                {
+                    body.AdvanceTo(read.Buffer.End);
+                    return new ParsedBody<T>(null, TooLarge(request, limits), null);
+                }
+
+                if (length + read.Buffer.Length > buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(2L * buffer.Length, length + read.Buffer.Length));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                read.Buffer.CopyTo(buffer.AsSpan(length));
+                length += (int)read.Buffer.Length;
+                body.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            return Parse(buffer.AsMemory(0, length), parse);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    private static ParsedBody<T> Parse<T>(ReadOnlyMemory<byte> json, Func<JsonElement, JsonFields, T?> parse)
+        where T : class
+    {
+        if (json.IsEmpty)
+        {
+            return new ParsedBody<T>(null, Problems.BadRequest("Malformed JSON", "The request body is empty; a JSON object is expected."), null);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            return new ParsedBody<T>(null, Problems.BadRequest("Malformed JSON", $"The request body is not valid JSON: {e.Message}"), null);
         }
 
         using (document)
@@ -27,44 +91,6 @@ public static class JsonBody
             return fields.Errors.Count > 0 || command is null
                 ? new ParsedBody<T>(null, null, Problems.Invalid(fields.Errors))
                 : new ParsedBody<T>(command, null, null);
-        }
-    }
-
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
-
-    /// <returns>The document, or the problem to answer with (413 over the limit, 400 for malformed JSON).</returns>
-    private static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, RequestLimits limits)
-    {
-        if (request.ContentLength > limits.MaxBodyBytes)
-        {
-            return (null, TooLarge(request, limits));
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limits.MaxBodyBytes)
-            {
-                return (null, TooLarge(request, limits));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", "The request body is empty; a JSON object is expected."));
-        }
-
-        try
-        {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("Malformed JSON", $"The request body is not valid JSON: {e.Message}"));
         }
     }
 

@@ -17,7 +17,9 @@ public static class LeadInsights
 
     public const int TrendWindow = 5;
 
-    private static readonly ActivityType[] Unresponsive = [ActivityType.EmailBounce, ActivityType.Unsubscribe];
+    // "Tuesday 14:00 UTC" for each weekday and hour, indexed by day × 24 + hour.
+    private static readonly string[] ContactSlots = [.. Enumerable.Range(0, 7 * 24).Select(slot =>
+        string.Create(CultureInfo.InvariantCulture, $"{(DayOfWeek)(slot / 24)} {slot % 24:00}:00 UTC"))];
 
     /// <param name="missing">Per model column: the lead has no value for it.</param>
     public static IReadOnlyList<string> Opportunities(ChampionModel model, bool[] missing, IReadOnlyList<FeatureValue> features)
@@ -47,29 +49,87 @@ public static class LeadInsights
         return opportunities.ToArray();
     }
 
+    /// <summary>
+    /// The next best action, and from the lead's responsive recent activities (not bounces or unsubscribes): the
+    /// channel with the most engagement weight (ties by name), the weekday and hour (UTC) it was active in most
+    /// often (ties: the most recent), and up to three distinct pieces of content it took (content ids first,
+    /// then the pages it viewed). One pass over the activities: every rescore computes this.
+    /// </summary>
     public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<ActivityRecord> recent, IReadOnlyList<FeatureValue> features)
     {
-        var responsive = recent.Where(a => !Unresponsive.Contains(a.Type)).ToList();
-        var channel = responsive
-            .GroupBy(a => a.Properties.Channel ?? ChannelOf(a.Type), StringComparer.OrdinalIgnoreCase)
-            .Select(g => (Channel: g.Key, Weight: g.Sum(a => FeatureCatalog.EngagementWeight(a.Type))))
-            .OrderByDescending(g => g.Weight).ThenBy(g => g.Channel, StringComparer.Ordinal)
-            .Select(g => g.Channel)
-            .FirstOrDefault();
-        var contactTime = responsive
-            .GroupBy(a => (a.OccurredAt.UtcDateTime.DayOfWeek, a.OccurredAt.UtcDateTime.Hour))
-            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(a => a.OccurredAt))
-            .Select(g => SharedValues.Text(string.Create(CultureInfo.InvariantCulture, $"{g.Key.DayOfWeek} {g.Key.Hour:00}:00 UTC")))
-            .FirstOrDefault();
-        var content = responsive
-            .Where(a => a.Properties.ContentId is not null)
-            .Select(a => a.Properties.ContentId!)
-            .Concat(responsive.Where(a => a.Type == ActivityType.PageView && a.Properties.Url is not null).Select(a => a.Properties.Url!))
-            .Distinct(StringComparer.Ordinal)
-            .Take(3)
-            .Select(SharedValues.Text)
-            .ToArray();
-        var via = channel is null ? "" : $" by {channel}";
+        var channels = new List<(string Channel, double Weight)>(4);
+        Span<int> perSlot = stackalloc int[ContactSlots.Length];
+        Span<long> lastInSlot = stackalloc long[ContactSlots.Length];
+        var content = new List<string>(3);
+        // Three distinct pages are enough: at most two of them can repeat a content id when one is still wanted.
+        List<string>? pages = null;
+        foreach (var activity in recent)
+        {
+            if (activity.Type is ActivityType.EmailBounce or ActivityType.Unsubscribe)
+            {
+                continue;
+            }
+
+            var through = activity.Properties.Channel ?? ChannelOf(activity.Type);
+            var known = 0;
+            while (known < channels.Count && !string.Equals(channels[known].Channel, through, StringComparison.OrdinalIgnoreCase))
+            {
+                known++;
+            }
+
+            if (known == channels.Count)
+            {
+                channels.Add((through, 0));
+            }
+
+            channels[known] = (channels[known].Channel, channels[known].Weight + FeatureCatalog.EngagementWeight(activity.Type));
+
+            var at = activity.OccurredAt.UtcDateTime;
+            var slot = (int)at.DayOfWeek * 24 + at.Hour;
+            perSlot[slot]++;
+            lastInSlot[slot] = Math.Max(lastInSlot[slot], at.Ticks);
+
+            if (activity.Properties.ContentId is { } contentId && content.Count < 3 && !content.Contains(contentId))
+            {
+                content.Add(contentId);
+            }
+
+            if (activity.Type == ActivityType.PageView && activity.Properties.Url is { } url && (pages ??= new List<string>(3)).Count < 3 && !pages.Contains(url))
+            {
+                pages.Add(url);
+            }
+        }
+
+        foreach (var page in pages ?? [])
+        {
+            if (content.Count < 3 && !content.Contains(page))
+            {
+                content.Add(page);
+            }
+        }
+
+        string? bestChannel = null;
+        var bestWeight = double.NegativeInfinity;
+        foreach (var (name, weight) in channels)
+        {
+            if (weight > bestWeight || (weight == bestWeight && string.CompareOrdinal(name, bestChannel) < 0))
+            {
+                (bestChannel, bestWeight) = (name, weight);
+            }
+        }
+
+        var bestSlot = -1;
+        for (var slot = 0; slot < perSlot.Length; slot++)
+        {
+            if (perSlot[slot] > 0 && (bestSlot < 0 || perSlot[slot] > perSlot[bestSlot]
+                || (perSlot[slot] == perSlot[bestSlot] && lastInSlot[slot] > lastInSlot[bestSlot])))
+            {
+                bestSlot = slot;
+            }
+        }
+
+        var contactTime = bestSlot < 0 ? null : ContactSlots[bestSlot];
+        var via = bestChannel is null ? "" : $" by {bestChannel}";
         var met = Count(features, ActivityType.Meeting) + Count(features, ActivityType.DemoRequest) > 0;
         var coldRisk = GoingColdRisk(features);
         var action = score switch
@@ -80,7 +140,7 @@ public static class LeadInsights
             _ when score >= grades.C => "Nurture: add to an e-mail sequence with content matching the lead's interests",
             _ => "Low priority: keep in automated nurture",
         };
-        return new ScoreRecommendations(SharedValues.Text(action), contactTime, channel is null ? null : SharedValues.Text(channel), content);
+        return new ScoreRecommendations(SharedValues.Text(action), contactTime, bestChannel is null ? null : SharedValues.Text(bestChannel), [.. content.Select(SharedValues.Text)]);
     }
 
     /// <summary>1 − exp(−quiet days / <see cref="ColdAfterDays"/>), from the last activity (or creation when there is none).</summary>
@@ -104,7 +164,8 @@ public static class LeadInsights
         return change > TrendThreshold ? ScoreTrend.Improving : change < -TrendThreshold ? ScoreTrend.Declining : ScoreTrend.Steady;
     }
 
-    private static string ChannelOf(ActivityType type) => type switch
+    /// <summary>The channel an activity of this type came through when it names none.</summary>
+    public static string ChannelOf(ActivityType type) => type switch
     {
         ActivityType.EmailOpen or ActivityType.EmailClick or ActivityType.EmailReply => "email",
         ActivityType.Call or ActivityType.Meeting or ActivityType.DemoRequest => "phone",

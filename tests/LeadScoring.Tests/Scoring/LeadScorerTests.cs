@@ -86,6 +86,57 @@ public class LeadScorerTests
     }
 
     [Fact]
+    public void Recommendations_match_their_definition_on_simulated_leads()
+    {
+        var now = SimulatedModels.Origin;
+        var channels = new[] { "email", "Email", "web", "phone", null };
+        var checkedLeads = 0;
+        foreach (var lead in SyntheticCrm.Generate(300, seed: 11, now))
+        {
+            // Mixed-case and missing channels, repeated content and pages, bounces: every tie and filter is exercised.
+            var random = new Random(checkedLeads);
+            var activities = lead.Activities.Reverse().Select((a, i) => a with
+            {
+                Properties = new ActivityProperties(
+                    null,
+                    a.Type == ActivityType.PageView ? $"https://example.com/p/{random.Next(4)}" : null,
+                    channels[random.Next(channels.Length)],
+                    random.Next(3) == 0 ? $"https://example.com/p/{random.Next(4)}" : null),
+            }).ToList();
+            var features = Features(activities, now);
+
+            var actual = LeadInsights.Recommend(60, new GradeThresholds(), activities, features);
+
+            var expected = Defined(activities);
+            Assert.Equal(expected.Channel, actual.BestChannel);
+            Assert.Equal(expected.ContactTime, actual.OptimalContactTime);
+            Assert.Equal(expected.Content, actual.Content);
+            checkedLeads++;
+        }
+
+        Assert.Equal(300, checkedLeads);
+
+        // The definition, written as plainly as possible.
+        static (string? Channel, string? ContactTime, string[] Content) Defined(List<ActivityRecord> recent)
+        {
+            var responsive = recent.Where(a => a.Type is not (ActivityType.EmailBounce or ActivityType.Unsubscribe)).ToList();
+            var channel = responsive
+                .GroupBy(a => a.Properties.Channel ?? LeadInsights.ChannelOf(a.Type), StringComparer.OrdinalIgnoreCase)
+                .Select(g => (Channel: g.Key, Weight: g.Sum(a => FeatureCatalog.EngagementWeight(a.Type))))
+                .OrderByDescending(g => g.Weight).ThenBy(g => g.Channel, StringComparer.Ordinal)
+                .Select(g => g.Channel).FirstOrDefault();
+            var contactTime = responsive
+                .GroupBy(a => (a.OccurredAt.UtcDateTime.DayOfWeek, a.OccurredAt.UtcDateTime.Hour))
+                .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(a => a.OccurredAt))
+                .Select(g => $"{g.Key.DayOfWeek} {g.Key.Hour:00}:00 UTC").FirstOrDefault();
+            var content = responsive.Where(a => a.Properties.ContentId is not null).Select(a => a.Properties.ContentId!)
+                .Concat(responsive.Where(a => a.Type == ActivityType.PageView && a.Properties.Url is not null).Select(a => a.Properties.Url!))
+                .Distinct(StringComparer.Ordinal).Take(3).ToArray();
+            return (channel, contactTime, content);
+        }
+    }
+
+    [Fact]
     public void Going_cold_risk_grows_with_quiet_days_and_trend_compares_with_recent_scores()
     {
         var activities = new List<ActivityRecord> { new("a1", ActivityType.PageView, SimulatedModels.Origin.AddDays(-1), ActivityProperties.None) };
