@@ -40,7 +40,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ISystemAudit, PostgresSystemAudit>();
             silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
                 services.GetRequiredService<NpgsqlDataSource>(),
-                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                services.GetRequiredService<Serializer>(),
                 services.GetRequiredService<LeadWrites>()));
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {

@@ -64,11 +64,18 @@ public static class FeatureCatalog
 
     public static double EngagementWeight(ActivityType type) => EngagementWeightByType[(int)type];
 
-    public static string CountTotal(ActivityType type) => $"{type.ToWireName()}_count_total";
+    public static string CountTotal(ActivityType type) => CountTotalNames[(int)type];
 
-    public static string Count7d(ActivityType type) => $"{type.ToWireName()}_count_7d";
+    public static string Count7d(ActivityType type) => Count7dNames[(int)type];
 
-    public static string Count30d(ActivityType type) => $"{type.ToWireName()}_count_30d";
+    public static string Count30d(ActivityType type) => Count30dNames[(int)type];
+
+    // Built once: these names are asked for on every rescore.
+    private static readonly string[] CountTotalNames = NamesPerType("count_total");
+    private static readonly string[] Count7dNames = NamesPerType("count_7d");
+    private static readonly string[] Count30dNames = NamesPerType("count_30d");
+
+    private static string[] NamesPerType(string suffix) => [.. Enum.GetValues<ActivityType>().Select(type => $"{type.ToWireName()}_{suffix}")];
 
     /// <summary>Every feature <see cref="FeatureEngine.Compute"/> returns, in the order it returns them.</summary>
     public static IReadOnlyList<FeatureDefinition> All { get; } = BuildAll();

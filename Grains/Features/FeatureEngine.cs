@@ -90,9 +90,9 @@ public static class FeatureEngine
         foreach (var type in Enum.GetValues<ActivityType>())
         {
             var dimension = FeatureCatalog.DimensionOf(type);
-            features.Add(Numeric(FeatureCatalog.CountTotal(type), dimension, aggregates.Total(type)));
-            features.Add(Numeric(FeatureCatalog.Count7d(type), dimension, count7d[(int)type]));
-            features.Add(Numeric(FeatureCatalog.Count30d(type), dimension, count30d[(int)type]));
+            features.Add(Count(features.Count, FeatureCatalog.CountTotal(type), dimension, aggregates.Total(type)));
+            features.Add(Count(features.Count, FeatureCatalog.Count7d(type), dimension, count7d[(int)type]));
+            features.Add(Count(features.Count, FeatureCatalog.Count30d(type), dimension, count30d[(int)type]));
         }
 
         var all7d = count7d.Sum();
@@ -172,4 +172,26 @@ public static class FeatureEngine
     }
 
     private static FeatureValue Numeric(string name, FeatureDimension dimension, double value) => new(name, dimension, value, null);
+
+    /// <summary>
+    /// A per-type count: most are small (most are zero), so those are shared instances, one per feature position
+    /// and count (a feature value is immutable), rather than a new object per feature on every rescore.
+    /// </summary>
+    private static FeatureValue Count(int position, string name, FeatureDimension dimension, long count)
+    {
+        if (count is < 0 or >= SharedCounts)
+        {
+            return Numeric(name, dimension, count);
+        }
+
+        var shared = SharedCountValues[position] ??= new FeatureValue?[SharedCounts];
+        return shared[count] is { } value && ReferenceEquals(value.Name, name)
+            ? value
+            : shared[count] = Numeric(name, dimension, count);
+    }
+
+    private const int SharedCounts = 16;
+
+    // Per position among the per-type counts; filled as counts are seen (a race only makes an extra instance).
+    private static readonly FeatureValue?[]?[] SharedCountValues = new FeatureValue?[]?[3 * Enum.GetValues<ActivityType>().Length];
 }

@@ -165,7 +165,7 @@ public class LeadStateStorageTests
             _source = source;
             _services = services;
             Writes = writes;
-            Storage = new LeadStateStorage(source, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), writes);
+            Storage = new LeadStateStorage(source, services.GetRequiredService<Serializer>(), writes);
             History = new PostgresScoreHistoryStore(source, writes);
         }
 
