@@ -62,12 +62,9 @@ public class LeadStateStorageTests
     public async Task Two_writes_of_one_lead_from_the_same_version_among_other_writes_let_exactly_one_win()
     {
         await using var fixture = await StorageFixture.CreateAsync();
-        var first = State("raced", 1);
-        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        var first = await WrittenAsync(fixture, "raced");
         // Two activations that both read version 1, plus bystanders to make the batch.
-        var a = State("raced", 2);
-        var b = State("raced", 3);
-        a.State.ETag = b.State.ETag = first.State.ETag;
+        var (a, b) = (ReadAs(first, 2), ReadAs(first, 3));
         var bystanders = Enumerable.Range(0, 50).Select(i => State($"bystander{i}", i)).ToList();
 
         var writes = bystanders.Select(s => Outcome(fixture.Storage.WriteStateAsync("lead", s.Id, s.State)))
@@ -86,10 +83,8 @@ public class LeadStateStorageTests
     public async Task A_write_with_a_stale_version_fails_for_that_lead_alone_and_changes_nothing()
     {
         await using var fixture = await StorageFixture.CreateAsync();
-        var first = State("contested", 1);
-        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
-        var stale = State("contested", 2);
-        stale.State.ETag = first.State.ETag;
+        var first = await WrittenAsync(fixture, "contested");
+        var stale = ReadAs(first, 2);
         await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
         var bystander = State("bystander", 3);
 
@@ -149,6 +144,18 @@ public class LeadStateStorageTests
             return false;
         }
     }
+
+    /// <summary>A lead written once (version 1, one activity).</summary>
+    private static async Task<(GrainId Id, GrainState<LeadState> State)> WrittenAsync(StorageFixture fixture, string leadId)
+    {
+        var lead = State(leadId, 1);
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
+        return lead;
+    }
+
+    /// <summary>Another activation's copy of the lead, holding the version it read and its own activity count.</summary>
+    private static (GrainId Id, GrainState<LeadState> State) ReadAs((GrainId Id, GrainState<LeadState> State) lead, long activityCount) =>
+        (lead.Id, new GrainState<LeadState>(new LeadState { Exists = true, ActivityCount = activityCount }) { ETag = lead.State.ETag });
 
     private static (GrainId Id, GrainState<LeadState> State) State(string leadId, long activityCount) =>
         (GrainId.Create("lead", WorkspaceKey.Format("w", leadId)),
