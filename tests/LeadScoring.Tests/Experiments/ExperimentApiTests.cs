@@ -91,12 +91,14 @@ public class ExperimentApiTests
         Assert.Equal("stopped", list.GetProperty("data").GetProperty("experiments")[0].GetProperty("status").GetString());
 
         // A stopped experiment scores with the champion and records nothing. The lead may live on the other silo,
-        // which learns of the promotion when its champion lookup expires (ScoringOptions.ChampionRefresh, 5 s).
+        // which learns of the promotion and of the stop when its champion lookup and its experiment directory
+        // entry expire (5 s each).
         async Task<JsonElement> ScoreAfterStop() =>
             (await admin.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{leads[5]}?experiment_id=exp-1")).GetProperty("data");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var afterStop = await ScoreAfterStop();
-        while (afterStop.GetProperty("model_version").GetString() != "v2" && DateTime.UtcNow < deadline)
+        while ((afterStop.GetProperty("model_version").GetString() != "v2" || afterStop.TryGetProperty("experiment", out _))
+               && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
             afterStop = await ScoreAfterStop();
