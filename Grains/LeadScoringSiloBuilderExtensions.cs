@@ -25,6 +25,8 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();
         silo.Services.TryAddSingleton<ExperimentDirectory>();
+        silo.AddGrainService<ScoringCacheService>();
+        silo.Services.TryAddSingleton<ScoringCaches>();
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         return silo;
     }

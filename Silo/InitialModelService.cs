@@ -12,7 +12,7 @@ namespace LeadScoring.Silo;
 /// box. The model's report names its data source, and any real model promoted later replaces it.
 /// </summary>
 public sealed class InitialModelService(
-    IConfiguration configuration, IModelRegistry registry, ModelCache models, IOptions<FeatureOptions> features, ILogger<InitialModelService> logger)
+    IConfiguration configuration, IModelRegistry registry, ScoringCaches caches, IOptions<FeatureOptions> features, ILogger<InitialModelService> logger)
     : BackgroundService
 {
     public const string Variable = "LEADSCORING_INITIAL_MODEL";
@@ -41,7 +41,7 @@ public sealed class InitialModelService(
                 if (await registry.ChampionAsync(workspace, stoppingToken) is null)
                 {
                     await registry.PromoteAsync(workspace, version.Version, "initial model trained on simulated history", stoppingToken);
-                    models.Forget(workspace);
+                    await caches.ChampionChanged(workspace);
                 }
 
                 logger.LogWarning("Workspace {Workspace}: initial model {Version} (simulated history, holdout AUC {Auc:0.000}) is the champion",

@@ -5,9 +5,9 @@ namespace LeadScoring.Grains.Experiments;
 
 /// <summary>
 /// The silo's view of the experiments its leads are scored in: each is read from the store at most once per
-/// <see cref="Refresh"/>, so scoring in an experiment costs no call to the experiment grain. A stop on this
-/// silo is seen at once (<see cref="Forget"/>), on other silos within the refresh interval; until then they
-/// keep routing by the unchanged definition, which is harmless.
+/// <see cref="Refresh"/>, so scoring in an experiment costs no call to the experiment grain. A create or a stop
+/// makes every silo forget its entry at once (<see cref="Scoring.ScoringCaches"/>); a silo that could not be told
+/// keeps routing by the definition it knew until the entry expires.
 /// </summary>
 public sealed class ExperimentDirectory(IExperimentStore experiments, TimeProvider clock)
 {

@@ -14,7 +14,7 @@ namespace LeadScoring.Grains.Experiments;
 public sealed class ExperimentGrain(
     IExperimentStore experiments,
     IModelRegistry registry,
-    ExperimentDirectory directory,
+    ScoringCaches caches,
     TimeProvider clock) : Grain, IExperimentGrain, IWorkspaceScoped
 {
     private (string Workspace, string Id)? _key;
@@ -42,6 +42,8 @@ public sealed class ExperimentGrain(
         var record = new ExperimentRecord(definition, ExperimentStatus.Running, clock.GetUtcNow(), null, null, new Dictionary<string, double>());
         if (await experiments.CreateAsync(Workspace, record))
         {
+            // A silo asked to score in this experiment before it existed remembers that it did not.
+            await caches.ExperimentChanged(Workspace, ExperimentId);
             return new ExperimentCommandResult(CommandStatus.Created, record, []);
         }
 
@@ -101,7 +103,7 @@ public sealed class ExperimentGrain(
 
         var stopped = experiment with { Status = ExperimentStatus.Stopped, StoppedAt = clock.GetUtcNow(), PromotedVariant = promoted };
         await experiments.UpdateAsync(Workspace, stopped);
-        directory.Forget(Workspace, ExperimentId);
+        await caches.ExperimentChanged(Workspace, ExperimentId);
         return new ExperimentCommandResult(CommandStatus.Ok, stopped, []);
     }
 

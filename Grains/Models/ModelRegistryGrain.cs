@@ -6,7 +6,7 @@ using LeadScoring.Grains.Training;
 namespace LeadScoring.Grains.Models;
 
 /// <summary>The registry of one workspace, as seen by API and other services (the registry itself is in the silo).</summary>
-public sealed class ModelRegistryGrain(IModelRegistry registry, ModelCache models) : Grain, IModelRegistryGrain, IWorkspaceScoped
+public sealed class ModelRegistryGrain(IModelRegistry registry, ScoringCaches caches) : Grain, IModelRegistryGrain, IWorkspaceScoped
 {
     public string Workspace => this.GetPrimaryKeyString();
 
@@ -19,14 +19,14 @@ public sealed class ModelRegistryGrain(IModelRegistry registry, ModelCache model
     public async Task<bool> Promote(string version, string reason)
     {
         var promoted = await registry.PromoteAsync(Workspace, version, reason);
-        models.Forget(Workspace);
+        await caches.ChampionChanged(Workspace);
         return promoted;
     }
 
     public async Task<string?> Rollback()
     {
         var champion = await registry.RollbackAsync(Workspace);
-        models.Forget(Workspace);
+        await caches.ChampionChanged(Workspace);
         return champion;
     }
 

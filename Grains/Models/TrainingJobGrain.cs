@@ -20,7 +20,7 @@ public sealed class TrainingJobGrain(
     [PersistentState("trainingJob", GrainStorage.Name)] IPersistentState<TrainingJobRecord> job,
     IModelRegistry registry,
     ITrainingSnapshotStore snapshots,
-    Scoring.ModelCache models,
+    Scoring.ScoringCaches caches,
     TimeProvider clock,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain, ITrainingJobCallback, IWorkspaceScoped
 {
@@ -92,7 +92,7 @@ public sealed class TrainingJobGrain(
             if (await registry.ChampionAsync(workspace) is null)
             {
                 await registry.PromoteAsync(workspace, version.Version, "first model of the workspace");
-                models.Forget(workspace);
+                await caches.ChampionChanged(workspace);
             }
 
             finished = started with

@@ -7,8 +7,9 @@ namespace LeadScoring.Grains.Scoring;
 /// <summary>
 /// The silo's models: each version is loaded from the registry once per silo and shared by every lead grain
 /// (a <see cref="ChampionModel"/> is immutable and scores from any thread). Which version is a workspace's
-/// champion is asked of the registry at most once per <see cref="ScoringOptions.ChampionRefresh"/>; a promotion
-/// on this silo is seen at once (<see cref="Forget"/>), on other silos within that interval.
+/// champion is asked of the registry at most once per <see cref="ScoringOptions.ChampionRefresh"/>. A promotion or
+/// rollback through the cluster makes every silo forget it at once (<see cref="ScoringCaches"/>); one made outside
+/// the cluster (the command line) is seen within that interval.
 /// </summary>
 public sealed class ModelCache(IModelRegistry registry, IOptions<ScoringOptions> options, TimeProvider clock)
 {

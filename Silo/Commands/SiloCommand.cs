@@ -58,6 +58,16 @@ internal static class SiloCommand
                 gc_committed_bytes = memory.TotalCommittedBytes,
                 activations = statistics.Sum(s => s.ActivationCount),
                 lead_activations = statistics.Where(s => s.GrainType.Contains("LeadGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
+                // What the last collection cost: its pause is what every request in flight on this silo waited.
+                gc_pause_time_percent = memory.PauseTimePercentage,
+                last_gc = new
+                {
+                    index = memory.Index,
+                    generation = memory.Generation,
+                    pause_ms = memory.PauseDurations[0].TotalMilliseconds,
+                    promoted_bytes = memory.PromotedBytes,
+                    compacted = memory.Compacted,
+                },
             });
         });
         await app.RunAsync();

@@ -63,6 +63,16 @@ public class ClusterProcessTests
         var counts = await retry.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, counts.GetProperty("accepted").GetInt32());
         Assert.Equal(1, counts.GetProperty("duplicate").GetInt32());
+
+        // What the silo holds, for operators and the memory benchmark: the lead is active, and each collect=true
+        // runs a collection of its own, which the last-collection figures then describe.
+        using var silo = cluster.CreateSiloClient();
+        var first = await silo.GetFromJsonAsync<JsonElement>("/health/memory?collect=true");
+        var second = await silo.GetFromJsonAsync<JsonElement>("/health/memory?collect=true");
+        Assert.True(second.GetProperty("lead_activations").GetInt32() >= 1);
+        Assert.True(second.GetProperty("gc_heap_bytes").GetInt64() > 0);
+        Assert.True(second.GetProperty("last_gc").GetProperty("index").GetInt64() > first.GetProperty("last_gc").GetProperty("index").GetInt64());
+        Assert.True(second.GetProperty("last_gc").GetProperty("pause_ms").GetDouble() > 0);
     }
 
     [Fact]

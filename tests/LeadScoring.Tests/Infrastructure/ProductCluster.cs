@@ -71,6 +71,9 @@ public sealed class ProductCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A client of silo process <paramref name="index"/>'s own HTTP endpoints (health, memory).</summary>
+    public HttpClient CreateSiloClient(int index = 0) => new() { BaseAddress = _silos[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()
     {
