@@ -10,26 +10,35 @@ namespace LeadScoring.Grains.Leads;
 /// </summary>
 public sealed class CachedScore
 {
-    private readonly double _overallScore;
-    private readonly double _conversionProbability;
-    private readonly double _confidence;
-    private readonly string _grade;
+    private double _overallScore;
+    private double _conversionProbability;
+    private double _confidence;
+    private string _grade = "";
 
     // Dimension scores are 0-100 to one decimal, which a float holds exactly enough to round back; NaN for none.
-    private readonly float _behavioral, _engagement, _demographic, _temporal, _interaction, _quality;
+    private float _behavioral, _engagement, _demographic, _temporal, _interaction, _quality;
 
     // Key factors first, then risk factors.
-    private readonly Factor[] _factors;
-    private readonly int _keyFactorCount;
-    private readonly IReadOnlyList<string> _opportunities;
-    private readonly ScoreRecommendations _recommendations;
-    private readonly double? _predictedDealSize;
-    private readonly double? _predictedDaysToClose;
-    private readonly double _goingColdRisk;
-    private readonly ScoreTrend _trend;
-    private readonly ScoreTrigger _trigger;
+    private Factor[] _factors = [];
+    private int _keyFactorCount;
+    private IReadOnlyList<string> _opportunities = [];
+    private ScoreRecommendations _recommendations = null!;
+    private double? _predictedDealSize;
+    private double? _predictedDaysToClose;
+    private double _goingColdRisk;
+    private ScoreTrend _trend;
+    private ScoreTrigger _trigger;
 
-    public CachedScore(LeadScore score)
+    public CachedScore(LeadScore score) => Update(score);
+
+    /// <summary>
+    /// Takes the new score into this instance instead of a new one. A lead that rescores keeps one cached score
+    /// for its lifetime: its factor array is overwritten when the count is the same, and its opportunities and
+    /// recommendations stay the same objects while they do not change. What a rescore leaves behind is what
+    /// the silo's next young-generation collection must copy, and those pauses are the activities' p99.
+    /// Safe because a lead grain handles one request at a time and every read copies out of this instance.
+    /// </summary>
+    public CachedScore Update(LeadScore score)
     {
         _overallScore = score.OverallScore;
         _conversionProbability = score.ConversionProbability;
@@ -38,10 +47,29 @@ public sealed class CachedScore
         var dimensions = score.Dimensions;
         (_behavioral, _engagement, _demographic) = (Compact(dimensions.Behavioral), Compact(dimensions.Engagement), Compact(dimensions.Demographic));
         (_temporal, _interaction, _quality) = (Compact(dimensions.Temporal), Compact(dimensions.Interaction), Compact(dimensions.Quality));
-        _factors = [.. score.KeyFactors.Concat(score.RiskFactors).Select(f => new Factor(f.Feature, f.Value, f.Impact, f.Dimension))];
+        var count = score.KeyFactors.Count + score.RiskFactors.Count;
+        if (_factors.Length != count)
+        {
+            _factors = new Factor[count];
+        }
+
         _keyFactorCount = score.KeyFactors.Count;
-        _opportunities = score.Opportunities;
-        _recommendations = score.Recommendations;
+        for (var i = 0; i < count; i++)
+        {
+            var factor = i < _keyFactorCount ? score.KeyFactors[i] : score.RiskFactors[i - _keyFactorCount];
+            _factors[i] = new Factor(factor.Feature, factor.Value, factor.Impact, factor.Dimension);
+        }
+
+        if (!_opportunities.SequenceEqual(score.Opportunities, StringComparer.Ordinal))
+        {
+            _opportunities = score.Opportunities;
+        }
+
+        if (_recommendations is null || !SameRecommendations(_recommendations, score.Recommendations))
+        {
+            _recommendations = score.Recommendations;
+        }
+
         _predictedDealSize = score.PredictedDealSize;
         _predictedDaysToClose = score.PredictedDaysToClose;
         _goingColdRisk = score.GoingColdRisk;
@@ -49,11 +77,12 @@ public sealed class CachedScore
         ModelVersion = SharedValues.Text(score.ModelVersion);
         ScoredAt = score.ScoredAt;
         _trigger = score.Trigger;
+        return this;
     }
 
-    public string ModelVersion { get; }
+    public string ModelVersion { get; private set; } = "";
 
-    public DateTimeOffset ScoredAt { get; }
+    public DateTimeOffset ScoredAt { get; private set; }
 
     /// <summary>The score as it was computed, without an explanation (explanations are never cached).</summary>
     public LeadScore ToScore(string leadId) => new(
@@ -94,6 +123,10 @@ public sealed class CachedScore
 
         return factors;
     }
+
+    private static bool SameRecommendations(ScoreRecommendations a, ScoreRecommendations b) =>
+        a.NextBestAction == b.NextBestAction && a.OptimalContactTime == b.OptimalContactTime && a.BestChannel == b.BestChannel
+        && a.Content.SequenceEqual(b.Content, StringComparer.Ordinal);
 
     private static float Compact(double? dimensionScore) => dimensionScore is { } value ? (float)value : float.NaN;
 

@@ -408,6 +408,8 @@ public sealed class LeadGrain(
     /// </summary>
     private async Task PersistRescored(ScoreTrigger trigger, DateTimeOffset now)
     {
+        // The lead changed: its score is stale until rescored, but its instance can take the new score.
+        var reusable = _score;
         _score = null;
         if (!State.ProfilingConsent || await models.ChampionAsync(Workspace) is not { } champion)
         {
@@ -418,7 +420,7 @@ public sealed class LeadGrain(
         var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain: false);
         await Task.WhenAll(Persist(), AppendHistory(entry, history));
-        Remember(score, entry, history, now);
+        Remember(score, entry, history, now, reusable);
     }
 
     private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
@@ -426,7 +428,7 @@ public sealed class LeadGrain(
         var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain);
         await AppendHistory(entry, history);
-        Remember(score, entry, history, now);
+        Remember(score, entry, history, now, _score);
         return score;
     }
 
@@ -452,14 +454,14 @@ public sealed class LeadGrain(
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is null ? Task.CompletedTask : scoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
 
-    private void Remember(LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now)
+    private void Remember(LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore? reusable)
     {
         if (entry is not null)
         {
             history.Add(entry);
         }
 
-        _score = new CachedScore(score);
+        _score = reusable?.Update(score) ?? new CachedScore(score);
         _scoredHour = FeatureEngine.HourOf(now);
     }
 

@@ -9,8 +9,9 @@ namespace LeadScoring.Grains.Storage;
 
 /// <summary>
 /// Everything the silo's leads write when they change (state rows in lead_state, score history rows in
-/// score_history) goes through this one group commit: a lead that takes an activity writes both at once, and
-/// both land in the same transaction, sent as one batch of statements. Two separate queues cost two commits,
+/// score_history) goes through this one group commit: a lead that takes an activity queues both at once, so
+/// both usually land in the same transaction, sent as one batch of statements (a commit that starts between
+/// the two takes the first alone; each write is still durable before its lead is answered). Two separate queues cost two commits,
 /// two round trips and twice the per-statement work in PostgreSQL for every batch, and under load the batches
 /// are small (a handful of leads each), so that overhead was most of PostgreSQL's CPU.
 /// </summary>
