@@ -1,6 +1,7 @@
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Training;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
@@ -25,6 +26,7 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();
         silo.Services.TryAddSingleton<ExperimentDirectory>();
+        silo.Services.TryAddSingleton<LeadGrainServices>();
         silo.AddGrainService<ScoringCacheService>();
         silo.Services.TryAddSingleton<ScoringCaches>();
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();

@@ -60,14 +60,14 @@ public sealed class CachedScore
             _factors[i] = new Factor(factor.Feature, factor.Value, factor.Impact, factor.Dimension);
         }
 
-        if (!_opportunities.SequenceEqual(score.Opportunities, StringComparer.Ordinal))
+        if (!SharedValues.SameTextList(_opportunities, score.Opportunities))
         {
-            _opportunities = score.Opportunities;
+            _opportunities = SharedValues.TextList(score.Opportunities);
         }
 
-        if (_recommendations is null || !SameRecommendations(_recommendations, score.Recommendations))
+        if (_recommendations is null || !SharedValues.SameRecommendations(_recommendations, score.Recommendations))
         {
-            _recommendations = score.Recommendations;
+            _recommendations = SharedValues.Recommendations(score.Recommendations);
         }
 
         _predictedDealSize = score.PredictedDealSize;
@@ -123,10 +123,6 @@ public sealed class CachedScore
 
         return factors;
     }
-
-    private static bool SameRecommendations(ScoreRecommendations a, ScoreRecommendations b) =>
-        a.NextBestAction == b.NextBestAction && a.OptimalContactTime == b.OptimalContactTime && a.BestChannel == b.BestChannel
-        && a.Content.SequenceEqual(b.Content, StringComparer.Ordinal);
 
     private static float Compact(double? dimensionScore) => dimensionScore is { } value ? (float)value : float.NaN;
 

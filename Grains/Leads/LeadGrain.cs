@@ -17,18 +17,7 @@ namespace LeadScoring.Grains.Leads;
 /// champion, recomputed when the lead changes (before the change is acknowledged), when the champion
 /// changes, or when time moves its time-based features into a new hour, and otherwise served as it is.
 /// </summary>
-public sealed class LeadGrain(
-    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage,
-    IOptions<FeatureOptions> featureOptions,
-    IOptions<ScoringOptions> scoringOptions,
-    IOptions<PersonalDataOptions> personalDataOptions,
-    PersonalDataProtector protector,
-    ITrainingSnapshotStore snapshots,
-    ModelCache models,
-    ExperimentDirectory experimentDirectory,
-    IExperimentStore experiments,
-    IScoreHistoryStore scoreHistory,
-    TimeProvider clock) : Grain, ILeadGrain, IWorkspaceScoped
+public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, IWorkspaceScoped
 {
     private const string StateName = "lead";
     private static readonly IReadOnlyList<ValidationError> NoErrors = [];
@@ -36,7 +25,9 @@ public sealed class LeadGrain(
     // Read and written through the storage itself rather than an IPersistentState facet: the facet brings a
     // lifecycle and a migration participant to every activation (about 340 bytes per lead), and leads never migrate.
     private readonly GrainState<LeadState> _lead = new(new LeadState());
-    private readonly FeatureOptions _features = featureOptions.Value;
+    // Features of a lead that never acted; FeatureEngine.Apply only ever gets a lead's own aggregates.
+    private static readonly ActivityAggregates NoActivity = new();
+
     private HashSet<string>? _seenActivityIds;
 
     // The latest score and the hour its time-based features were computed in; null once the lead changed.
@@ -58,13 +49,15 @@ public sealed class LeadGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await storage.ReadStateAsync(StateName, this.GetGrainId(), _lead);
-        // The stored attributes arrive as fresh strings: the shared instances replace them.
-        if (State.Attributes.Count > 0)
+        await services.Storage.ReadStateAsync(StateName, this.GetGrainId(), _lead);
+        if (State.AttributesByName is { } storedByName)
         {
-            State.Attributes = State.Attributes.ToDictionary(
-                a => SharedValues.Text(a.Key), a => SharedValues.Attribute(a.Value), StringComparer.Ordinal);
+            State.Attributes = new LeadAttributes(storedByName);
+            State.AttributesByName = null;
         }
+
+        // The stored attributes arrive as fresh strings and values: the shared instances replace them.
+        State.Attributes.ShareValues();
     }
 
     public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
@@ -75,7 +68,7 @@ public sealed class LeadGrain(
             return new UpsertLeadResult(CommandStatus.Invalid, null, errors);
         }
 
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         var created = !State.Exists;
         if (created)
         {
@@ -85,7 +78,7 @@ public sealed class LeadGrain(
             State.ProfilingConsent = true;
         }
 
-        var personalDataOf = personalDataOptions.Value;
+        var personalDataOf = services.PersonalData;
         var personal = Personal;
         var personalAttributes = new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal);
         var personalChanged = upsert.Email is not null || upsert.Name is not null || upsert.Phone is not null;
@@ -109,11 +102,11 @@ public sealed class LeadGrain(
             }
             else
             {
-                State.Attributes[SharedValues.Text(name)] = SharedValues.Attribute(value);
+                State.Attributes.Set(SharedValues.Text(name), SharedValues.Attribute(value));
             }
         }
 
-        if (personalChanged || (State.Personal is { } sealedData && !protector.IsSealedUnderCurrentKey(sealedData)))
+        if (personalChanged || (State.Personal is { } sealedData && !services.Protector.IsSealedUnderCurrentKey(sealedData)))
         {
             SealPersonal(new LeadPersonalData(
                 upsert.Email ?? personal.Email, upsert.Name ?? personal.Name, upsert.Phone ?? personal.Phone, personalAttributes));
@@ -133,7 +126,7 @@ public sealed class LeadGrain(
             return new UpdateConsentResult(CommandStatus.NotFound, null);
         }
 
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         var withdrawn = ApplyConsent(consent);
         State.UpdatedAt = now;
         await PersistRescored(ScoreTrigger.Attributes, now);
@@ -148,8 +141,8 @@ public sealed class LeadGrain(
             return null;
         }
 
-        var now = clock.GetUtcNow();
-        return new LeadExport(Snapshot(now), [.. await scoreHistory.ListAsync(Workspace, LeadId)], now);
+        var now = services.Clock.GetUtcNow();
+        return new LeadExport(Snapshot(now), [.. await services.ScoreHistory.ListAsync(Workspace, LeadId)], now);
     }
 
     public async Task<bool> Erase()
@@ -162,10 +155,10 @@ public sealed class LeadGrain(
         // History and snapshot first: if the state delete then fails, the lead still exists and the erasure is
         // retried as a whole; the other way round a failure would leave rows of a lead that no longer exists.
         await Task.WhenAll(
-            scoreHistory.DeleteAsync(Workspace, LeadId), snapshots.DeleteAsync(Workspace, LeadId), experiments.DeleteLeadAsync(Workspace, LeadId));
+            services.ScoreHistory.DeleteAsync(Workspace, LeadId), services.Snapshots.DeleteAsync(Workspace, LeadId), services.Experiments.DeleteLeadAsync(Workspace, LeadId));
         try
         {
-            await storage.ClearStateAsync(StateName, this.GetGrainId(), _lead);
+            await services.Storage.ClearStateAsync(StateName, this.GetGrainId(), _lead);
             _lead.State = new LeadState();
         }
         finally
@@ -193,19 +186,19 @@ public sealed class LeadGrain(
 
     /// <summary>A lead that withdrew profiling consent is no longer training data.</summary>
     private Task ForgetTrainingSnapshotIf(bool profilingWithdrawn) =>
-        profilingWithdrawn && State.Outcome is not null ? snapshots.DeleteAsync(Workspace, LeadId) : Task.CompletedTask;
+        profilingWithdrawn && State.Outcome is not null ? services.Snapshots.DeleteAsync(Workspace, LeadId) : Task.CompletedTask;
 
     private LeadPersonalData Personal =>
-        _personal ??= State.Personal is { } sealedData ? protector.Open(sealedData, Workspace, LeadId) : LeadPersonalData.None;
+        _personal ??= State.Personal is { } sealedData ? services.Protector.Open(sealedData, Workspace, LeadId) : LeadPersonalData.None;
 
     private void SealPersonal(LeadPersonalData personal)
     {
-        State.Personal = personal.IsEmpty ? null : protector.Seal(personal, Workspace, LeadId);
+        State.Personal = personal.IsEmpty ? null : services.Protector.Seal(personal, Workspace, LeadId);
         _personal = personal;
     }
 
     public Task<LeadSnapshot?> GetSnapshot() =>
-        Task.FromResult(State.Exists ? Snapshot(clock.GetUtcNow()) : null);
+        Task.FromResult(State.Exists ? Snapshot(services.Clock.GetUtcNow()) : null);
 
     public async Task<RecordActivitiesResult> RecordActivities(IReadOnlyList<ActivityRecord> activities)
     {
@@ -214,14 +207,14 @@ public sealed class LeadGrain(
             return new RecordActivitiesResult(CommandStatus.NotFound, 0, 0, NoErrors);
         }
 
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         var errors = LeadValidator.ValidateActivities(activities, now);
         if (errors.Count > 0)
         {
             return new RecordActivitiesResult(CommandStatus.Invalid, 0, 0, errors);
         }
 
-        var seen = _seenActivityIds ??= new HashSet<string>(State.SeenActivityIds, StringComparer.Ordinal);
+        var seen = _seenActivityIds ??= new HashSet<string>(State.SeenActivityIds ?? [], StringComparer.Ordinal);
         int accepted = 0, duplicates = 0;
         foreach (var activity in activities)
         {
@@ -233,11 +226,11 @@ public sealed class LeadGrain(
 
             if (activity.ActivityId is { } newId)
             {
-                State.SeenActivityIds.Add(newId);
+                (State.SeenActivityIds ??= []).Add(newId);
             }
 
-            FeatureEngine.Apply(State.Aggregates, activity, _features, now);
-            InsertByOccurrence(State.RecentActivities, activity);
+            FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
+            InsertByOccurrence(State.RecentActivities ??= [], activity);
             State.ActivityCount++;
             accepted++;
         }
@@ -259,7 +252,7 @@ public sealed class LeadGrain(
             return new RecordOutcomeResult(CommandStatus.NotFound, null, NoErrors);
         }
 
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         var errors = LeadValidator.ValidateOutcome(outcome, now);
         if (errors.Count > 0)
         {
@@ -273,13 +266,13 @@ public sealed class LeadGrain(
         // snapshot (keyed by lead) is simply replaced. Leads without profiling consent are never training data.
         if (State.ProfilingConsent)
         {
-            await snapshots.SaveAsync(new TrainingSnapshot(
+            await services.Snapshots.SaveAsync(new TrainingSnapshot(
                 Workspace, LeadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
                 State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
         }
 
         await Persist();
-        await experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
+        await services.Experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
         if (State.ProfilingConsent && (await LoadRecentScores()).Latest is { } scored)
         {
             // The realized performance of the model that last scored the lead.
@@ -315,13 +308,13 @@ public sealed class LeadGrain(
             return new ChampionScoring(ScoreStatus.NoConsent);
         }
 
-        var champion = await models.ChampionAsync(Workspace);
+        var champion = await services.Models.ChampionAsync(Workspace);
         if (champion is null)
         {
             return new ChampionScoring(ScoreStatus.NoModel);
         }
 
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         if (_score is { } cached && cached.ModelVersion == champion.Version && _scoredHour == FeatureEngine.HourOf(now))
         {
             ScoringMeters.CacheHits.Add(1);
@@ -354,7 +347,7 @@ public sealed class LeadGrain(
             return new ScoreResult(ScoreStatus.NotFound, null, false);
         }
 
-        if (await experimentDirectory.GetAsync(Workspace, experimentId) is not { } experiment)
+        if (await services.ExperimentDirectory.GetAsync(Workspace, experimentId) is not { } experiment)
         {
             return new ScoreResult(ScoreStatus.ExperimentNotFound, null, false);
         }
@@ -365,13 +358,13 @@ public sealed class LeadGrain(
         }
 
         var variant = ExperimentAssignment.VariantOf(experiment.Definition, LeadId);
-        if (await models.VersionAsync(Workspace, variant.ModelVersion) is not { } model)
+        if (await services.Models.VersionAsync(Workspace, variant.ModelVersion) is not { } model)
         {
             return new ScoreResult(ScoreStatus.NoModel, null, false);
         }
 
         ScoreResult result;
-        if ((await models.ChampionAsync(Workspace))?.Version == model.Version)
+        if ((await services.Models.ChampionAsync(Workspace))?.Version == model.Version)
         {
             result = await GetScore(includeInsights);
         }
@@ -380,15 +373,15 @@ public sealed class LeadGrain(
             // Another model than the champion: scored fresh, and kept out of the lead's cache and history,
             // which follow the champion.
             ScoringMeters.CacheMisses.Add(1);
-            var now = clock.GetUtcNow();
+            var now = services.Clock.GetUtcNow();
             var history = await LoadRecentScores();
             result = new ScoreResult(ScoreStatus.Ok, LeadScorer.Score(
-                model, Input(now, ScoreTrigger.Activation, history.NewestFirst), scoringOptions.Value.GradesOf(Workspace), includeInsights), false);
+                model, Input(now, ScoreTrigger.Activation, history.NewestFirst), services.Scoring.GradesOf(Workspace), includeInsights), false);
         }
 
         if (!(_exposedIn ??= new HashSet<string>(StringComparer.Ordinal)).Contains(experimentId))
         {
-            await experiments.RecordExposureAsync(Workspace, experimentId, LeadId, variant.Name, clock.GetUtcNow());
+            await services.Experiments.RecordExposureAsync(Workspace, experimentId, LeadId, variant.Name, services.Clock.GetUtcNow());
             _exposedIn.Add(experimentId);
         }
 
@@ -397,7 +390,7 @@ public sealed class LeadGrain(
 
     public async Task<ScoreHistoryResult> GetScoreHistory() =>
         State.Exists
-            ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await scoreHistory.ListAsync(Workspace, LeadId)])
+            ? new ScoreHistoryResult(ScoreStatus.Ok, [.. await services.ScoreHistory.ListAsync(Workspace, LeadId)])
             : new ScoreHistoryResult(ScoreStatus.NotFound, []);
 
     /// <summary>
@@ -411,7 +404,7 @@ public sealed class LeadGrain(
         // The lead changed: its score is stale until rescored, but its instance can take the new score.
         var reusable = _score;
         _score = null;
-        if (!State.ProfilingConsent || await models.ChampionAsync(Workspace) is not { } champion)
+        if (!State.ProfilingConsent || await services.Models.ChampionAsync(Workspace) is not { } champion)
         {
             await Persist();
             return;
@@ -439,7 +432,7 @@ public sealed class LeadGrain(
         ScoringMeters.CacheMisses.Add(1);
         var input = Input(now, trigger, history.NewestFirst);
         var encoded = champion.Encode(input.Attributes, input.Features);
-        var score = LeadScorer.Score(champion, input, encoded, scoringOptions.Value.GradesOf(Workspace), explain);
+        var score = LeadScorer.Score(champion, input, encoded, services.Scoring.GradesOf(Workspace), explain);
         // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
         _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
             .Observe(DriftSamples.Of(champion, encoded, input.Attributes, input.Features, score.ConversionProbability));
@@ -452,7 +445,7 @@ public sealed class LeadGrain(
     }
 
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
-        entry is null ? Task.CompletedTask : scoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
+        entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
 
     private void Remember(LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore? reusable)
     {
@@ -471,10 +464,10 @@ public sealed class LeadGrain(
     }
 
     private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<ScoreHistoryEntry> history) =>
-        new(LeadId, State.Attributes, Features(now), State.RecentActivities, history, now, trigger);
+        new(LeadId, State.Attributes, Features(now), State.RecentActivities ?? [], history, now, trigger);
 
     private async Task<RecentScores> LoadRecentScores() =>
-        _recentScores ??= new RecentScores(await scoreHistory.ListAsync(Workspace, LeadId));
+        _recentScores ??= new RecentScores(await services.ScoreHistory.ListAsync(Workspace, LeadId));
 
     public string Workspace => Key.Workspace;
 
@@ -502,20 +495,20 @@ public sealed class LeadGrain(
 
     private void TrimHistory(HashSet<string> seen)
     {
-        if (State.RecentActivities.Count > LeadLimits.RecentActivities)
+        if (State.RecentActivities is { Count: > LeadLimits.RecentActivities } recent)
         {
-            State.RecentActivities.RemoveRange(LeadLimits.RecentActivities, State.RecentActivities.Count - LeadLimits.RecentActivities);
+            recent.RemoveRange(LeadLimits.RecentActivities, recent.Count - LeadLimits.RecentActivities);
         }
 
-        var excess = State.SeenActivityIds.Count - LeadLimits.RememberedActivityIds;
-        if (excess > 0)
+        if (State.SeenActivityIds is { Count: > LeadLimits.RememberedActivityIds } seenIds)
         {
-            foreach (var forgotten in State.SeenActivityIds.Take(excess))
+            var excess = seenIds.Count - LeadLimits.RememberedActivityIds;
+            foreach (var forgotten in seenIds.Take(excess))
             {
                 seen.Remove(forgotten);
             }
 
-            State.SeenActivityIds.RemoveRange(0, excess);
+            seenIds.RemoveRange(0, excess);
         }
     }
 
@@ -527,7 +520,7 @@ public sealed class LeadGrain(
     {
         try
         {
-            await storage.WriteStateAsync(StateName, this.GetGrainId(), _lead);
+            await services.Storage.WriteStateAsync(StateName, this.GetGrainId(), _lead);
         }
         catch
         {
@@ -537,7 +530,7 @@ public sealed class LeadGrain(
     }
 
     private IReadOnlyList<FeatureValue> Features(DateTimeOffset now) =>
-        FeatureEngine.Compute(State.Aggregates, State.CreatedAt, now, _features);
+        FeatureEngine.Compute(State.Aggregates ?? NoActivity, State.CreatedAt, now, services.Features);
 
     private LeadSnapshot Snapshot(DateTimeOffset now)
     {
@@ -553,7 +546,7 @@ public sealed class LeadGrain(
             State.UpdatedAt,
             State.ActivityCount,
             Features(now),
-            [.. State.RecentActivities],
+            [.. State.RecentActivities ?? []],
             State.Outcome,
             personal.Phone,
             new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal));

@@ -10,7 +10,8 @@ namespace LeadScoring.Grains.Leads;
 /// </summary>
 public sealed class RecentScores
 {
-    private readonly List<ScoreHistoryEntry> _newestFirst;
+    // An array of exactly the entries held (a list would keep spare room in every active lead).
+    private ScoreHistoryEntry[] _newestFirst;
     private int _stored;
 
     /// <param name="stored">The stored history, newest first.</param>
@@ -22,7 +23,7 @@ public sealed class RecentScores
 
     public IReadOnlyList<ScoreHistoryEntry> NewestFirst => _newestFirst;
 
-    public ScoreHistoryEntry? Latest => _newestFirst.Count > 0 ? _newestFirst[0] : null;
+    public ScoreHistoryEntry? Latest => _newestFirst.Length > 0 ? _newestFirst[0] : null;
 
     /// <summary>The store already holds <see cref="LeadLimits.ScoreHistory"/> entries: appending one drops the oldest.</summary>
     public bool IsFull => _stored >= LeadLimits.ScoreHistory;
@@ -30,11 +31,13 @@ public sealed class RecentScores
     /// <summary>After the entry was stored.</summary>
     public void Add(ScoreHistoryEntry entry)
     {
-        _newestFirst.Insert(0, entry);
-        if (_newestFirst.Count > LeadInsights.TrendWindow)
+        if (_newestFirst.Length < LeadInsights.TrendWindow)
         {
-            _newestFirst.RemoveAt(_newestFirst.Count - 1);
+            Array.Resize(ref _newestFirst, _newestFirst.Length + 1);
         }
+
+        Array.Copy(_newestFirst, 0, _newestFirst, 1, _newestFirst.Length - 1);
+        _newestFirst[0] = entry;
 
         _stored = Math.Min(_stored + 1, LeadLimits.ScoreHistory);
     }

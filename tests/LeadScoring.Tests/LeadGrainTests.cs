@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests;
@@ -77,6 +78,36 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
         Assert.False(snapshot.Consent.Profiling);
         Assert.Equal(created.Lead!.CreatedAt, snapshot.CreatedAt);
         Assert.True(snapshot.UpdatedAt >= snapshot.CreatedAt);
+    }
+
+    [Fact]
+    public async Task A_lead_stored_with_attributes_by_name_loads_them_and_writes_them_back_compactly()
+    {
+        var lead = Cluster.Lead(NewId());
+        var stored = new LeadState
+        {
+            Exists = true,
+            ProfilingConsent = true,
+            CreatedAt = DateTimeOffset.UtcNow.AddDays(-3),
+            AttributesByName = new(StringComparer.Ordinal)
+            {
+                ["industry"] = LeadAttributeValue.OfText("software"),
+                ["company_size"] = LeadAttributeValue.OfNumber(120),
+            },
+        };
+        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
+
+        var loaded = (await lead.GetSnapshot())!;
+        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["region"] = LeadAttributeValue.OfText("emea") }, null, null, null));
+        await Cluster.DeactivateAsync(lead);
+        var rewritten = new GrainState<LeadState>(new LeadState());
+        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
+
+        Assert.Equal(["company_size", "industry"], loaded.Attributes.Keys.Order());
+        Assert.Equal(120, loaded.Attributes["company_size"].Number);
+        Assert.Null(rewritten.State!.AttributesByName);
+        Assert.Equal(["company_size", "industry", "region"], rewritten.State.Attributes.Keys);
+        Assert.Equal(["company_size", "industry", "region"], (await lead.GetSnapshot())!.Attributes.Keys.Order());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Training;
 using LeadScoring.Silo;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace LeadScoring.Tests.Infrastructure;
@@ -47,6 +48,9 @@ public sealed class LeadCluster : IAsyncDisposable
             await store.SaveAsync(snapshot);
         }
     }
+
+    /// <summary>The silo's storage of lead state, for tests that write a stored state as an older version left it.</summary>
+    public IGrainStorage LeadStorage => _cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Leads);
 
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);

@@ -37,4 +37,18 @@ public class RecentScoresTests
         Assert.False(recent.IsFull);
         Assert.Empty(recent.NewestFirst);
     }
+
+    [Fact]
+    public void Grows_from_no_history_up_to_the_trend_window()
+    {
+        var recent = new RecentScores([]);
+
+        for (var i = 0; i < LeadInsights.TrendWindow + 2; i++)
+        {
+            recent.Add(Entry(i));
+
+            var expected = Enumerable.Range(0, i + 1).Reverse().Take(LeadInsights.TrendWindow).Select(n => (double)n);
+            Assert.Equal(expected, recent.NewestFirst.Select(e => e.OverallScore));
+        }
+    }
 }
