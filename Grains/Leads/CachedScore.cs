@@ -1,12 +1,15 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Leads;
 
 /// <summary>
 /// A lead's latest score as an active lead keeps it between reads: the same figures as <see cref="LeadScore"/>,
-/// laid out for a million leads in one silo. The factors are one array of values instead of an object each,
-/// and the dimension scores are fields, which takes the cached score from about 900 to about 500 bytes; a
-/// <see cref="LeadScore"/> is built again on each read that returns the whole score.
+/// laid out for a million leads in one silo. The factors are one array of 16-byte values (the model's column
+/// by position, which gives the feature and its dimension; the impact as a float, exact to its four decimals)
+/// instead of an object each, and the dimension scores are fields; a <see cref="LeadScore"/> is built again
+/// on each read that returns the whole score.
 /// </summary>
 public sealed class CachedScore
 {
@@ -18,7 +21,8 @@ public sealed class CachedScore
     // Dimension scores are 0-100 to one decimal, which a float holds exactly enough to round back; NaN for none.
     private float _behavioral, _engagement, _demographic, _temporal, _interaction, _quality;
 
-    // Key factors first, then risk factors.
+    // Key factors first, then risk factors; each names its column among the scoring model's.
+    private IReadOnlyList<ColumnEncoding> _columns = [];
     private Factor[] _factors = [];
     private int _keyFactorCount;
     private IReadOnlyList<string> _opportunities = [];
@@ -29,7 +33,8 @@ public sealed class CachedScore
     private ScoreTrend _trend;
     private ScoreTrigger _trigger;
 
-    public CachedScore(LeadScore score) => Update(score);
+    /// <param name="model">The model that computed the score (its factors are its columns).</param>
+    public CachedScore(LeadScore score, ChampionModel model) => Update(score, model);
 
     /// <summary>
     /// Takes the new score into this instance instead of a new one. A lead that rescores keeps one cached score
@@ -38,7 +43,7 @@ public sealed class CachedScore
     /// the silo's next young-generation collection must copy, and those pauses are the activities' p99.
     /// Safe because a lead grain handles one request at a time and every read copies out of this instance.
     /// </summary>
-    public CachedScore Update(LeadScore score)
+    public CachedScore Update(LeadScore score, ChampionModel model)
     {
         _overallScore = score.OverallScore;
         _conversionProbability = score.ConversionProbability;
@@ -54,10 +59,17 @@ public sealed class CachedScore
         }
 
         _keyFactorCount = score.KeyFactors.Count;
+        _columns = model.Columns;
         for (var i = 0; i < count; i++)
         {
             var factor = i < _keyFactorCount ? score.KeyFactors[i] : score.RiskFactors[i - _keyFactorCount];
-            _factors[i] = new Factor(factor.Feature, factor.Value, factor.Impact, factor.Dimension);
+            var column = model.IndexOfColumn(factor.Feature);
+            if (column < 0 || model.Columns[column].Dimension != factor.Dimension)
+            {
+                throw new ArgumentException($"factor '{factor.Feature}' is not a column of model {model.Version}", nameof(score));
+            }
+
+            _factors[i] = new Factor(factor.Value, (float)factor.Impact, checked((ushort)column));
         }
 
         if (!SharedValues.SameTextList(_opportunities, score.Opportunities))
@@ -118,7 +130,8 @@ public sealed class CachedScore
         for (var i = 0; i < count; i++)
         {
             var factor = _factors[start + i];
-            factors[i] = new ScoreFactor(factor.Feature, factor.Value, factor.Impact, factor.Dimension);
+            var column = _columns[factor.Column];
+            factors[i] = new ScoreFactor(column.Column, factor.Value, Math.Round(factor.Impact, LeadScorer.ImpactDecimals), column.Dimension);
         }
 
         return factors;
@@ -128,5 +141,6 @@ public sealed class CachedScore
 
     private static double? Expand(float dimensionScore) => float.IsNaN(dimensionScore) ? null : Math.Round(dimensionScore, 1);
 
-    private readonly record struct Factor(string Feature, string? Value, double Impact, FeatureDimension Dimension);
+    // A float holds an impact (at most a few units) to far better than its four decimals, so rounding it back is exact.
+    private readonly record struct Factor(string? Value, float Impact, ushort Column);
 }

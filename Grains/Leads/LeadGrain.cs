@@ -413,7 +413,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain: false);
         await Task.WhenAll(Persist(), AppendHistory(entry, history));
-        Remember(score, entry, history, now, reusable);
+        Remember(champion, score, entry, history, now, reusable);
     }
 
     private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
@@ -421,7 +421,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain);
         await AppendHistory(entry, history);
-        Remember(score, entry, history, now, _score);
+        Remember(champion, score, entry, history, now, _score);
         return score;
     }
 
@@ -447,14 +447,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
 
-    private void Remember(LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore? reusable)
+    private void Remember(ChampionModel champion, LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore? reusable)
     {
         if (entry is not null)
         {
             history.Add(entry);
         }
 
-        _score = reusable?.Update(score) ?? new CachedScore(score);
+        _score = reusable?.Update(score, champion) ?? new CachedScore(score, champion);
         _scoredHour = FeatureEngine.HourOf(now);
     }
 

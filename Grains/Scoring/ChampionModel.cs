@@ -17,6 +17,7 @@ public sealed class ChampionModel
 {
     // Per column: its position among the activity features (FeatureCatalog.All), or -1 for a lead attribute.
     private readonly int[] _activityFeatureIndex;
+    private readonly Dictionary<string, int> _columnIndex;
 
     public ChampionModel(string version, ModelArtifact artifact, CompiledTrees? dealSize, CompiledTrees? daysToClose)
     {
@@ -34,8 +35,8 @@ public sealed class ChampionModel
         }
 
         Dimensions = [.. Columns.Select(c => c.Dimension).Distinct()];
-        var columnIndex = Columns.Select((column, index) => (column.Column, index)).ToDictionary(c => c.Column, c => c.index, StringComparer.Ordinal);
-        ReferenceColumns = [.. artifact.References.Select(r => columnIndex.GetValueOrDefault(r.Column, -1))];
+        _columnIndex = Columns.Select((column, index) => (column.Column, index)).ToDictionary(c => c.Column, c => c.index, StringComparer.Ordinal);
+        ReferenceColumns = [.. artifact.References.Select(r => _columnIndex.GetValueOrDefault(r.Column, -1))];
     }
 
     public string Version { get; }
@@ -47,6 +48,9 @@ public sealed class ChampionModel
     public CompiledTrees? DaysToClose { get; }
 
     public IReadOnlyList<ColumnEncoding> Columns { get; }
+
+    /// <summary>The position of the named column among <see cref="Columns"/>, or -1.</summary>
+    public int IndexOfColumn(string column) => _columnIndex.GetValueOrDefault(column, -1);
 
     /// <summary>Where each column's slots start in the feature vector.</summary>
     public int[] ColumnOffsets { get; }

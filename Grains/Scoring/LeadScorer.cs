@@ -28,6 +28,9 @@ public static class LeadScorer
     /// <summary>Contributions smaller than this (in log-odds) are not worth naming as a factor.</summary>
     public const double FactorFloor = 0.01;
 
+    /// <summary>Decimals a factor's impact is rounded to.</summary>
+    public const int ImpactDecimals = 4;
+
     public static LeadScore Score(ChampionModel model, LeadScoringInput lead, GradeThresholds grades, bool explain) =>
         Score(model, lead, model.Encode(lead.Attributes, lead.Features), grades, explain);
 
@@ -48,7 +51,7 @@ public static class LeadScorer
         var order = Enumerable.Range(0, attributions.Length).ToArray();
         Array.Sort([.. attributions], order);
         ScoreFactor Factor(int c) => new(
-            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], 4), model.Columns[c].Dimension);
+            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], ImpactDecimals), model.Columns[c].Dimension);
         return new LeadScore(
             lead.LeadId,
             overall,

@@ -4,6 +4,7 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Tests.Scoring;
 
@@ -35,14 +36,29 @@ public class CachedScoreTests
         var score = new LeadScore(
             "l1", 42.5, 0.425123, 0.731, "C",
             new DimensionScores(null, 99.9, 0.1, null, 50, 12.3),
-            [new ScoreFactor("industry", "retail", 1.2345, FeatureDimension.Demographic), new ScoreFactor("visits", null, 0.0001, FeatureDimension.Engagement)],
-            [],
+            [Factor(Model.Columns[0], "retail", 1.2345), Factor(Model.Columns[^1], null, 0.0001)],
+            [Factor(Model.Columns[1], "3", -17.5)],
             ["Offer a demo"],
             new ScoreRecommendations("Call", null, "email", []),
             null, 12.5, 0.25, ScoreTrend.Declining, "v3", new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), ScoreTrigger.Time, null);
 
         AssertReadsBack(score);
     }
+
+    [Fact]
+    public void A_factor_that_is_not_a_column_of_the_model_is_refused()
+    {
+        var score = LeadScorer.Score(Model, new LeadScoringInput("l1", new LeadAttributes(), FeatureEngine.Compute(
+            new ActivityAggregates(), SimulatedModels.Origin, SimulatedModels.Origin, new FeatureOptions()), [], [], SimulatedModels.Origin, ScoreTrigger.Activity),
+            new GradeThresholds(), explain: false);
+        var renamed = score with { KeyFactors = [new ScoreFactor("no_such_column", null, 0.5, FeatureDimension.Behavioral)] };
+        var otherDimension = score with { KeyFactors = [Factor(Model.Columns[0], null, 0.5) with { Dimension = (FeatureDimension)99 }] };
+
+        Assert.Contains("no_such_column", Assert.Throws<ArgumentException>(() => new CachedScore(renamed, Model)).Message);
+        Assert.Throws<ArgumentException>(() => new CachedScore(otherDimension, Model));
+    }
+
+    private static ScoreFactor Factor(ColumnEncoding column, string? value, double impact) => new(column.Column, value, impact, column.Dimension);
 
     [Fact]
     public void One_cached_score_updated_through_many_scores_reads_back_as_each_and_leaves_earlier_reads_alone()
@@ -65,7 +81,7 @@ public class CachedScoreTests
                 var score = LeadScorer.Score(Model, input, new GradeThresholds(), explain: false);
                 var earlier = cached?.ToScore(previous!.LeadId);
 
-                cached = cached?.Update(score) ?? new CachedScore(score);
+                cached = cached?.Update(score, Model) ?? new CachedScore(score, Model);
 
                 Assert.Equal(JsonSerializer.Serialize(score), JsonSerializer.Serialize(cached.ToScore(score.LeadId)));
                 Assert.Equal(JsonSerializer.Serialize(ScoreSummary.Of(score)), JsonSerializer.Serialize(cached.ToSummary(score.LeadId)));
@@ -89,7 +105,7 @@ public class CachedScoreTests
 
     private static void AssertReadsBack(LeadScore score)
     {
-        var cached = new CachedScore(score);
+        var cached = new CachedScore(score, Model);
 
         Assert.Equal(JsonSerializer.Serialize(score), JsonSerializer.Serialize(cached.ToScore(score.LeadId)));
         Assert.Equal(JsonSerializer.Serialize(ScoreSummary.Of(score)), JsonSerializer.Serialize(cached.ToSummary(score.LeadId)));
