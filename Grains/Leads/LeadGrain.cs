@@ -5,9 +5,6 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Training;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace LeadScoring.Grains.Leads;
 
@@ -376,7 +373,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             var now = services.Clock.GetUtcNow();
             var history = await LoadRecentScores();
             result = new ScoreResult(ScoreStatus.Ok, LeadScorer.Score(
-                model, Input(now, ScoreTrigger.Activation, history.NewestFirst), services.Scoring.GradesOf(Workspace), includeInsights), false);
+                model, Input(now, ScoreTrigger.Activation, history.Probabilities), services.Scoring.GradesOf(Workspace), includeInsights), false);
         }
 
         if (!(_exposedIn ??= new HashSet<string>(StringComparer.Ordinal)).Contains(experimentId))
@@ -430,14 +427,13 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, RecentScores history, bool explain)
     {
         ScoringMeters.CacheMisses.Add(1);
-        var input = Input(now, trigger, history.NewestFirst);
+        var input = Input(now, trigger, history.Probabilities);
         var encoded = champion.Encode(input.Attributes, input.Features);
         var score = LeadScorer.Score(champion, input, encoded, services.Scoring.GradesOf(Workspace), explain);
         // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
         _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
             .Observe(DriftSamples.Of(champion, encoded, input.Attributes, input.Features, score.ConversionProbability));
-        var last = history.Latest;
-        var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || last is null
+        var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || history.Latest is not { } last
             || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;
         return (score, recorded
             ? new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger)
@@ -463,7 +459,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         return LeadScorer.Explain(champion, State.Attributes, Features(scoredAt));
     }
 
-    private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<ScoreHistoryEntry> history) =>
+    private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<double> history) =>
         new(LeadId, State.Attributes, Features(now), State.RecentActivities ?? [], history, now, trigger);
 
     private async Task<RecentScores> LoadRecentScores() =>

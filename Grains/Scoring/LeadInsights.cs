@@ -153,14 +153,14 @@ public static class LeadInsights
     }
 
     /// <summary>The probability against the mean of the last <see cref="TrendWindow"/> scores (newest first).</summary>
-    public static ScoreTrend Trend(double probability, IReadOnlyList<ScoreHistoryEntry> history)
+    public static ScoreTrend Trend(double probability, IReadOnlyList<double> recentProbabilities)
     {
-        if (history.Count == 0)
+        if (recentProbabilities.Count == 0)
         {
             return ScoreTrend.Steady;
         }
 
-        var change = probability - history.Take(TrendWindow).Average(h => h.ConversionProbability);
+        var change = probability - recentProbabilities.Take(TrendWindow).Average();
         return change > TrendThreshold ? ScoreTrend.Improving : change < -TrendThreshold ? ScoreTrend.Declining : ScoreTrend.Steady;
     }
 

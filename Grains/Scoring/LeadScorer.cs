@@ -6,13 +6,13 @@ namespace LeadScoring.Grains.Scoring;
 
 /// <summary>What a lead brings to be scored.</summary>
 /// <param name="RecentActivities">Newest first.</param>
-/// <param name="History">Earlier scores, newest first.</param>
+/// <param name="RecentProbabilities">Conversion probabilities of earlier scores, newest first.</param>
 public sealed record LeadScoringInput(
     string LeadId,
     IReadOnlyDictionary<string, LeadAttributeValue> Attributes,
     IReadOnlyList<FeatureValue> Features,
     IReadOnlyList<ActivityRecord> RecentActivities,
-    IReadOnlyList<ScoreHistoryEntry> History,
+    IReadOnlyList<double> RecentProbabilities,
     DateTimeOffset Now,
     ScoreTrigger Trigger);
 
@@ -66,7 +66,7 @@ public static class LeadScorer
             model.DealSize is { } dealSize ? Math.Round(Math.Max(0, dealSize.Evaluate(features)), 2) : null,
             model.DaysToClose is { } daysToClose ? Math.Round(Math.Max(0, daysToClose.Evaluate(features)), 1) : null,
             LeadInsights.GoingColdRisk(lead.Features),
-            LeadInsights.Trend(probability, lead.History),
+            LeadInsights.Trend(probability, lead.RecentProbabilities),
             model.Version,
             lead.Now,
             lead.Trigger,

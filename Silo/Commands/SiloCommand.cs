@@ -67,7 +67,10 @@ internal static class SiloCommand
                     pause_ms = memory.PauseDurations[0].TotalMilliseconds,
                     promoted_bytes = memory.PromotedBytes,
                     compacted = memory.Compacted,
+                    fragmented_bytes = memory.FragmentedBytes,
                 },
+                // The GC's effective settings (heap count, adaptation mode, budgets), whatever set them.
+                gc_configuration = GC.GetConfigurationVariables(),
             });
         });
         await app.RunAsync();

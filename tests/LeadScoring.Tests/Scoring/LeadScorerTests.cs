@@ -145,8 +145,7 @@ public class LeadScorerTests
         Assert.Equal(Math.Round(1 - Math.Exp(-1 / LeadInsights.ColdAfterDays), 3), fresh);
         Assert.Equal(Math.Round(1 - Math.Exp(-21 / LeadInsights.ColdAfterDays), 3), quiet);
 
-        ScoreHistoryEntry Entry(double p) => new(SimulatedModels.Origin, 100 * p, p, "C", "v1", ScoreTrigger.Activity);
-        IReadOnlyList<ScoreHistoryEntry> history = [Entry(0.30), Entry(0.31), Entry(0.29)];
+        IReadOnlyList<double> history = [0.30, 0.31, 0.29];
         Assert.Equal(ScoreTrend.Improving, LeadInsights.Trend(0.40, history));
         Assert.Equal(ScoreTrend.Declining, LeadInsights.Trend(0.20, history));
         Assert.Equal(ScoreTrend.Steady, LeadInsights.Trend(0.305, history));

@@ -7,13 +7,14 @@ namespace LeadScoring.Tests.Scoring;
 public class RecentScoresTests
 {
     private static ScoreHistoryEntry Entry(int i) =>
-        new(DateTimeOffset.UnixEpoch.AddMinutes(i), i, i / 1000.0, "C", "v1", ScoreTrigger.Activity);
+        new(DateTimeOffset.UnixEpoch.AddMinutes(i), i, i / 1000.0, "C", $"v{i}", ScoreTrigger.Activity);
 
     [Fact]
     public void Keeps_the_trend_window_newest_first_and_knows_when_the_store_is_full()
     {
         var stored = Enumerable.Range(0, LeadLimits.ScoreHistory - 2).Reverse().Select(Entry).ToList();
         var recent = new RecentScores(stored);
+        Assert.Equal(new RecentScores.LatestScore("v97", 97, 0.097), recent.Latest);
 
         Assert.False(recent.IsFull);
         recent.Add(Entry(1000));
@@ -23,9 +24,9 @@ public class RecentScoresTests
         recent.Add(Entry(1002));
 
         Assert.True(recent.IsFull);
-        Assert.Equal(1002, recent.Latest!.OverallScore);
-        Assert.Equal([1002.0, 1001, 1000, 97, 96], recent.NewestFirst.Select(e => e.OverallScore));
-        Assert.Equal(LeadInsights.TrendWindow, recent.NewestFirst.Count);
+        Assert.Equal(new RecentScores.LatestScore("v1002", 1002, 1.002), recent.Latest);
+        Assert.Equal([1.002, 1.001, 1.000, 0.097, 0.096], recent.Probabilities);
+        Assert.Equal(LeadInsights.TrendWindow, recent.Probabilities.Count);
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public class RecentScoresTests
 
         Assert.Null(recent.Latest);
         Assert.False(recent.IsFull);
-        Assert.Empty(recent.NewestFirst);
+        Assert.Empty(recent.Probabilities);
     }
 
     [Fact]
@@ -47,8 +48,9 @@ public class RecentScoresTests
         {
             recent.Add(Entry(i));
 
-            var expected = Enumerable.Range(0, i + 1).Reverse().Take(LeadInsights.TrendWindow).Select(n => (double)n);
-            Assert.Equal(expected, recent.NewestFirst.Select(e => e.OverallScore));
+            var expected = Enumerable.Range(0, i + 1).Reverse().Take(LeadInsights.TrendWindow).Select(n => n / 1000.0);
+            Assert.Equal(expected, recent.Probabilities);
+            Assert.Equal(new RecentScores.LatestScore($"v{i}", i, i / 1000.0), recent.Latest);
         }
     }
 }
