@@ -27,11 +27,12 @@ public sealed class CachedScore
     private int _keyFactorCount;
     private IReadOnlyList<string> _opportunities = [];
     private ScoreRecommendations _recommendations = null!;
-    private double? _predictedDealSize;
-    private double? _predictedDaysToClose;
+    // NaN for none (a nullable double takes twice the room).
+    private double _predictedDealSize;
+    private double _predictedDaysToClose;
     private double _goingColdRisk;
-    private ScoreTrend _trend;
-    private ScoreTrigger _trigger;
+    private byte _trend;
+    private byte _trigger;
 
     /// <param name="model">The model that computed the score (its factors are its columns).</param>
     public CachedScore(LeadScore score, ChampionModel model) => Update(score, model);
@@ -82,13 +83,13 @@ public sealed class CachedScore
             _recommendations = SharedValues.Recommendations(score.Recommendations);
         }
 
-        _predictedDealSize = score.PredictedDealSize;
-        _predictedDaysToClose = score.PredictedDaysToClose;
+        _predictedDealSize = score.PredictedDealSize ?? double.NaN;
+        _predictedDaysToClose = score.PredictedDaysToClose ?? double.NaN;
         _goingColdRisk = score.GoingColdRisk;
-        _trend = score.Trend;
+        _trend = checked((byte)score.Trend);
         ModelVersion = SharedValues.Text(score.ModelVersion);
         ScoredAt = score.ScoredAt;
-        _trigger = score.Trigger;
+        _trigger = checked((byte)score.Trigger);
         return this;
     }
 
@@ -108,13 +109,13 @@ public sealed class CachedScore
         Factors(_keyFactorCount, _factors.Length - _keyFactorCount),
         _opportunities,
         _recommendations,
-        _predictedDealSize,
-        _predictedDaysToClose,
+        double.IsNaN(_predictedDealSize) ? null : _predictedDealSize,
+        double.IsNaN(_predictedDaysToClose) ? null : _predictedDaysToClose,
         _goingColdRisk,
-        _trend,
+        (ScoreTrend)_trend,
         ModelVersion,
         ScoredAt,
-        _trigger,
+        (ScoreTrigger)_trigger,
         null);
 
     /// <summary>Equal to <see cref="ScoreSummary.Of"/> of <see cref="ToScore"/>, without building the factors.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Features;
@@ -14,16 +15,20 @@ namespace LeadScoring.Grains.Leads;
 /// champion, recomputed when the lead changes (before the change is acknowledged), when the champion
 /// changes, or when time moves its time-based features into a new hour, and otherwise served as it is.
 /// </summary>
-public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, IWorkspaceScoped
+public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, IWorkspaceScoped, IGrainState<LeadState>
 {
     private const string StateName = "lead";
     private static readonly IReadOnlyList<ValidationError> NoErrors = [];
 
-    // Read and written through the storage itself rather than an IPersistentState facet: the facet brings a
-    // lifecycle and a migration participant to every activation (about 340 bytes per lead), and leads never migrate.
-    private readonly GrainState<LeadState> _lead = new(new LeadState());
     // Features of a lead that never acted; FeatureEngine.Apply only ever gets a lead's own aggregates.
     private static readonly ActivityAggregates NoActivity = new();
+
+    // The grain reads and writes its state through the storage itself, as its own IGrainState: an
+    // IPersistentState facet brings a lifecycle and a migration participant to every activation (about 340
+    // bytes per lead; leads never migrate), and a GrainState wrapper another 40.
+    private LeadState _state = new();
+    private string? _etag;
+    private bool _recordExists;
 
     private HashSet<string>? _seenActivityIds;
 
@@ -41,12 +46,19 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     // Experiments whose exposure of this lead is already stored (the store ignores repeats; this saves the writes).
     private HashSet<string>? _exposedIn;
 
+    private LeadState State => _state;
+
     // Every storage provider leaves a state instance behind a read or a clear (a fresh one when there is no record).
-    private LeadState State => _lead.State!;
+    [AllowNull]
+    LeadState IGrainState<LeadState>.State { get => _state; set => _state = value ?? new LeadState(); }
+
+    string? IGrainState<LeadState>.ETag { get => _etag; set => _etag = value; }
+
+    bool IGrainState<LeadState>.RecordExists { get => _recordExists; set => _recordExists = value; }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await services.Storage.ReadStateAsync(StateName, this.GetGrainId(), _lead);
+        await services.Storage.ReadStateAsync<LeadState>(StateName, this.GetGrainId(), this);
         if (State.AttributesByName is { } storedByName)
         {
             State.Attributes = new LeadAttributes(storedByName);
@@ -155,8 +167,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             services.ScoreHistory.DeleteAsync(Workspace, LeadId), services.Snapshots.DeleteAsync(Workspace, LeadId), services.Experiments.DeleteLeadAsync(Workspace, LeadId));
         try
         {
-            await services.Storage.ClearStateAsync(StateName, this.GetGrainId(), _lead);
-            _lead.State = new LeadState();
+            await services.Storage.ClearStateAsync<LeadState>(StateName, this.GetGrainId(), this);
+            _state = new LeadState();
         }
         finally
         {
@@ -516,7 +528,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     {
         try
         {
-            await services.Storage.WriteStateAsync(StateName, this.GetGrainId(), _lead);
+            await services.Storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this);
         }
         catch
         {
