@@ -30,7 +30,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private string? _etag;
     private bool _recordExists;
 
-    private HashSet<string>? _seenActivityIds;
+    // The remembered activity id hashes as a set, built at the first activity of this activation.
+    private HashSet<long>? _seenActivityIdHashes;
 
     // The latest score and the hour its time-based features were computed in; null once the lead changed.
     private CachedScore? _score;
@@ -67,6 +68,11 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         // The stored attributes arrive as fresh strings and values: the shared instances replace them.
         State.Attributes.ShareValues();
+        if (State.SeenActivityIds is { } storedIds)
+        {
+            State.SeenActivityIdHashes = [.. storedIds.Select(ActivityIdHash.Of)];
+            State.SeenActivityIds = null;
+        }
     }
 
     public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
@@ -179,7 +185,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         _personal = null;
         _score = null;
         _recentScores = null;
-        _seenActivityIds = null;
+        _seenActivityIdHashes = null;
         _exposedIn = null;
         return true;
     }
@@ -223,19 +229,20 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             return new RecordActivitiesResult(CommandStatus.Invalid, 0, 0, errors);
         }
 
-        var seen = _seenActivityIds ??= new HashSet<string>(State.SeenActivityIds ?? [], StringComparer.Ordinal);
+        var seen = _seenActivityIdHashes ??= [.. State.SeenActivityIdHashes ?? []];
         int accepted = 0, duplicates = 0;
         foreach (var activity in activities)
         {
-            if (activity.ActivityId is { } id && !seen.Add(id))
+            if (activity.ActivityId is { } id)
             {
-                duplicates++;
-                continue;
-            }
+                var idHash = ActivityIdHash.Of(id);
+                if (!seen.Add(idHash))
+                {
+                    duplicates++;
+                    continue;
+                }
 
-            if (activity.ActivityId is { } newId)
-            {
-                (State.SeenActivityIds ??= []).Add(newId);
+                (State.SeenActivityIdHashes ??= []).Add(idHash);
             }
 
             FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
@@ -501,14 +508,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         newestFirst.Insert(at, activity);
     }
 
-    private void TrimHistory(HashSet<string> seen)
+    private void TrimHistory(HashSet<long> seen)
     {
         if (State.RecentActivities is { Count: > LeadLimits.RecentActivities } recent)
         {
             recent.RemoveRange(LeadLimits.RecentActivities, recent.Count - LeadLimits.RecentActivities);
         }
 
-        if (State.SeenActivityIds is { Count: > LeadLimits.RememberedActivityIds } seenIds)
+        if (State.SeenActivityIdHashes is { Count: > LeadLimits.RememberedActivityIds } seenIds)
         {
             var excess = seenIds.Count - LeadLimits.RememberedActivityIds;
             foreach (var forgotten in seenIds.Take(excess))

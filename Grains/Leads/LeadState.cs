@@ -31,7 +31,7 @@ public sealed class LeadState
     /// <summary>The most recent activities by occurrence time, newest first, at most <see cref="LeadLimits.RecentActivities"/>; null before the first.</summary>
     [Id(9)] public List<ActivityRecord>? RecentActivities { get; set; }
 
-    /// <summary>Activity ids already accepted, oldest first, at most <see cref="LeadLimits.RememberedActivityIds"/>; null before the first id.</summary>
+    /// <summary>How accepted activity ids were kept before <see cref="SeenActivityIdHashes"/>: read when an activation loads such a state, never written.</summary>
     [Id(10)] public List<string>? SeenActivityIds { get; set; }
 
     [Id(11)] public long ActivityCount { get; set; }
@@ -42,4 +42,10 @@ public sealed class LeadState
     [Id(13)] public SealedPersonalData? Personal { get; set; }
 
     [Id(14)] public LeadAttributes Attributes { get; set; } = new();
+
+    /// <summary>
+    /// The activity ids already accepted, as <see cref="ActivityIdHash"/>es, oldest first, at most
+    /// <see cref="LeadLimits.RememberedActivityIds"/>; null before the first id.
+    /// </summary>
+    [Id(15)] public List<long>? SeenActivityIdHashes { get; set; }
 }

@@ -111,6 +111,26 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task Activity_ids_stored_as_text_by_earlier_versions_still_make_their_retries_duplicates()
+    {
+        var lead = Cluster.Lead(NewId());
+        var now = DateTimeOffset.UtcNow;
+        var stored = new LeadState { Exists = true, ProfilingConsent = true, CreatedAt = now.AddDays(-1), SeenActivityIds = ["a1", "a2"], ActivityCount = 2 };
+        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
+
+        var retry = await lead.RecordActivities([PageView("a2", now), PageView("a3", now)]);
+        await Cluster.DeactivateAsync(lead);
+        var rewritten = new GrainState<LeadState>(new LeadState());
+        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
+        var again = await lead.RecordActivities([PageView("a1", now), PageView("a3", now), PageView("a4", now)]);
+
+        Assert.Equal((1, 1), (retry.Accepted, retry.Duplicates));
+        Assert.Null(rewritten.State!.SeenActivityIds);
+        Assert.Equal(new[] { "a1", "a2", "a3" }.Select(ActivityIdHash.Of), rewritten.State.SeenActivityIdHashes!);
+        Assert.Equal((1, 2), (again.Accepted, again.Duplicates));
+    }
+
+    [Fact]
     public async Task Unknown_leads_are_not_found_and_not_created_by_reads_or_activities()
     {
         var lead = Cluster.Lead(NewId());
