@@ -18,6 +18,7 @@ usage: ./run.sh [command]
   (none)      build, migrate (PostgreSQL mode), start one silo and the API; Ctrl-C stops both
   migrate     apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
   silo        run one silo in the foreground
+  silo-api    run one silo that also serves the API on LEADSCORING_API_PORT (co-hosted: no separate API process)
   api         run the API in the foreground
   token --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S]
               print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
@@ -113,6 +114,7 @@ case "${1:-}" in
   "") run_all ;;
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
   silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; exec dotnet "$SILO_DLL" silo ;;
+  silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
   simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;

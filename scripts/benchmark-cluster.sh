@@ -2,6 +2,9 @@
 # trained on simulated history. Sets API, SILO (the silo's HTTP base), PG_PORT, work (a temp folder) and
 # LEADSCORING_TOKEN (an admin token for workspace "default", which the load scripts and api_curl send);
 # everything stops and is removed on exit. PG_DURABLE=1 keeps PostgreSQL's durability settings.
+# TOPOLOGY=separate (default): a silo process and an API process calling it through the Orleans client;
+# TOPOLOGY=cohosted: one silo process that serves the API itself (silo --with-api).
+TOPOLOGY=${TOPOLOGY:-separate}
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
 start_benchmark_cluster() { # port offset, cluster name
@@ -29,8 +32,14 @@ start_benchmark_cluster() { # port offset, cluster name
   LEADSCORING_TOKEN=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll token --workspace default --role admin --ttl 86400)
   export LEADSCORING_TOKEN
   dotnet $silo migrate >/dev/null
-  LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & benchmark_pids+=($!)
-  dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & benchmark_pids+=($!)
+  if [ "$TOPOLOGY" = cohosted ]; then
+    # One process: the silo serves the API itself; its own endpoints (/health/memory) are on the API's port.
+    SILO=$API
+    LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo --with-api >"$work/silo.log" 2>&1 & benchmark_pids+=($!)
+  else
+    LEADSCORING_INITIAL_MODEL=simulated dotnet $silo silo >"$work/silo.log" 2>&1 & benchmark_pids+=($!)
+    dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll >"$work/api.log" 2>&1 & benchmark_pids+=($!)
+  fi
   echo "== waiting for the cluster and the initial model"
   for _ in $(seq 1 180); do
     api_curl "$API/api/ai/scoring/models" 2>/dev/null | grep -q '"champion":"v1"' && return 0

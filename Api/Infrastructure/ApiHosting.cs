@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LeadScoring.Api.Apis;
 using LeadScoring.Api.Audit;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Dashboard;
 
@@ -10,7 +12,11 @@ namespace LeadScoring.Api.Infrastructure;
 
 public static class ApiHosting
 {
-    /// <summary>Kestrel on LEADSCORING_API_PORT, snake_case JSON, problem details and the Orleans client.</summary>
+    /// <summary>
+    /// Everything the API needs besides a way to reach grains: Kestrel on LEADSCORING_API_PORT, snake_case JSON,
+    /// problem details, security, rate limits, audit and the API documents. A front-end process adds
+    /// <see cref="AddLeadScoringClusterClient"/>; a silo that serves the API (co-hosted) calls grains directly.
+    /// </summary>
     public static WebApplicationBuilder AddLeadScoringApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -31,7 +37,8 @@ public static class ApiHosting
         builder.Services.AddSingleton(settings);
         if (settings.UsesPostgres)
         {
-            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Tuned(settings.PostgresConnectionString!)));
+            // A silo serving the API has registered the same database already: the readiness check shares its pool.
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Tuned(settings.PostgresConnectionString!)));
             builder.Services.AddSingleton<IAuditLog>(services => new PostgresAuditLog(
                 settings.PostgresConnectionString!, services.GetRequiredService<ILogger<PostgresAuditLog>>()));
         }
@@ -42,7 +49,13 @@ public static class ApiHosting
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
+        return builder.AddLeadScoringSecurity().AddLeadScoringRateLimits().AddLeadScoringApiDocs();
+    }
 
+    /// <summary>The Orleans client of an API process separate from the silos: it finds their gateways through the cluster's membership.</summary>
+    public static WebApplicationBuilder AddLeadScoringClusterClient(this WebApplicationBuilder builder)
+    {
+        var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
             if (settings.UsesPostgres)
@@ -67,6 +80,31 @@ public static class ApiHosting
             client.AddDashboard();
         });
         return builder;
+    }
+
+    /// <summary>The request pipeline and every endpoint: the same in a front-end process and in a silo that serves the API.</summary>
+    public static WebApplication UseLeadScoringApi(this WebApplication app)
+    {
+        app.UseLeadScoringErrorHandling();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapHealthApi();
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
+            .AddEndpointFilter<AuditTrail>();
+        api.MapLeadsApi();
+        api.MapModelsApi(app.Configuration);
+        api.MapScoringApi();
+        api.MapExperimentsApi();
+        api.MapAuditApi();
+        app.MapLeadScoringApiDocs();
+        var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
+        if (!app.Environment.IsDevelopment())
+        {
+            dashboard.RequireAuthorization(Policies.Admin);
+        }
+
+        return app;
     }
 
     public static void ConfigureJson(JsonSerializerOptions options)

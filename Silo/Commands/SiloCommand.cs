@@ -1,15 +1,27 @@
+using LeadScoring.Api.Infrastructure;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Storage;
 using Orleans.Runtime;
 
 namespace LeadScoring.Silo.Commands;
 
-/// <summary>Runs one silo until Ctrl-C or SIGTERM, with /health and /health/ready on LEADSCORING_SILO_HTTP_PORT.</summary>
+/// <summary>
+/// Runs one silo until Ctrl-C or SIGTERM, with /health, /health/ready and /health/memory on LEADSCORING_SILO_HTTP_PORT.
+/// With --with-api the silo also serves the whole API on LEADSCORING_API_PORT instead (co-hosted): requests call
+/// grains in this process, without the hop from a separate API process to a gateway.
+/// </summary>
 internal static class SiloCommand
 {
+    public const string WithApi = "--with-api";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var servesApi = args.Contains(WithApi);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. args.Where(a => a != WithApi)],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         if (settings.UsesPostgres)
         {
@@ -26,20 +38,37 @@ internal static class SiloCommand
                 """);
         }
 
-        var httpPort = ClusterSettings.Port(builder.Configuration, "LEADSCORING_SILO_HTTP_PORT", 5081);
-        builder.WebHost.UseUrls($"http://+:{httpPort}");
         builder.UseOrleans(silo => silo.ConfigureLeadScoringSilo(settings, builder.Configuration));
+        if (servesApi)
+        {
+            builder.AddLeadScoringApi();
+        }
+        else
+        {
+            var httpPort = ClusterSettings.Port(builder.Configuration, "LEADSCORING_SILO_HTTP_PORT", 5081);
+            builder.WebHost.UseUrls($"http://+:{httpPort}");
+        }
+
         if (InitialModelService.IsEnabled(builder.Configuration))
         {
             builder.Services.AddHostedService<InitialModelService>();
         }
 
         var app = builder.Build();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));
-        app.MapGet("/health/ready", (IClusterMembershipService membership, ILocalSiloDetails silo) =>
-            membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active
-                ? Results.Ok(new { status = "ready" })
-                : Results.Json(new { status = "not_ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        if (servesApi)
+        {
+            // The API's /health and /health/ready (cluster and database) stand for the silo's.
+            app.UseLeadScoringApi();
+        }
+        else
+        {
+            app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" }));
+            app.MapGet("/health/ready", (IClusterMembershipService membership, ILocalSiloDetails silo) =>
+                membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active
+                    ? Results.Ok(new { status = "ready" })
+                    : Results.Json(new { status = "not_ready" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        }
+
         // What this silo holds: the memory benchmark reads it, operators can too. With collect=true a full
         // compacting collection runs first, so the heap figure is what is live (it pauses the silo: not for probes).
         app.MapGet("/health/memory", async (IGrainFactory grains, ILocalSiloDetails silo, bool? collect) =>

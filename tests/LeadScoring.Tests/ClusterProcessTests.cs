@@ -98,6 +98,59 @@ public class ClusterProcessTests
     }
 
     [Fact]
+    public async Task A_silo_started_with_the_api_serves_it_and_reaches_leads_on_the_other_silos()
+    {
+        await using var cluster = await ProductCluster.StartAsync(silos: 1, apis: 0);
+        var apiPort = ProductProcess.FreePort();
+        await using var cohosted = ProductProcess.StartSiloWithApi(new Dictionary<string, string>(cluster.SiloEnvironment())
+        {
+            ["LEADSCORING_SILO_PORT"] = Port(ProductProcess.FreePort()),
+            ["LEADSCORING_GATEWAY_PORT"] = Port(ProductProcess.FreePort()),
+        }, apiPort);
+        await cohosted.WaitUntilReadyAsync();
+        using var api = new HttpClient { BaseAddress = cohosted.HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create());
+
+        Assert.Equal(2, await cluster.Database.CountAsync(
+            $"SELECT count(*) FROM orleansmembershiptable WHERE status = 3 AND deploymentid = '{cluster.ClusterId}'"));
+        var ready = await api.GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Equal("ok", ready.GetProperty("checks").GetProperty("cluster").GetString());
+        Assert.Equal("ok", ready.GetProperty("checks").GetProperty("database").GetString());
+
+        // Leads are placed on either silo; every one is written and read back through this silo's API.
+        const int leads = 24;
+        for (var i = 0; i < leads; i++)
+        {
+            using var created = await api.PostAsJsonAsync("/api/leads", new
+            {
+                lead_id = $"cohosted-{i}",
+                attributes = new { industry = "software", company_size = 10 + i },
+                consent = new { profiling = true },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        for (var i = 0; i < leads; i++)
+        {
+            var lead = await api.GetFromJsonAsync<JsonElement>($"/api/leads/cohosted-{i}");
+            Assert.Equal(10 + i, lead.GetProperty("attributes").GetProperty("company_size").GetDouble());
+        }
+
+        // The same pipeline as the separate API: authentication, problem details, the scoring rules.
+        using var anonymous = new HttpClient { BaseAddress = cohosted.HealthBase };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/leads/cohosted-0")).StatusCode);
+        using var noModel = await api.GetAsync("/api/ai/scoring/score/cohosted-0");
+        Assert.Equal(HttpStatusCode.Conflict, noModel.StatusCode);
+        Assert.Equal("application/problem+json", noModel.Content.Headers.ContentType?.MediaType);
+
+        // The silo's own figures are served on the API's port.
+        var memory = await api.GetFromJsonAsync<JsonElement>("/health/memory");
+        using var siloClient = cluster.CreateSiloClient();
+        var plainSilo = await siloClient.GetFromJsonAsync<JsonElement>("/health/memory");
+        Assert.Equal(leads, memory.GetProperty("lead_activations").GetInt32() + plainSilo.GetProperty("lead_activations").GetInt32());
+    }
+
+    [Fact]
     public async Task In_memory_mode_the_api_is_live_at_once_and_ready_once_its_silo_answers()
     {
         var clusterId = $"memory-{Guid.NewGuid():N}";

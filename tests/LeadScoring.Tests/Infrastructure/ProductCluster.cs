@@ -71,6 +71,9 @@ public sealed class ProductCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The environment a further silo of this cluster needs besides its ports.</summary>
+    public IReadOnlyDictionary<string, string> SiloEnvironment() => new Dictionary<string, string>(Common()) { ["LEADSCORING_ADVERTISED_IP"] = "127.0.0.1" };
+
     /// <summary>A client of silo process <paramref name="index"/>'s own HTTP endpoints (health, memory).</summary>
     public HttpClient CreateSiloClient(int index = 0) => new() { BaseAddress = _silos[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
 

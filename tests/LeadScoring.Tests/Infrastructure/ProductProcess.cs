@@ -54,6 +54,15 @@ public sealed class ProductProcess : IAsyncDisposable
     public static ProductProcess StartSilo(IReadOnlyDictionary<string, string> environment, int httpPort) =>
         Start("silo", RepositoryPaths.SiloDll, ["silo"], new Dictionary<string, string>(environment) { ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64 }, httpPort);
 
+    /// <summary>A silo that also serves the API on <paramref name="apiPort"/> (co-hosted), trusting <see cref="TestTokens.Key"/>.</summary>
+    public static ProductProcess StartSiloWithApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
+        Start("silo-with-api", RepositoryPaths.SiloDll, ["silo", "--with-api"], new Dictionary<string, string>(environment)
+        {
+            ["LEADSCORING_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64,
+            ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64,
+        }, apiPort);
+
     /// <summary>An API process that trusts <see cref="TestTokens.Key"/> unless the environment names another key.</summary>
     public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
         Start("api", RepositoryPaths.ApiDll, [], new Dictionary<string, string>(environment) { ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64 }, apiPort);
