@@ -61,11 +61,16 @@ public static partial class ApiSecurity
                 $"or {AuthoritySetting} and {AudienceSetting}.");
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        builder.Services.AddSingleton(services => new RememberedTokens(services.GetRequiredService<TimeProvider>(), ClockSkew));
+        builder.Services.AddAuthentication(RememberedBearerHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, RememberedBearerHandler>(RememberedBearerHandler.SchemeName, options =>
+            {
+                options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
+                options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
+            })
+            .AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
-            options.TokenHandlers.Clear();
-            options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System, ClockSkew));
             var parameters = new TokenValidationParameters
             {
                 ClockSkew = ClockSkew,
@@ -96,6 +101,11 @@ public static partial class ApiSecurity
                     {
                         context.Fail(problem);
                     }
+                    else
+                    {
+                        // Until when RememberedBearerHandler may reuse this validation.
+                        context.Properties.ExpiresUtc = new DateTimeOffset(DateTime.SpecifyKind(context.SecurityToken.ValidTo, DateTimeKind.Utc));
+                    }
 
                     return Task.CompletedTask;
                 },
@@ -110,7 +120,7 @@ public static partial class ApiSecurity
                 {
                     await AuditTrail.RecordDeniedAsync(context.HttpContext);
                     await WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
-                        $"Role '{context.Principal?.FindFirst(TokenClaims.Role)?.Value}' may not do this.");
+                        $"Role '{context.HttpContext.User.FindFirst(TokenClaims.Role)?.Value}' may not do this.");
                 },
             };
         });

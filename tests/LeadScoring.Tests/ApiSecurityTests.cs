@@ -164,6 +164,31 @@ public class ApiSecurityTests(SecurityClusterFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_token_accepted_within_the_clock_skew_is_refused_once_the_skew_has_passed_too()
+    {
+        // Valid for about 3 s more: accepted (and remembered by the API), then refused although remembered.
+        var token = TestTokens.Sign(TestTokens.Claims(expiresIn: TimeSpan.FromSeconds(-27)));
+        using var accepted = await Send("GET", "/api/ai/scoring/models", null, token);
+        using var again = await Send("GET", "/api/ai/scoring/models", null, token);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        using var refused = await Send("GET", "/api/ai/scoring/models", null, token);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("The token has expired.", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_role_that_may_not_call_a_route_is_named_in_the_403()
+    {
+        using var forbidden = await Send("POST", "/api/ai/scoring/models/rollback", null, TestTokens.Create("ingest"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("Role 'ingest' may not do this.", (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_every_route_with_the_bearer_scheme_for_admins_only()
     {
         using var admin = await Send("GET", "/openapi/v1.json", null, TestTokens.Create("admin"));

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using LeadScoring.Api.Infrastructure;
+
+namespace LeadScoring.Tests;
+
+public class RememberedTokensTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void A_remembered_token_is_found_until_it_expires_with_the_skew_and_never_after()
+    {
+        var clock = new ManualClock(Start);
+        var tokens = new RememberedTokens(clock, Skew);
+        var principal = Principal("ana");
+        tokens.Remember("Bearer a", principal, Start.AddMinutes(5));
+
+        Assert.Same(principal, tokens.Find("Bearer a"));
+        Assert.Null(tokens.Find("Bearer b"));
+        Assert.Null(tokens.Find("bearer a"));
+        clock.Now = Start.AddMinutes(5) + Skew;
+        Assert.Same(principal, tokens.Find("Bearer a"));
+        clock.Now += TimeSpan.FromTicks(1);
+        Assert.Null(tokens.Find("Bearer a"));
+        // Forgotten, not just hidden: turning the clock back does not bring it back.
+        clock.Now = Start;
+        Assert.Null(tokens.Find("Bearer a"));
+        Assert.Equal(0, tokens.Count);
+    }
+
+    [Fact]
+    public void A_full_set_starts_over_and_keeps_the_newest_token()
+    {
+        var tokens = new RememberedTokens(new ManualClock(Start), Skew);
+        for (var i = 0; i < RememberedTokens.MaxTokens; i++)
+        {
+            tokens.Remember($"Bearer t{i}", Principal($"s{i}"), Start.AddHours(1));
+        }
+
+        Assert.Equal(RememberedTokens.MaxTokens, tokens.Count);
+        var newest = Principal("newest");
+        tokens.Remember("Bearer newest", newest, Start.AddHours(1));
+
+        Assert.Equal(1, tokens.Count);
+        Assert.Same(newest, tokens.Find("Bearer newest"));
+        Assert.Null(tokens.Find("Bearer t0"));
+    }
+
+    private static ClaimsPrincipal Principal(string subject) => new(new ClaimsIdentity([new Claim("sub", subject)], "test"));
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
