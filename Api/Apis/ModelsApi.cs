@@ -35,7 +35,7 @@ public static class ModelsApi
     /// <summary>Starts a retraining job now; 202 whether it started or one was already running (<c>started</c> says which).</summary>
     public static async Task<Accepted<RetrainingStarted>> StartRetraining(HttpRequest request, IClusterClient cluster)
     {
-        var started = await cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).Start($"requested by {request.HttpContext.User.FindFirst(TokenClaims.Subject)?.Value}");
+        var started = await cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).Start($"requested by {CallerPrincipal.Of(request.HttpContext).Subject}");
         return TypedResults.Accepted("/api/ai/scoring/retraining", new RetrainingStarted(started));
     }
 

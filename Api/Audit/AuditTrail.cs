@@ -66,12 +66,12 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
 
     private async Task<bool> TryRecord(HttpContext http, AuditedAction audited, int status)
     {
-        var user = http.User;
+        var caller = CallerPrincipal.Of(http);
         var entry = new AuditEntry(
             clock.GetUtcNow(),
-            Workspaces.Of(http),
-            user.FindFirst(TokenClaims.Subject)!.Value,
-            user.FindFirst(TokenClaims.Role)!.Value,
+            caller.Workspace,
+            caller.Subject,
+            caller.Role,
             audited.Action,
             http.Items[TargetItem] as string ?? TargetFromRoute(http),
             AuditEntry.OutcomeOf(status),

@@ -120,7 +120,7 @@ public static partial class ApiSecurity
                 {
                     await AuditTrail.RecordDeniedAsync(context.HttpContext);
                     await WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
-                        $"Role '{context.HttpContext.User.FindFirst(TokenClaims.Role)?.Value}' may not do this.");
+                        $"Role '{CallerPrincipal.Of(context.HttpContext).Role}' may not do this.");
                 },
             };
         });

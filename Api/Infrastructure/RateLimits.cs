@@ -35,8 +35,8 @@ public static class RateLimits
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Bucket(options.PerSubject, user => $"{user.FindFirst(TokenClaims.Workspace)?.Value}/{user.FindFirst(TokenClaims.Subject)?.Value}"),
-                Bucket(options.PerWorkspace, user => user.FindFirst(TokenClaims.Workspace)?.Value));
+                Bucket(options.PerSubject, caller => caller.RateLimitKey),
+                Bucket(options.PerWorkspace, caller => caller.Workspace));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -50,16 +50,20 @@ public static class RateLimits
         return builder;
     }
 
-    private static PartitionedRateLimiter<HttpContext> Bucket(TokenBucket bucket, Func<System.Security.Claims.ClaimsPrincipal, string?> partition) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            context.User.Identity?.IsAuthenticated == true && partition(context.User) is { } key
-                ? RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = bucket.Burst,
-                    TokensPerPeriod = bucket.PerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                })
+    private static PartitionedRateLimiter<HttpContext> Bucket(TokenBucket bucket, Func<CallerPrincipal, string> partition)
+    {
+        var options = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = bucket.Burst,
+            TokensPerPeriod = bucket.PerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        Func<string, TokenBucketRateLimiterOptions> optionsOf = _ => options;
+        return PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            context.User is CallerPrincipal caller
+                ? RateLimitPartition.GetTokenBucketLimiter(partition(caller), optionsOf)
                 : RateLimitPartition.GetNoLimiter(""));
+    }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Api.Infrastructure;
 
 /// <summary>
-/// Bearer tokens that passed every check, with the principal built from each, until the token expires (plus
+/// Bearer tokens that passed every check, with the caller built from each, until the token expires (plus
 /// the clock skew the validation allows). Clients send the same token with every request, and validating it
 /// again (parsing, signature, the claim checks, a new principal) cost about as much CPU as reading a cached
 /// score. Failures are never remembered. The set is bounded: when it is full it starts over. Keys are the whole
@@ -18,12 +17,12 @@ public sealed class RememberedTokens(TimeProvider clock, TimeSpan clockSkew)
 {
     public const int MaxTokens = 10_000;
 
-    private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, DateTimeOffset UsableUntil)> _valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (CallerPrincipal Caller, DateTimeOffset UsableUntil)> _valid = new(StringComparer.Ordinal);
 
     public int Count => _valid.Count;
 
-    /// <summary>The principal of a remembered header value that has not expired yet, or null.</summary>
-    public ClaimsPrincipal? Find(string authorization)
+    /// <summary>The caller of a remembered header value that has not expired yet, or null.</summary>
+    public CallerPrincipal? Find(string authorization)
     {
         if (!_valid.TryGetValue(authorization, out var known))
         {
@@ -32,29 +31,30 @@ public sealed class RememberedTokens(TimeProvider clock, TimeSpan clockSkew)
 
         if (clock.GetUtcNow() <= known.UsableUntil)
         {
-            return known.Principal;
+            return known.Caller;
         }
 
         _valid.TryRemove(authorization, out _);
         return null;
     }
 
-    /// <summary>Remembers a validated token's principal until <paramref name="expires"/> plus the clock skew.</summary>
-    public void Remember(string authorization, ClaimsPrincipal principal, DateTimeOffset expires)
+    /// <summary>Remembers a validated token's caller until <paramref name="expires"/> plus the clock skew.</summary>
+    public void Remember(string authorization, CallerPrincipal caller, DateTimeOffset expires)
     {
         if (_valid.Count >= MaxTokens)
         {
             _valid.Clear();
         }
 
-        _valid[authorization] = (principal, expires + clockSkew);
+        _valid[authorization] = (caller, expires + clockSkew);
     }
 }
 
 /// <summary>
-/// The API's default authentication scheme: a remembered token's principal, else the JWT bearer scheme's full
-/// validation (and its 401 and 403 answers, to which challenges and forbids are forwarded). The remembered
-/// principal is shared by that token's requests, so nothing may change a request's user.
+/// The API's default authentication scheme: a remembered token's caller, else the JWT bearer scheme's full
+/// validation (and its 401 and 403 answers, to which challenges and forbids are forwarded). Every authenticated
+/// request's user is a <see cref="CallerPrincipal"/>. A remembered caller is shared by that token's requests,
+/// so nothing may change a request's user.
 /// </summary>
 public sealed class RememberedBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RememberedTokens tokens)
@@ -65,9 +65,9 @@ public sealed class RememberedBearerHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? authorization = Request.Headers.Authorization;
-        if (authorization is not null && tokens.Find(authorization) is { } principal)
+        if (authorization is not null && tokens.Find(authorization) is { } remembered)
         {
-            return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+            return AuthenticateResult.Success(new AuthenticationTicket(remembered, Scheme.Name));
         }
 
         var validated = await Context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
@@ -76,11 +76,12 @@ public sealed class RememberedBearerHandler(
             return validated;
         }
 
+        var caller = new CallerPrincipal(validated.Principal);
         if (authorization is not null && validated.Properties.ExpiresUtc is { } expires)
         {
-            tokens.Remember(authorization, validated.Principal, expires);
+            tokens.Remember(authorization, caller, expires);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(validated.Principal, validated.Properties, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(caller, validated.Properties, Scheme.Name));
     }
 }

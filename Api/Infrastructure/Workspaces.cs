@@ -5,9 +5,7 @@ namespace LeadScoring.Api.Infrastructure;
 /// <summary>The workspace a request acts in: only ever the one its token names, never a header or a parameter.</summary>
 public static class Workspaces
 {
-    public static string Of(HttpContext context) =>
-        context.User.FindFirst(TokenClaims.Workspace)?.Value
-        ?? throw new InvalidOperationException("The endpoint was reached without an authenticated workspace.");
+    public static string Of(HttpContext context) => CallerPrincipal.Of(context).Workspace;
 }
 
 /// <summary>Grain calls made while handling the request say which workspace they are for (see <see cref="CallerWorkspace"/>).</summary>

@@ -47,7 +47,24 @@ public class RememberedTokensTests
         Assert.Null(tokens.Find("Bearer t0"));
     }
 
-    private static ClaimsPrincipal Principal(string subject) => new(new ClaimsIdentity([new Claim("sub", subject)], "test"));
+    [Fact]
+    public void A_caller_reads_its_claims_once_and_is_in_its_own_role_only()
+    {
+        var caller = Principal("ana", workspace: "acme", role: "analyst");
+
+        Assert.Equal("ana", caller.Subject);
+        Assert.Equal("acme", caller.Workspace);
+        Assert.Equal("analyst", caller.Role);
+        Assert.Equal("acme/ana", caller.RateLimitKey);
+        Assert.True(caller.IsInRole("analyst"));
+        Assert.False(caller.IsInRole("admin"));
+        Assert.False(caller.IsInRole("Analyst"));
+        Assert.True(caller.Identity?.IsAuthenticated);
+        Assert.Equal("ana", caller.FindFirst("sub")?.Value);
+    }
+
+    private static CallerPrincipal Principal(string subject, string workspace = "default", string role = "admin") =>
+        new(new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", subject), new Claim("workspace", workspace), new Claim("role", role)], "test")));
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
