@@ -12,12 +12,11 @@ LEADS=${LEADS:-20000}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 out=docs/http-benchmarks.md
+# Both ways of running the API (README, "Two topologies"), one after the other, each on a fresh cluster.
+TOPOLOGIES=${TOPOLOGIES:-separate cohosted}
 for tool in wrk hey curl; do
   command -v $tool >/dev/null || { echo "== installing $tool"; apt-get install -y -qq $tool >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }; }
 done
-
-PG_DURABLE=1 start_benchmark_cluster 0 bench
-dotnet Silo/bin/Release/net10.0/LeadScoring.Silo.dll simulated-model --workspace default --seed 2 >/dev/null
 
 # wrk prints "Requests/sec: X" and, with --latency, " 50% 1.23ms" ... " 99% 4.56ms".
 rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
@@ -34,9 +33,21 @@ run_wrk() { # name, threads, connections, script-and-args...
   wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency "$@" >"$work/$name.txt"
 }
 
-echo "== seeding $LEADS leads"
-seed_leads "$LEADS" 10 32
-python3 - "$LEADS" "$work" <<'PY'
+topology_title() {
+  case $TOPOLOGY in
+    separate) echo "Separate API process: one silo and one API process calling it through the Orleans client" ;;
+    cohosted) echo "Co-hosted: one silo process that serves the API itself (silo --with-api)" ;;
+  esac
+}
+
+# One topology's whole run, in a subshell: its cluster stops when the subshell exits.
+run_topology() {
+  PG_DURABLE=1 start_benchmark_cluster 0 bench
+  dotnet Silo/bin/Release/net10.0/LeadScoring.Silo.dll simulated-model --workspace default --seed 2 >/dev/null
+
+  echo "== seeding $LEADS leads"
+  seed_leads "$LEADS" 10 32
+  python3 - "$LEADS" "$work" <<'PY'
 import json, sys
 leads, work = int(sys.argv[1]), sys.argv[2]
 for start in range(0, leads, 10000):
@@ -44,89 +55,106 @@ for start in range(0, leads, 10000):
     with open(f"{work}/batch-{start}.json", "w") as f:
         json.dump({"leads": [{"lead_id": f"b-{i}"} for i in ids]}, f)
 PY
-# Every lead scored once (and activated): the cached-read runs below find it in memory.
-for file in "$work"/batch-*.json; do
-  api_curl -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
+  # Every lead scored once (and activated): the cached-read runs below find it in memory.
+  for file in "$work"/batch-*.json; do
+    api_curl -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
+  done
+  failed=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['data']['failed']; print(len(f), f[:1])" "$work/warm.json")
+  [ "${failed%% *}" = 0 ] || { echo "seeding left leads unscored: $failed" >&2; exit 1; }
+
+  echo "== /health, then GET score of cached leads, $ROUNDS rounds (wrk, $CONNECTIONS connections, ${DURATION}s each)"
+  health_rounds=(); score_rounds=(); ratio_rounds=()
+  for round in $(seq 1 "$ROUNDS"); do
+    run_wrk health 2 "$CONNECTIONS" "$API/health"
+    run_wrk get-score-$round 2 "$CONNECTIONS" -s scripts/load/get-score.lua "$API" -- "$LEADS"
+    health_rounds+=("$(rps "$work/health.txt")")
+    score_rounds+=("$(rps "$work/get-score-$round.txt")")
+    ratio_rounds+=("$(awk -v s="${score_rounds[-1]}" -v h="${health_rounds[-1]}" 'BEGIN {printf "%.2f", s / h}')")
+  done
+  health_rps=$(median "${health_rounds[@]}")
+  score_rps=$(median "${score_rounds[@]}")
+  score_ratio=$(median "${ratio_rounds[@]}")
+  half=$((score_rps / 2))
+  echo "== GET score at half of that rate ($half/s, hey, one cached lead)"
+  hey -H "Authorization: Bearer $LEADSCORING_TOKEN" -z "${DURATION}s" -c 16 -q $((half / 16)) "$API/api/ai/scoring/score/b-1" >"$work/half.txt"
+  half_rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/half.txt")
+  half_p50=$(awk '/ 50% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
+  half_p99=$(awk '/ 99% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
+  half_errors=$(awk '/\[[0-9]+\]/ && !/\[200\]/ {n += $2} END {print n + 0}' "$work/half.txt")
+
+  # The first batch file holds min(LEADS, 10,000) leads.
+  batch_size=$((LEADS < 10000 ? LEADS : 10000))
+  echo "== batch of $batch_size cached leads"
+  run_wrk batch-cached 1 2 -s scripts/load/batch.lua "$API" -- "$work/batch-0.json"
+  batch_cached=$(awk -v n="$batch_size" '/Requests\/sec/ {printf "%.0f", $2 * n}' "$work/batch-cached.txt")
+
+  echo "== batch of $batch_size leads that must all recompute (the champion alternates before each call)"
+  # wrk stops with batch calls still running in the API and the silo: had they touched a lead after the
+  # promotion below, the measured call would find it already rescored.
+  sleep 3
+  recompute=()
+  for round in 1 2 3 4 5 6; do
+    version=$([ $((round % 2)) = 1 ] && echo v2 || echo v1)
+    api_curl -X POST "$API/api/ai/scoring/models/$version/promote" >/dev/null
+    seconds=$(api_curl -o "$work/recompute.json" -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @"$work/batch-0.json" "$API/api/ai/scoring/score/batch")
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['data']; cached=sum(r['cached'] for r in d['results']); assert not d['failed'] and not cached, f\"not all recomputed: {len(d['failed'])} failed {d['failed'][:2]}, {cached} cached\"" "$work/recompute.json"
+    recompute+=("$(python3 -c "print(round($batch_size / $seconds))")")
+  done
+  recompute_median=$(printf '%s\n' "${recompute[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+
+  echo "== activities with rescoring, persisted before the answer, $ROUNDS rounds"
+  activities_rounds=(); activities_p99_rounds=()
+  for round in $(seq 1 "$ROUNDS"); do
+    run_wrk activities-$round 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+    activities_rounds+=("$(rps "$work/activities-$round.txt")")
+    activities_p99_rounds+=("$(ms "$(pct "$work/activities-$round.txt" 99)")")
+  done
+  activities_rps=$(median "${activities_rounds[@]}")
+  activities_p99=$(median "${activities_p99_rounds[@]}")
+  echo "== activities offered at half that rate ($((activities_rps / 2))/s)"
+  run_wrk activities-half 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" $((activities_rps / 2)) "$CONNECTIONS"
+  history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
+
+  metrics=$(api_curl "$API/api/ai/scoring/performance/metrics")
+  verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >= b) : (a <= b); print ok ? "met" : "**not met**" }'; }
+  both() { [ "$1" = met ] && [ "$2" = met ] && echo met || echo "**not met**"; }
+
+  {
+    echo "## $(topology_title)"
+    echo
+    echo "$LEADS leads, created and scored through the API at about $SEED_RPS leads/s (each upsert persisted and scored before its answer)."
+    echo
+    echo "| measure | target | measured | |"
+    echo "|---|---|---|---|"
+    echo "| GET /health (baseline, same run) | | median $health_rps req/s of $ROUNDS rounds (${health_rounds[*]}) | |"
+    echo "| GET score, random cached lead (each round right after its /health round) | >= 0.5 of /health | median $score_rps req/s (${score_rounds[*]}), median ratio to /health $score_ratio (${ratio_rounds[*]}); last round p50 $(pct "$work/get-score-$ROUNDS.txt" 50), p99 $(pct "$work/get-score-$ROUNDS.txt" 99); non-2xx: $(non2xx "$work/get-score-$ROUNDS.txt") | $(verdict "$score_ratio" 0.5 ">=") |"
+    echo "| GET score at half that rate (hey, 16 connections, one cached lead) | p99 <= 5 ms | $half_rps req/s, p50 $half_p50 ms, p99 $half_p99 ms; non-200: $half_errors | $(verdict "$half_p99" 5 "<=") |"
+    echo "| batch, $batch_size cached leads per call (2 calls in flight) | >= 100,000 leads/s | $batch_cached leads/s (p50 per call $(pct "$work/batch-cached.txt" 50)) | $(verdict "$batch_cached" 100000 ">=") |"
+    echo "| batch, $batch_size leads that all recompute (explanations off) | >= 20,000 leads/s | median $recompute_median leads/s of 6 calls (${recompute[*]}) | $(verdict "$recompute_median" 20000 ">=") |"
+    echo "| activities with rescoring, state and score history in PostgreSQL before the 202 | >= 5,000 events/s, p99 <= 20 ms | median $activities_rps events/s of $ROUNDS rounds (${activities_rounds[*]}), median p99 $activities_p99 ms (${activities_p99_rounds[*]}); last round p50 $(pct "$work/activities-$ROUNDS.txt" 50), non-2xx: $(non2xx "$work/activities-$ROUNDS.txt"); $history_rows history rows written by activities | $(both "$(verdict "$activities_rps" 5000 ">=")" "$(verdict "$activities_p99" 20 "<=")") |"
+    echo "| activities offered at half that rate (each connection paced) | p99 <= 20 ms | $(rps "$work/activities-half.txt") events/s, p50 $(pct "$work/activities-half.txt" 50), p99 $(pct "$work/activities-half.txt" 99); non-2xx: $(non2xx "$work/activities-half.txt") | $(verdict "$(ms "$(pct "$work/activities-half.txt" 99)")" 20 "<=") |"
+    echo
+    echo "The API's own measurements after the run (GET /api/ai/scoring/performance/metrics):"
+    echo
+    echo '```json'
+    echo "$metrics" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['data'], indent=2))"
+    echo '```'
+  } >"$sections/$TOPOLOGY.md"
+}
+
+sections=$(mktemp -d)
+for TOPOLOGY in $TOPOLOGIES; do
+  echo "==== $TOPOLOGY"
+  (run_topology)
 done
-failed=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['data']['failed']; print(len(f), f[:1])" "$work/warm.json")
-[ "${failed%% *}" = 0 ] || { echo "seeding left leads unscored: $failed" >&2; exit 1; }
-
-echo "== /health, then GET score of cached leads, $ROUNDS rounds (wrk, $CONNECTIONS connections, ${DURATION}s each)"
-health_rounds=(); score_rounds=(); ratio_rounds=()
-for round in $(seq 1 "$ROUNDS"); do
-  run_wrk health 2 "$CONNECTIONS" "$API/health"
-  run_wrk get-score-$round 2 "$CONNECTIONS" -s scripts/load/get-score.lua "$API" -- "$LEADS"
-  health_rounds+=("$(rps "$work/health.txt")")
-  score_rounds+=("$(rps "$work/get-score-$round.txt")")
-  ratio_rounds+=("$(awk -v s="${score_rounds[-1]}" -v h="${health_rounds[-1]}" 'BEGIN {printf "%.2f", s / h}')")
-done
-health_rps=$(median "${health_rounds[@]}")
-score_rps=$(median "${score_rounds[@]}")
-score_ratio=$(median "${ratio_rounds[@]}")
-half=$((score_rps / 2))
-echo "== GET score at half of that rate ($half/s, hey, one cached lead)"
-hey -H "Authorization: Bearer $LEADSCORING_TOKEN" -z "${DURATION}s" -c 16 -q $((half / 16)) "$API/api/ai/scoring/score/b-1" >"$work/half.txt"
-half_rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/half.txt")
-half_p50=$(awk '/ 50% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
-half_p99=$(awk '/ 99% in/ {printf "%.2f", $3 * 1000}' "$work/half.txt")
-half_errors=$(awk '/\[[0-9]+\]/ && !/\[200\]/ {n += $2} END {print n + 0}' "$work/half.txt")
-
-# The first batch file holds min(LEADS, 10,000) leads.
-batch_size=$((LEADS < 10000 ? LEADS : 10000))
-echo "== batch of $batch_size cached leads"
-run_wrk batch-cached 1 2 -s scripts/load/batch.lua "$API" -- "$work/batch-0.json"
-batch_cached=$(awk -v n="$batch_size" '/Requests\/sec/ {printf "%.0f", $2 * n}' "$work/batch-cached.txt")
-
-echo "== batch of $batch_size leads that must all recompute (the champion alternates before each call)"
-# wrk stops with batch calls still running in the API and the silo: had they touched a lead after the
-# promotion below, the measured call would find it already rescored.
-sleep 3
-recompute=()
-for round in 1 2 3 4 5 6; do
-  version=$([ $((round % 2)) = 1 ] && echo v2 || echo v1)
-  api_curl -X POST "$API/api/ai/scoring/models/$version/promote" >/dev/null
-  seconds=$(api_curl -o "$work/recompute.json" -w '%{time_total}' -H 'Content-Type: application/json' --data-binary @"$work/batch-0.json" "$API/api/ai/scoring/score/batch")
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['data']; cached=sum(r['cached'] for r in d['results']); assert not d['failed'] and not cached, f\"not all recomputed: {len(d['failed'])} failed {d['failed'][:2]}, {cached} cached\"" "$work/recompute.json"
-  recompute+=("$(python3 -c "print(round($batch_size / $seconds))")")
-done
-recompute_median=$(printf '%s\n' "${recompute[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-
-echo "== activities with rescoring, persisted before the answer, $ROUNDS rounds"
-activities_rounds=(); activities_p99_rounds=()
-for round in $(seq 1 "$ROUNDS"); do
-  run_wrk activities-$round 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
-  activities_rounds+=("$(rps "$work/activities-$round.txt")")
-  activities_p99_rounds+=("$(ms "$(pct "$work/activities-$round.txt" 99)")")
-done
-activities_rps=$(median "${activities_rounds[@]}")
-activities_p99=$(median "${activities_p99_rounds[@]}")
-echo "== activities offered at half that rate ($((activities_rps / 2))/s)"
-run_wrk activities-half 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" $((activities_rps / 2)) "$CONNECTIONS"
-history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
-
-metrics=$(api_curl "$API/api/ai/scoring/performance/metrics")
-verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >= b) : (a <= b); print ok ? "met" : "**not met**" }'; }
-both() { [ "$1" = met ] && [ "$2" = met ] && echo met || echo "**not met**"; }
-
 {
   echo "# HTTP benchmarks"
   echo
-  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). One silo, one API process, PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on) and the load generator all share this machine. $LEADS leads (created and scored through the API at about $SEED_RPS leads/s, each upsert persisted and scored before its answer), champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities, run $ROUNDS rounds each and are judged on the median round."
-  echo
-  echo "| measure | target | measured | |"
-  echo "|---|---|---|---|"
-  echo "| GET /health (baseline, same run) | | median $health_rps req/s of $ROUNDS rounds (${health_rounds[*]}) | |"
-  echo "| GET score, random cached lead (each round right after its /health round) | >= 0.5 of /health | median $score_rps req/s (${score_rounds[*]}), median ratio to /health $score_ratio (${ratio_rounds[*]}); last round p50 $(pct "$work/get-score-$ROUNDS.txt" 50), p99 $(pct "$work/get-score-$ROUNDS.txt" 99); non-2xx: $(non2xx "$work/get-score-$ROUNDS.txt") | $(verdict "$score_ratio" 0.5 ">=") |"
-  echo "| GET score at half that rate (hey, 16 connections, one cached lead) | p99 <= 5 ms | $half_rps req/s, p50 $half_p50 ms, p99 $half_p99 ms; non-200: $half_errors | $(verdict "$half_p99" 5 "<=") |"
-  echo "| batch, $batch_size cached leads per call (2 calls in flight) | >= 100,000 leads/s | $batch_cached leads/s (p50 per call $(pct "$work/batch-cached.txt" 50)) | $(verdict "$batch_cached" 100000 ">=") |"
-  echo "| batch, $batch_size leads that all recompute (explanations off) | >= 20,000 leads/s | median $recompute_median leads/s of 6 calls (${recompute[*]}) | $(verdict "$recompute_median" 20000 ">=") |"
-  echo "| activities with rescoring, state and score history in PostgreSQL before the 202 | >= 5,000 events/s, p99 <= 20 ms | median $activities_rps events/s of $ROUNDS rounds (${activities_rounds[*]}), median p99 $activities_p99 ms (${activities_p99_rounds[*]}); last round p50 $(pct "$work/activities-$ROUNDS.txt" 50), non-2xx: $(non2xx "$work/activities-$ROUNDS.txt"); $history_rows history rows written by activities | $(both "$(verdict "$activities_rps" 5000 ">=")" "$(verdict "$activities_p99" 20 "<=")") |"
-  echo "| activities offered at half that rate (each connection paced) | p99 <= 20 ms | $(rps "$work/activities-half.txt") events/s, p50 $(pct "$work/activities-half.txt" 50), p99 $(pct "$work/activities-half.txt" 99); non-2xx: $(non2xx "$work/activities-half.txt") | $(verdict "$(ms "$(pct "$work/activities-half.txt" 99)")" 20 "<=") |"
-  echo
-  echo "The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does). The API's own measurements after the run (GET /api/ai/scoring/performance/metrics):"
-  echo
-  echo '```json'
-  echo "$metrics" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['data'], indent=2))"
-  echo '```'
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on), the cluster and the load generator all share this machine; each topology below ran on a fresh cluster and database, one after the other. Champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities, run $ROUNDS rounds each and are judged on the median round. The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does)."
+  for TOPOLOGY in $TOPOLOGIES; do
+    echo
+    cat "$sections/$TOPOLOGY.md"
+  done
 } >"$out"
+rm -rf "$sections"
 cat "$out"
