@@ -143,6 +143,14 @@ public class ClusterProcessTests
         Assert.Equal(HttpStatusCode.Conflict, noModel.StatusCode);
         Assert.Equal("application/problem+json", noModel.Content.Headers.ContentType?.MediaType);
 
+        // Operators' dashboard, for admins only, reads this silo's own figures.
+        using var dashboard = await api.GetAsync("/dashboard/orleans/");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
+        using var analyst = new HttpClient { BaseAddress = cohosted.HealthBase };
+        analyst.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create("analyst"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/dashboard/orleans/")).StatusCode);
+
         // The silo's own figures are served on the API's port.
         var memory = await api.GetFromJsonAsync<JsonElement>("/health/memory");
         using var siloClient = cluster.CreateSiloClient();
