@@ -73,7 +73,7 @@ public sealed class DriftAccumulator
             {
                 if (!double.IsNaN(sample.Numbers[r]))
                 {
-                    Counts.Bins[r]![BinOf(edges, sample.Numbers[r])]++;
+                    Counts.Bins[r]![QuantileBins.BinOf(edges, sample.Numbers[r])]++;
                 }
             }
             else if (sample.Categories[r] is { } category)
@@ -129,13 +129,5 @@ public sealed class DriftAccumulator
         var taken = Counts;
         Counts = Empty(taken.ModelVersion, _artifact);
         return taken;
-    }
-
-    /// <summary>The reference's bin of a value: the first bin whose upper edge exceeds it (as in training).</summary>
-    private static int BinOf(double[] edges, double value)
-    {
-        // Edges are distinct and ascending, and exclusive upper bounds: a value equal to edge i belongs to bin i + 1.
-        var index = Array.BinarySearch(edges, value);
-        return index >= 0 ? index + 1 : ~index;
     }
 }

@@ -48,10 +48,6 @@ public static class LeadScorer
         var agreement = 1 - (Math.Max(forest, Math.Max(boosted, linear)) - Math.Min(forest, Math.Min(boosted, linear)));
         var completeness = encoded.Missing.Count(m => !m) / (double)Math.Max(1, encoded.Missing.Length);
 
-        var order = Enumerable.Range(0, attributions.Length).ToArray();
-        Array.Sort([.. attributions], order);
-        ScoreFactor Factor(int c) => new(
-            model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], ImpactDecimals), model.Columns[c].Dimension);
         return new LeadScore(
             lead.LeadId,
             overall,
@@ -59,8 +55,8 @@ public static class LeadScorer
             Math.Round(agreement * (0.5 + 0.5 * completeness), 3),
             grades.Grade(overall),
             DimensionScores(model, attributions),
-            order.Reverse().TakeWhile(c => attributions[c] >= FactorFloor).Take(FactorCount).Select(Factor).ToArray(),
-            order.TakeWhile(c => attributions[c] <= -FactorFloor).Take(FactorCount).Select(Factor).ToArray(),
+            StrongestFactors(model, lead, attributions, raising: true),
+            StrongestFactors(model, lead, attributions, raising: false),
             LeadInsights.Opportunities(model, encoded.Missing, lead.Features),
             LeadInsights.Recommend(overall, grades, lead.RecentActivities, lead.Features),
             model.DealSize is { } dealSize ? Math.Round(Math.Max(0, dealSize.Evaluate(features)), 2) : null,
@@ -71,6 +67,56 @@ public static class LeadScorer
             lead.Now,
             lead.Trigger,
             explain ? Explain(model, features, c => model.CellOf(c, lead.Attributes, lead.Features)) : null);
+    }
+
+    /// <summary>
+    /// The columns that raise (or lower) the odds most, strongest first, at most <paramref name="strongest"/>'s
+    /// length and each at least <see cref="FactorFloor"/>; equal strengths in column order. Returns how many.
+    /// One pass over the columns: every rescore picks its factors, and sorting all columns cost more than the
+    /// rest of building them.
+    /// </summary>
+    public static int StrongestColumns(ReadOnlySpan<double> attributions, bool raising, Span<int> strongest)
+    {
+        var count = 0;
+        for (var c = 0; c < attributions.Length; c++)
+        {
+            var strength = raising ? attributions[c] : -attributions[c];
+            if (!(strength >= FactorFloor))
+            {
+                continue;
+            }
+
+            var at = count;
+            while (at > 0 && (raising ? attributions[strongest[at - 1]] : -attributions[strongest[at - 1]]) < strength)
+            {
+                at--;
+            }
+
+            if (at == strongest.Length)
+            {
+                continue;
+            }
+
+            count = Math.Min(count + 1, strongest.Length);
+            strongest[at..(count - 1)].CopyTo(strongest[(at + 1)..count]);
+            strongest[at] = c;
+        }
+
+        return count;
+    }
+
+    private static ScoreFactor[] StrongestFactors(ChampionModel model, LeadScoringInput lead, double[] attributions, bool raising)
+    {
+        Span<int> strongest = stackalloc int[FactorCount];
+        var factors = new ScoreFactor[StrongestColumns(attributions, raising, strongest)];
+        for (var i = 0; i < factors.Length; i++)
+        {
+            var c = strongest[i];
+            factors[i] = new ScoreFactor(
+                model.Columns[c].Column, model.CellOf(c, lead.Attributes, lead.Features), Math.Round(attributions[c], ImpactDecimals), model.Columns[c].Dimension);
+        }
+
+        return factors;
     }
 
     /// <summary>Exact Shapley values of the lead's calibrated log-odds, one per model column.</summary>

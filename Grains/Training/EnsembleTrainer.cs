@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using LeadScoring.Grains.Statistics;
 using Microsoft.ML;
 
 namespace LeadScoring.Grains.Training;
@@ -462,8 +463,7 @@ public sealed class EnsembleTrainer(TrainingOptions options, IProgress<TrainingP
         var binShares = new double[edges.Length + 1];
         foreach (var value in values)
         {
-            var bin = Array.FindIndex(edges, e => value < e);
-            binShares[bin < 0 ? edges.Length : bin] += 1.0 / values.Length;
+            binShares[QuantileBins.BinOf(edges, value)] += 1.0 / values.Length;
         }
 
         return new ReferenceDistribution(column.Name, column.Kind, edges, [.. binShares.Select(s => Math.Round(s, 6))], null);

@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Statistics;
 
 namespace LeadScoring.Grains.Training;
 
@@ -121,8 +122,7 @@ public sealed record ColumnEncoding(
 
         if (value is { } present && Bins > 0)
         {
-            var bin = Array.FindIndex(BinEdges!, edge => present < edge);
-            destination[1 + (MissingIndicator ? 1 : 0) + (bin < 0 ? BinEdges!.Length : bin)] = 1;
+            destination[1 + (MissingIndicator ? 1 : 0) + QuantileBins.BinOf(BinEdges, present)] = 1;
         }
     }
 

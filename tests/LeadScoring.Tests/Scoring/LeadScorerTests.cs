@@ -33,6 +33,29 @@ public class LeadScorerTests
     }
 
     [Fact]
+    public void The_strongest_columns_are_those_of_sorting_every_column_by_strength_with_ties_in_column_order()
+    {
+        var random = new Random(7);
+        // Few distinct values, so that ties and values at the floor are common.
+        double[] values = [0, 0.005, LeadScorer.FactorFloor, 0.02, 0.3, 0.3, 1.5, -0.005, -LeadScorer.FactorFloor, -0.02, -0.3, -1.5, double.NaN];
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var attributions = Enumerable.Range(0, random.Next(0, 40)).Select(_ => values[random.Next(values.Length)]).ToArray();
+            var room = random.Next(1, 8);
+            foreach (var raising in new[] { true, false })
+            {
+                double Strength(int c) => raising ? attributions[c] : -attributions[c];
+                var expected = Enumerable.Range(0, attributions.Length).Where(c => Strength(c) >= LeadScorer.FactorFloor)
+                    .OrderByDescending(Strength).ThenBy(c => c).Take(room).ToArray();
+                var strongest = new int[room];
+                var count = LeadScorer.StrongestColumns(attributions, raising, strongest);
+
+                Assert.Equal(expected, strongest[..count]);
+            }
+        }
+    }
+
+    [Fact]
     public void Factors_dimensions_and_grades_follow_the_attributions()
     {
         var leads = SyntheticCrm.Generate(60, seed: 22, SimulatedModels.Origin).ToList();
