@@ -80,28 +80,39 @@ public static class LeadValidator
         for (var i = 0; i < activities.Count && errors.Count < 50; i++)
         {
             var activity = activities[i];
-            var prefix = $"activities[{i}]";
+            // Field paths are built only for errors: every accepted activity passes through here.
+            string Field(string name) => $"activities[{i}].{name}";
             if (!Enum.IsDefined(activity.Type))
             {
-                errors.Add(new($"{prefix}.type", $"unknown activity type; allowed: {string.Join(", ", ActivityTypeNames.All)}"));
+                errors.Add(new(Field("type"), $"unknown activity type; allowed: {string.Join(", ", ActivityTypeNames.All)}"));
             }
 
             if (activity.ActivityId is { } id && (id.Length is 0 or > LeadLimits.MaxActivityIdLength))
             {
-                errors.Add(new($"{prefix}.activity_id", $"must be 1-{LeadLimits.MaxActivityIdLength} characters"));
+                errors.Add(new(Field("activity_id"), $"must be 1-{LeadLimits.MaxActivityIdLength} characters"));
             }
 
-            ValidateTimestamp(errors, $"{prefix}.occurred_at", activity.OccurredAt, now);
+            if (TimestampProblem(activity.OccurredAt, now) is { } timing)
+            {
+                errors.Add(new(Field("occurred_at"), timing));
+            }
 
             var properties = activity.Properties;
             if (properties.DurationSeconds is { } duration && (!double.IsFinite(duration) || duration < 0 || duration > LeadLimits.MaxDurationSeconds))
             {
-                errors.Add(new($"{prefix}.properties.duration_seconds", $"must be a finite number from 0 to {LeadLimits.MaxDurationSeconds}"));
+                errors.Add(new(Field("properties.duration_seconds"), $"must be a finite number from 0 to {LeadLimits.MaxDurationSeconds}"));
             }
 
-            CheckLength(errors, $"{prefix}.properties.url", properties.Url, LeadLimits.MaxUrlLength);
-            CheckLength(errors, $"{prefix}.properties.channel", properties.Channel, LeadLimits.MaxChannelLength);
-            CheckLength(errors, $"{prefix}.properties.content_id", properties.ContentId, LeadLimits.MaxContentIdLength);
+            foreach (var (name, value, max) in (ReadOnlySpan<(string, string?, int)>)[
+                ("properties.url", properties.Url, LeadLimits.MaxUrlLength),
+                ("properties.channel", properties.Channel, LeadLimits.MaxChannelLength),
+                ("properties.content_id", properties.ContentId, LeadLimits.MaxContentIdLength)])
+            {
+                if (value is { Length: var length } && length > max)
+                {
+                    errors.Add(new(Field(name), $"must be at most {max} characters"));
+                }
+            }
         }
 
         return errors;
@@ -115,33 +126,19 @@ public static class LeadValidator
             errors.Add(new("deal_value", "must be a finite number of at least 0"));
         }
 
-        if (outcome.ClosedAt is { } closedAt)
+        if (outcome.ClosedAt is { } closedAt && TimestampProblem(closedAt, now) is { } timing)
         {
-            ValidateTimestamp(errors, "closed_at", closedAt, now);
+            errors.Add(new("closed_at", timing));
         }
 
         return errors;
     }
 
-    private static void ValidateTimestamp(List<ValidationError> errors, string field, DateTimeOffset at, DateTimeOffset now)
-    {
-        if (at > now + LeadLimits.FutureTolerance)
-        {
-            errors.Add(new(field, $"is more than {LeadLimits.FutureTolerance.TotalMinutes:0} minutes in the future"));
-        }
-        else if (at < LeadLimits.EarliestEvent)
-        {
-            errors.Add(new(field, $"is before {LeadLimits.EarliestEvent:yyyy-MM-dd}"));
-        }
-    }
-
-    private static void CheckLength(List<ValidationError> errors, string field, string? value, int max)
-    {
-        if (value is { Length: var length } && length > max)
-        {
-            errors.Add(new(field, $"must be at most {max} characters"));
-        }
-    }
+    /// <summary>Why a time cannot be the time of an event, or null.</summary>
+    private static string? TimestampProblem(DateTimeOffset at, DateTimeOffset now) =>
+        at > now + LeadLimits.FutureTolerance ? $"is more than {LeadLimits.FutureTolerance.TotalMinutes:0} minutes in the future"
+        : at < LeadLimits.EarliestEvent ? $"is before {LeadLimits.EarliestEvent:yyyy-MM-dd}"
+        : null;
 
     private static bool IsPlausibleEmail(string email)
     {

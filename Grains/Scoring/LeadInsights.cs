@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
@@ -12,6 +13,10 @@ public static class LeadInsights
     /// <summary>After this many quiet days the going-cold risk is 1 − 1/e (about 0.63).</summary>
     public const double ColdAfterDays = 14;
 
+    // One text per attribute column, made once: every rescore of a lead with a gap in its profile names it. Bounded
+    // by the attribute columns of the models this silo has loaded.
+    private static readonly ConcurrentDictionary<string, string> CompleteProfile = new(StringComparer.Ordinal);
+
     /// <summary>A probability this far above (below) the mean of the previous scores is a rising (falling) trend.</summary>
     public const double TrendThreshold = 0.02;
 
@@ -24,12 +29,15 @@ public static class LeadInsights
     /// <param name="missing">Per model column: the lead has no value for it.</param>
     public static IReadOnlyList<string> Opportunities(ChampionModel model, bool[] missing, IReadOnlyList<FeatureValue> features)
     {
-        var opportunities = new List<string>();
-        opportunities.AddRange(model.Columns
-            .Select((column, c) => (column, c))
-            .Where(p => p.column.Source == FeatureSource.Attribute && missing[p.c])
-            .Take(2)
-            .Select(p => SharedValues.Text($"Complete the profile: {p.column.Column} is unknown and the model uses it")));
+        var opportunities = new List<string>(4);
+        for (var c = 0; c < model.Columns.Count && opportunities.Count < 2; c++)
+        {
+            if (model.Columns[c].Source == FeatureSource.Attribute && missing[c])
+            {
+                opportunities.Add(CompleteProfile.GetOrAdd(model.Columns[c].Column, column => $"Complete the profile: {column} is unknown and the model uses it"));
+            }
+        }
+
         if (Count(features, ActivityType.DemoRequest) + Count(features, ActivityType.Meeting) == 0)
         {
             opportunities.Add("Offer a demo or a meeting: the lead has had neither yet");
