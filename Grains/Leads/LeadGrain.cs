@@ -5,6 +5,7 @@ using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Storage;
 using LeadScoring.Grains.Training;
 
 namespace LeadScoring.Grains.Leads;
@@ -411,8 +412,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
     /// <summary>
     /// After a change: the lead rescores (when it may be and can be scored) and the new state and the history
-    /// entry are written together (concurrently, each group-committed), so that the change costs one commit's
-    /// wait and reads after it are cache hits. If either write fails the caller gets the error, the activation
+    /// entry are written together (<see cref="PersistWithHistory"/>), so that the change costs one commit's
+    /// wait and reads after it are cache hits. If the write fails the caller gets the error, the activation
     /// is dropped and the next call starts again from what was persisted.
     /// </summary>
     private async Task PersistRescored(ScoreTrigger trigger, DateTimeOffset now)
@@ -428,7 +429,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         var history = await LoadRecentScores();
         var (score, entry) = Score(champion, trigger, now, history, explain: false);
-        await Task.WhenAll(Persist(), AppendHistory(entry, history));
+        await PersistWithHistory(entry, history);
         Remember(champion, score, entry, history, now, reusable);
     }
 
@@ -458,6 +459,15 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             ? new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger)
             : null);
     }
+
+    /// <summary>
+    /// The changed state with the history entry of the score it now holds: one transaction where the storage
+    /// can (PostgreSQL: the entry only if the state write succeeds), otherwise the two writes at once.
+    /// </summary>
+    private Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores history) =>
+        entry is not null && services.Storage is IStateWithHistoryStorage together
+            ? Persisted(together.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, entry, history.IsFull))
+            : Task.WhenAll(Persist(), AppendHistory(entry, history));
 
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
@@ -531,11 +541,13 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     /// Writes the state; if that fails the in-memory state is ahead of storage, so the activation is dropped
     /// and the next call starts again from what was persisted.
     /// </summary>
-    private async Task Persist()
+    private Task Persist() => Persisted(services.Storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this));
+
+    private async Task Persisted(Task write)
     {
         try
         {
-            await services.Storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this);
+            await write;
         }
         catch
         {

@@ -19,7 +19,7 @@ namespace LeadScoring.Grains.Storage;
 /// The state is written with Orleans' serializer straight into one array of the payload's size (the storage
 /// serializer wrapper grows a buffer by doubling and then copies it: about 10 KB of garbage per write).
 /// </remarks>
-public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : IGrainStorage
+public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : IGrainStorage, IStateWithHistoryStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -42,12 +42,18 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         }
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Write(grainId, grainState, entry: null, historyFull: false);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool historyFull) =>
+        Write(grainId, grainState, entry, historyFull);
+
+    private async Task Write<T>(GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry? entry, bool historyFull)
     {
         var (workspace, leadId) = KeyOf(grainId);
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var payload = serializer.SerializeToArray(grainState.State);
-        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected);
+        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, entry, historyFull);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);
@@ -79,4 +85,14 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
     }
 
     private static (string Workspace, string LeadId) KeyOf(GrainId grainId) => WorkspaceKey.Parse(grainId.Key.ToString()!);
+}
+
+/// <summary>
+/// A lead storage that commits a state and the score history entry of the score it holds in one transaction
+/// (the entry only if the state write succeeds). Storages without it get the two writes separately.
+/// </summary>
+public interface IStateWithHistoryStorage
+{
+    /// <summary>As <see cref="IGrainStorage.WriteStateAsync{T}"/>, with the lead's new history entry committed alongside.</summary>
+    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool historyFull);
 }

@@ -9,11 +9,13 @@ namespace LeadScoring.Grains.Storage;
 
 /// <summary>
 /// Everything the silo's leads write when they change (state rows in lead_state, score history rows in
-/// score_history) goes through this one group commit: a lead that takes an activity queues both at once, so
-/// both usually land in the same transaction, sent as one batch of statements (a commit that starts between
-/// the two takes the first alone; each write is still durable before its lead is answered). Two separate queues cost two commits,
-/// two round trips and twice the per-statement work in PostgreSQL for every batch, and under load the batches
-/// are small (a handful of leads each), so that overhead was most of PostgreSQL's CPU.
+/// score_history) goes through this one group commit. A lead that rescores after a change writes its state
+/// with its history entry as one item: the entry is inserted by the statement that writes the state, only if
+/// that write succeeds, so a lead's state and the entry of the score it holds commit together or not at all.
+/// Entries without a state write (a rescore on read) and state writes without an entry share the same batches.
+/// Two separate queues cost two commits, two round trips and twice the per-statement work in PostgreSQL for
+/// every batch, and under load the batches are small (a handful of leads each), so that overhead was most of
+/// PostgreSQL's CPU.
 /// </summary>
 public sealed class LeadWrites : IAsyncDisposable
 {
@@ -31,9 +33,13 @@ public sealed class LeadWrites : IAsyncDisposable
         _queue = new GroupCommitQueue<LeadWrite, int>(Commit, MaxBatch, logger, "lead writes");
     }
 
-    /// <summary>Completes with the row's new version, or <see cref="Conflict"/>, once committed.</summary>
-    public Task<int> WriteStateAsync(string workspace, string leadId, byte[] payload, int? expectedVersion) =>
-        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion));
+    /// <summary>
+    /// Completes with the row's new version, or <see cref="Conflict"/>, once committed. With an
+    /// <paramref name="entry"/> the lead's history gets it in the same statement, unless the write conflicts;
+    /// <paramref name="historyFull"/> as for <see cref="AppendHistoryAsync"/>.
+    /// </summary>
+    public Task<int> WriteStateAsync(string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool historyFull = false) =>
+        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, historyFull));
 
     /// <summary>
     /// Completes once the entry is committed. <paramref name="historyFull"/>: the lead already holds
@@ -85,7 +91,13 @@ public sealed class LeadWrites : IAsyncDisposable
 
             if (r == 0 && appends.Count > 0)
             {
-                AddHistoryStatements(statements, batch, appends);
+                statements.BatchCommands.Add(HistoryInsert(appends.ConvertAll(i => (HistoryAppend)batch[i])));
+            }
+
+            // Trimmed after every insert of the batch (the last round's statements see all of them).
+            if (r == Math.Max(1, rounds.Count) - 1 && TrimStatement(batch) is { } trim)
+            {
+                statements.BatchCommands.Add(trim);
             }
 
             if (statements.BatchCommands.Count == 0)
@@ -117,10 +129,15 @@ public sealed class LeadWrites : IAsyncDisposable
         return results;
     }
 
-    /// <summary>Updates where the presented version still matches, inserts where the lead had never been written (and nobody else wrote it first).</summary>
+    /// <summary>
+    /// Updates where the presented version still matches, inserts where the lead had never been written (and
+    /// nobody else wrote it first), and inserts the history entries of the writes that succeeded.
+    /// </summary>
     private static NpgsqlBatchCommand StateStatement(IReadOnlyList<LeadWrite> batch, List<int> round)
     {
         var writes = round.ConvertAll(i => (StateWrite)batch[i]);
+        var withEntries = Enumerable.Range(0, writes.Count).Where(n => writes[n].Entry is not null).ToList();
+        var entries = withEntries.ConvertAll(n => writes[n].Entry!);
         var command = new NpgsqlBatchCommand("""
             WITH input AS (
                 SELECT * FROM unnest($1, $2, $3, $4, $5) AS t(n, w, l, payload, expected)),
@@ -133,41 +150,64 @@ public sealed class LeadWrites : IAsyncDisposable
                 INSERT INTO lead_state (workspace, lead_id, payload, version)
                 SELECT w, l, payload, 1 FROM input WHERE expected IS NULL
                 ON CONFLICT DO NOTHING
-                RETURNING workspace, lead_id, version)
-            SELECT n, version FROM updated
-            UNION ALL
-            SELECT i.n, x.version FROM inserted x JOIN input i ON i.w = x.workspace AND i.l = x.lead_id AND i.expected IS NULL
+                RETURNING workspace, lead_id, version),
+            written AS (
+                SELECT n, version FROM updated
+                UNION ALL
+                SELECT i.n, x.version FROM inserted x JOIN input i ON i.w = x.workspace AND i.l = x.lead_id AND i.expected IS NULL),
+            history AS (
+                INSERT INTO score_history (workspace, lead_id, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
+                SELECT i.w, i.l, h.scored_at, h.overall_score, h.conversion_probability, h.grade, h.model_version, h.trigger
+                  FROM unnest($6, $7, $8, $9, $10, $11, $12)
+                       AS h(n, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
+                  JOIN written ok ON ok.n = h.n
+                  JOIN input i ON i.n = h.n)
+            SELECT n, version FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, writes.Count).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = writes.ConvertAll(w => w.Workspace).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = writes.ConvertAll(w => w.LeadId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = writes.ConvertAll(w => w.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter { Value = writes.ConvertAll(w => w.ExpectedVersion).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = withEntries.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        AddEntryColumns(command, entries);
         return command;
     }
 
-    /// <summary>The inserts; and, only when some lead's history was already full, the trim of its oldest entries.</summary>
-    private static void AddHistoryStatements(NpgsqlBatch statements, IReadOnlyList<LeadWrite> batch, List<int> indexes)
+    private static NpgsqlBatchCommand HistoryInsert(List<HistoryAppend> appends)
     {
-        var appends = indexes.ConvertAll(i => (HistoryAppend)batch[i]);
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO score_history (workspace, lead_id, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
             SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8)
             """);
         insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Workspace).ToArray() });
         insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.LeadId).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.ScoredAt.UtcDateTime).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.OverallScore).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.ConversionProbability).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.Grade).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.ModelVersion).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = appends.ConvertAll(a => a.Entry.Trigger.ToString()).ToArray() });
-        statements.BatchCommands.Add(insert);
+        AddEntryColumns(insert, appends.ConvertAll(a => a.Entry));
+        return insert;
+    }
 
-        var full = appends.FindAll(a => a.HistoryFull);
+    /// <summary>An entry's columns from scored_at on, one array parameter each, typed so that empty arrays work too.</summary>
+    private static void AddEntryColumns(NpgsqlBatchCommand command, List<ScoreHistoryEntry> entries)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.ScoredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.OverallScore).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.ConversionProbability).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.Grade).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.ModelVersion).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.ConvertAll(e => e.Trigger.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
+    /// <summary>
+    /// For the leads whose history was already full, the delete of all but their newest entries; null when none
+    /// was. Keeping the newest is right whether or not a lead's own insert happened (its state write may have
+    /// conflicted), so it needs no condition.
+    /// </summary>
+    private static NpgsqlBatchCommand? TrimStatement(IReadOnlyList<LeadWrite> batch)
+    {
+        var full = batch.Where(w => w is HistoryAppend { HistoryFull: true } or StateWrite { Entry: not null, HistoryFull: true }).ToList();
         if (full.Count == 0)
         {
-            return;
+            return null;
         }
 
         var trim = new NpgsqlBatchCommand("""
@@ -180,12 +220,13 @@ public sealed class LeadWrites : IAsyncDisposable
         trim.Parameters.Add(new NpgsqlParameter { Value = full.ConvertAll(a => a.Workspace).ToArray() });
         trim.Parameters.Add(new NpgsqlParameter { Value = full.ConvertAll(a => a.LeadId).ToArray() });
         trim.Parameters.Add(new NpgsqlParameter { Value = LeadLimits.ScoreHistory });
-        statements.BatchCommands.Add(trim);
+        return trim;
     }
 
     private abstract record LeadWrite(string Workspace, string LeadId);
 
-    private sealed record StateWrite(string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion) : LeadWrite(Workspace, LeadId);
+    private sealed record StateWrite(string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool HistoryFull)
+        : LeadWrite(Workspace, LeadId);
 
     private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool HistoryFull) : LeadWrite(Workspace, LeadId);
 }

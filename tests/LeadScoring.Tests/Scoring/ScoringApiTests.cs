@@ -63,6 +63,12 @@ public class ScoringApiTests
         Assert.Equal(historyBefore + 1, history.GetArrayLength());
         Assert.Equal("activity", history[0].GetProperty("trigger").GetString());
         Assert.True(await cluster.Database.CountAsync($"SELECT count(*) FROM score_history WHERE lead_id = '{lead0}'") >= historyBefore + 1);
+        // The lead's state and the entry of the score it holds were committed by one transaction.
+        Assert.Equal(1, await cluster.Database.CountAsync($"""
+            SELECT count(*) FROM lead_state s
+              JOIN (SELECT xmin::text AS x FROM score_history WHERE lead_id = '{lead0}' ORDER BY id DESC LIMIT 1) newest ON newest.x = s.xmin::text
+             WHERE s.lead_id = '{lead0}'
+            """));
 
         // Batch: good, unknown, unconsented and malformed ids together; none of them fails the others.
         (await api.PostAsJsonAsync("/api/leads", new { lead_id = "private", consent = new { profiling = false } })).EnsureSuccessStatusCode();
