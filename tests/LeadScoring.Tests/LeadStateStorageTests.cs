@@ -67,9 +67,7 @@ public class LeadStateStorageTests
     public async Task A_state_write_that_conflicts_writes_no_history_entry_and_a_full_history_keeps_its_newest()
     {
         await using var fixture = await StorageFixture.CreateAsync();
-        var first = await WrittenAsync(fixture, "contested");
-        var stale = ReadAs(first, 2);
-        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        var stale = await StaleCopyAsync(fixture, "contested");
         var full = State("full", 1);
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         for (var i = 0; i < LeadLimits.ScoreHistory; i++)
@@ -115,9 +113,7 @@ public class LeadStateStorageTests
     public async Task A_write_with_a_stale_version_fails_for_that_lead_alone_and_changes_nothing()
     {
         await using var fixture = await StorageFixture.CreateAsync();
-        var first = await WrittenAsync(fixture, "contested");
-        var stale = ReadAs(first, 2);
-        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        var stale = await StaleCopyAsync(fixture, "contested");
         var bystander = State("bystander", 3);
 
         var staleWrite = fixture.Storage.WriteStateAsync("lead", stale.Id, stale.State);
@@ -183,6 +179,15 @@ public class LeadStateStorageTests
         var lead = State(leadId, 1);
         await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
         return lead;
+    }
+
+    /// <summary>A lead written twice, and the copy an activation holds that read it after the first write.</summary>
+    private static async Task<(GrainId Id, GrainState<LeadState> State)> StaleCopyAsync(StorageFixture fixture, string leadId)
+    {
+        var first = await WrittenAsync(fixture, leadId);
+        var stale = ReadAs(first, 2);
+        await fixture.Storage.WriteStateAsync("lead", first.Id, first.State);
+        return stale;
     }
 
     /// <summary>Another activation's copy of the lead, holding the version it read and its own activity count.</summary>
