@@ -9,7 +9,9 @@ namespace LeadScoring.Grains.Leads;
 /// laid out for a million leads in one silo. The factors are one array of 16-byte values (the model's column
 /// by position, which gives the feature and its dimension; the impact as a float, exact to its four decimals)
 /// instead of an object each, and the dimension scores are fields; a <see cref="LeadScore"/> is built again
-/// on each read that returns the whole score.
+/// on each read that returns the whole score. After a change the lead keeps only the new score's headline
+/// (<see cref="Defer"/>): the factors, dimensions and recommendations are worked out on the next read, so a
+/// lead that takes many activities between reads computes them once, not per activity.
 /// </summary>
 public sealed class CachedScore
 {
@@ -36,6 +38,30 @@ public sealed class CachedScore
 
     /// <param name="model">The model that computed the score (its factors are its columns).</param>
     public CachedScore(LeadScore score, ChampionModel model) => Update(score, model);
+
+    /// <summary>A score known by its headline only, until <see cref="Update"/> completes it.</summary>
+    public CachedScore(ScoreHeadline headline) => Defer(headline);
+
+    /// <summary>True while only the headline is known: the rest must be computed before the score is read.</summary>
+    public bool DetailsPending { get; private set; }
+
+    public ScoreHeadline Headline =>
+        new(_overallScore, _conversionProbability, _confidence, _grade, (ScoreTrend)_trend, ModelVersion, ScoredAt, (ScoreTrigger)_trigger);
+
+    /// <summary>Takes a new score's headline into this instance; its factors and the rest are pending until <see cref="Update"/>.</summary>
+    public CachedScore Defer(ScoreHeadline headline)
+    {
+        _overallScore = headline.OverallScore;
+        _conversionProbability = headline.ConversionProbability;
+        _confidence = headline.Confidence;
+        _grade = SharedValues.Text(headline.Grade);
+        _trend = checked((byte)headline.Trend);
+        ModelVersion = SharedValues.Text(headline.ModelVersion);
+        ScoredAt = headline.ScoredAt;
+        _trigger = checked((byte)headline.Trigger);
+        DetailsPending = true;
+        return this;
+    }
 
     /// <summary>
     /// Takes the new score into this instance instead of a new one. A lead that rescores keeps one cached score
@@ -90,6 +116,7 @@ public sealed class CachedScore
         ModelVersion = SharedValues.Text(score.ModelVersion);
         ScoredAt = score.ScoredAt;
         _trigger = checked((byte)score.Trigger);
+        DetailsPending = false;
         return this;
     }
 
@@ -122,7 +149,10 @@ public sealed class CachedScore
     public ScoreSummary ToSummary(string leadId) =>
         new(leadId, _overallScore, _conversionProbability, _confidence, _grade, Dimensions(), ModelVersion, ScoredAt);
 
-    private DimensionScores Dimensions() => new(
+    // Every read of the score goes through here.
+    private DimensionScores Dimensions() => DetailsPending
+        ? throw new InvalidOperationException("the score's details are pending: complete them before reading it")
+        : new(
         Expand(_behavioral), Expand(_engagement), Expand(_demographic), Expand(_temporal), Expand(_interaction), Expand(_quality));
 
     private ScoreFactor[] Factors(int start, int count)

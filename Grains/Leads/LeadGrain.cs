@@ -335,6 +335,11 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         if (_score is { } cached && cached.ModelVersion == champion.Version && _scoredHour == FeatureEngine.HourOf(now))
         {
             ScoringMeters.CacheHits.Add(1);
+            if (cached.DetailsPending)
+            {
+                CompleteDetails(champion, cached);
+            }
+
             // The explanation is of the cached score: the features as they were when it was computed.
             return new ChampionScoring(ScoreStatus.Ok, Cached: cached, CachedExplanation: includeInsights ? Explain(champion, cached.ScoredAt) : null);
         }
@@ -393,7 +398,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             var now = services.Clock.GetUtcNow();
             var history = await LoadRecentScores();
             result = new ScoreResult(ScoreStatus.Ok, LeadScorer.Score(
-                model, Input(now, ScoreTrigger.Activation, history.Probabilities), services.Scoring.GradesOf(Workspace), includeInsights), false);
+                model, Input(now, ScoreTrigger.Activation, history.Probabilities), Grades, includeInsights), false);
         }
 
         if (!(_exposedIn ??= new HashSet<string>(StringComparer.Ordinal)).Contains(experimentId))
@@ -413,8 +418,10 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     /// <summary>
     /// After a change: the lead rescores (when it may be and can be scored) and the new state and the history
     /// entry are written together (<see cref="PersistWithHistory"/>), so that the change costs one commit's
-    /// wait and reads after it are cache hits. If the write fails the caller gets the error, the activation
-    /// is dropped and the next call starts again from what was persisted.
+    /// wait and reads after it are cache hits. Only the score's headline is decided here; its factors,
+    /// dimensions and recommendations wait for the next read (<see cref="CompleteDetails"/>), since a lead
+    /// may take many activities between two reads. If the write fails the caller gets the error, the
+    /// activation is dropped and the next call starts again from what was persisted.
     /// </summary>
     private async Task PersistRescored(ScoreTrigger trigger, DateTimeOffset now)
     {
@@ -427,37 +434,56 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             return;
         }
 
+        ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
-        var (score, entry) = Score(champion, trigger, now, history, explain: false);
+        var input = Input(now, trigger, history.Probabilities);
+        var encoded = Encode(champion, input);
+        var headline = LeadScorer.Headline(champion, input, encoded, Grades);
+        var entry = Observe(champion, encoded, input, headline, history);
         await PersistWithHistory(entry, history);
-        Remember(champion, score, entry, history, now, reusable);
+        Remember(entry, history, now, reusable?.Defer(headline) ?? new CachedScore(headline));
     }
 
     private async Task<LeadScore> Rescore(ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, bool explain)
     {
+        ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
-        var (score, entry) = Score(champion, trigger, now, history, explain);
+        var input = Input(now, trigger, history.Probabilities);
+        var encoded = Encode(champion, input);
+        var score = LeadScorer.Score(champion, input, encoded, Grades, explain);
+        var entry = Observe(champion, encoded, input, ScoreHeadline.Of(score), history);
         await AppendHistory(entry, history);
-        Remember(champion, score, entry, history, now, _score);
+        Remember(entry, history, now, _score?.Update(score, champion) ?? new CachedScore(score, champion));
         return score;
     }
 
-    /// <summary>The score, and the history entry it deserves: changes always; a rescore nothing asked for only when it moved the score or the model.</summary>
-    private (LeadScore Score, ScoreHistoryEntry? Entry) Score(
-        ChampionModel champion, ScoreTrigger trigger, DateTimeOffset now, RecentScores history, bool explain)
+    /// <summary>
+    /// The rest of a score whose headline a change decided: from the lead as it was when it was scored, which
+    /// it still is (any change since would have rescored it). The trend is in the headline, so no history is needed.
+    /// </summary>
+    private void CompleteDetails(ChampionModel champion, CachedScore cached)
     {
-        ScoringMeters.CacheMisses.Add(1);
-        var input = Input(now, trigger, history.Probabilities);
-        var encoded = champion.Encode(input.Attributes, input.Features);
-        var score = LeadScorer.Score(champion, input, encoded, services.Scoring.GradesOf(Workspace), explain);
-        // Drift detection sees every rescore with the champion; the silo's pre-aggregator is told without waiting.
+        var headline = cached.Headline;
+        var input = Input(headline.ScoredAt, headline.Trigger, []);
+        cached.Update(LeadScorer.Complete(champion, input, Encode(champion, input), headline, Grades), champion);
+    }
+
+    private static EncodedLead Encode(ChampionModel champion, LeadScoringInput input) => champion.Encode(input.Attributes, input.Features);
+
+    /// <summary>
+    /// Drift detection sees every rescore with the champion (the silo's pre-aggregator is told without
+    /// waiting). Returns the history entry the score deserves: changes always; a rescore nothing asked for
+    /// only when it moved the score or the model.
+    /// </summary>
+    private ScoreHistoryEntry? Observe(ChampionModel champion, EncodedLead encoded, LeadScoringInput input, ScoreHeadline score, RecentScores history)
+    {
         _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
             .Observe(DriftSamples.Of(champion, encoded, input.Attributes, input.Features, score.ConversionProbability));
-        var recorded = trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || history.Latest is not { } last
+        var recorded = input.Trigger is ScoreTrigger.Activity or ScoreTrigger.Attributes || history.Latest is not { } last
             || last.ModelVersion != score.ModelVersion || Math.Abs(last.OverallScore - score.OverallScore) >= 0.1;
-        return (score, recorded
-            ? new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, trigger)
-            : null);
+        return recorded
+            ? new ScoreHistoryEntry(score.ScoredAt, score.OverallScore, score.ConversionProbability, score.Grade, score.ModelVersion, input.Trigger)
+            : null;
     }
 
     /// <summary>
@@ -472,14 +498,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
 
-    private void Remember(ChampionModel champion, LeadScore score, ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore? reusable)
+    private void Remember(ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore score)
     {
         if (entry is not null)
         {
             history.Add(entry);
         }
 
-        _score = reusable?.Update(score, champion) ?? new CachedScore(score, champion);
+        _score = score;
         _scoredHour = FeatureEngine.HourOf(now);
     }
 
@@ -487,6 +513,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     {
         return LeadScorer.Explain(champion, State.Attributes, Features(scoredAt));
     }
+
+    private GradeThresholds Grades => services.Scoring.GradesOf(Workspace);
 
     private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<double> history) =>
         new(LeadId, State.Attributes, Features(now), State.RecentActivities ?? [], history, now, trigger);

@@ -17,6 +17,24 @@ public sealed record LeadScoringInput(
     ScoreTrigger Trigger);
 
 /// <summary>
+/// What a rescore decides at once, without attributions: the figures a change's history entry, drift sample
+/// and batch headline carry. A <see cref="LeadScore"/> starts with the same figures.
+/// </summary>
+public readonly record struct ScoreHeadline(
+    double OverallScore,
+    double ConversionProbability,
+    double Confidence,
+    string Grade,
+    ScoreTrend Trend,
+    string ModelVersion,
+    DateTimeOffset ScoredAt,
+    ScoreTrigger Trigger)
+{
+    public static ScoreHeadline Of(LeadScore score) => new(
+        score.OverallScore, score.ConversionProbability, score.Confidence, score.Grade, score.Trend, score.ModelVersion, score.ScoredAt, score.Trigger);
+}
+
+/// <summary>
 /// Turns a lead and a champion model into a <see cref="LeadScore"/>: the calibrated probability, confidence,
 /// grade, dimension scores, factors and recommendations. Pure: no Orleans, no I/O. Definitions are in the
 /// README ("Scores").
@@ -37,35 +55,76 @@ public static class LeadScorer
     /// <param name="encoded">The lead encoded by <see cref="ChampionModel.Encode"/>, when the caller needs it too.</param>
     public static LeadScore Score(ChampionModel model, LeadScoringInput lead, EncodedLead encoded, GradeThresholds grades, bool explain)
     {
-        var features = encoded.Vector;
-        Span<double> slotAttributions = stackalloc double[features.Length];
-        var output = model.Scoring.ScoreWithAttribution(features, slotAttributions);
-        var attributions = model.PerColumn(slotAttributions);
+        Span<double> slotAttributions = stackalloc double[encoded.Vector.Length];
+        var output = model.Scoring.ScoreWithAttribution(encoded.Vector, slotAttributions);
+        return Build(model, lead, encoded, HeadlineOf(model, lead, encoded, grades, output), slotAttributions, grades, explain);
+    }
 
+    /// <summary>
+    /// The figures of a score that need no attributions: what a change's rescore must decide before it is
+    /// acknowledged (its history entry, its drift sample). <see cref="Complete"/> adds the rest later.
+    /// </summary>
+    public static ScoreHeadline Headline(ChampionModel model, LeadScoringInput lead, EncodedLead encoded, GradeThresholds grades) =>
+        HeadlineOf(model, lead, encoded, grades, model.Scoring.Score(encoded.Vector));
+
+    /// <summary>
+    /// The whole score of which <paramref name="headline"/> is the start, for the same lead at the same time
+    /// (<paramref name="lead"/> as it was at <see cref="ScoreHeadline.ScoredAt"/>): equal to what
+    /// <see cref="Score(ChampionModel, LeadScoringInput, EncodedLead, GradeThresholds, bool)"/> gave then.
+    /// </summary>
+    public static LeadScore Complete(ChampionModel model, LeadScoringInput lead, EncodedLead encoded, ScoreHeadline headline, GradeThresholds grades)
+    {
+        if (headline.ModelVersion != model.Version)
+        {
+            throw new ArgumentException($"the headline is of model {headline.ModelVersion}, not {model.Version}", nameof(headline));
+        }
+
+        Span<double> slotAttributions = stackalloc double[encoded.Vector.Length];
+        model.Scoring.ScoreWithAttribution(encoded.Vector, slotAttributions);
+        return Build(model, lead, encoded, headline, slotAttributions, grades, explain: false);
+    }
+
+    private static ScoreHeadline HeadlineOf(ChampionModel model, LeadScoringInput lead, EncodedLead encoded, GradeThresholds grades, EnsembleOutput output)
+    {
         var probability = output.Probability;
         var overall = Math.Round(100 * probability, 1);
         var (forest, boosted, linear) = model.Scoring.ModelProbabilities(output);
         var agreement = 1 - (Math.Max(forest, Math.Max(boosted, linear)) - Math.Min(forest, Math.Min(boosted, linear)));
         var completeness = encoded.Missing.Count(m => !m) / (double)Math.Max(1, encoded.Missing.Length);
-
-        return new LeadScore(
-            lead.LeadId,
+        return new ScoreHeadline(
             overall,
             Math.Round(probability, 6),
             Math.Round(agreement * (0.5 + 0.5 * completeness), 3),
             grades.Grade(overall),
+            LeadInsights.Trend(probability, lead.RecentProbabilities),
+            model.Version,
+            lead.Now,
+            lead.Trigger);
+    }
+
+    private static LeadScore Build(
+        ChampionModel model, LeadScoringInput lead, EncodedLead encoded, ScoreHeadline headline, ReadOnlySpan<double> slotAttributions, GradeThresholds grades, bool explain)
+    {
+        var features = encoded.Vector;
+        var attributions = model.PerColumn(slotAttributions);
+        return new LeadScore(
+            lead.LeadId,
+            headline.OverallScore,
+            headline.ConversionProbability,
+            headline.Confidence,
+            headline.Grade,
             DimensionScores(model, attributions),
             StrongestFactors(model, lead, attributions, raising: true),
             StrongestFactors(model, lead, attributions, raising: false),
             LeadInsights.Opportunities(model, encoded.Missing, lead.Features),
-            LeadInsights.Recommend(overall, grades, lead.RecentActivities, lead.Features),
+            LeadInsights.Recommend(headline.OverallScore, grades, lead.RecentActivities, lead.Features),
             model.DealSize is { } dealSize ? Math.Round(Math.Max(0, dealSize.Evaluate(features)), 2) : null,
             model.DaysToClose is { } daysToClose ? Math.Round(Math.Max(0, daysToClose.Evaluate(features)), 1) : null,
             LeadInsights.GoingColdRisk(lead.Features),
-            LeadInsights.Trend(probability, lead.RecentProbabilities),
-            model.Version,
-            lead.Now,
-            lead.Trigger,
+            headline.Trend,
+            headline.ModelVersion,
+            headline.ScoredAt,
+            headline.Trigger,
             explain ? Explain(model, features, c => model.CellOf(c, lead.Attributes, lead.Features)) : null);
     }
 

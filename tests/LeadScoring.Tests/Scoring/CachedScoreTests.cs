@@ -31,6 +31,32 @@ public class CachedScoreTests
     }
 
     [Fact]
+    public void A_deferred_score_is_not_read_until_completed_and_then_reads_back_whole()
+    {
+        var now = SimulatedModels.Origin;
+        CachedScore? cached = null;
+        foreach (var lead in SyntheticCrm.Generate(20, seed: 32, now))
+        {
+            var features = FeatureEngine.Compute(new ActivityAggregates(), now.AddDays(-3), now, new FeatureOptions());
+            var input = new LeadScoringInput(lead.LeadId, lead.Attributes, features, [], [0.5], now, ScoreTrigger.Activity);
+            var score = LeadScorer.Score(Model, input, new GradeThresholds(), explain: false);
+            var headline = ScoreHeadline.Of(score);
+
+            // The same instance goes from complete to deferred and back, as a lead's does.
+            cached = cached?.Defer(headline) ?? new CachedScore(headline);
+            Assert.True(cached.DetailsPending);
+            Assert.Equal(headline, cached.Headline);
+            Assert.Throws<InvalidOperationException>(() => cached.ToScore(lead.LeadId));
+            Assert.Throws<InvalidOperationException>(() => cached.ToSummary(lead.LeadId));
+
+            cached.Update(score, Model);
+            Assert.False(cached.DetailsPending);
+            Assert.Equal(JsonSerializer.Serialize(score), JsonSerializer.Serialize(cached.ToScore(score.LeadId)));
+            Assert.Equal(headline, cached.Headline);
+        }
+    }
+
+    [Fact]
     public void Missing_dimensions_predictions_and_factors_read_back_as_missing()
     {
         var score = new LeadScore(

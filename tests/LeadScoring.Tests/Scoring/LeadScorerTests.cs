@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
@@ -30,6 +31,42 @@ public class LeadScorerTests
         Assert.Equal(score.ConversionProbability, LogisticStacker.Sigmoid(explanation.OutputValue), 5);
         Assert.Equal(Model.Columns.Count, explanation.Contributions.Count);
         Assert.Contains(explanation.Contributions, c => c.Feature == "industry" && c.Value == lead.Attributes["industry"].ToString());
+    }
+
+    [Fact]
+    public void A_headline_completed_later_is_the_score_computed_at_once()
+    {
+        var now = SimulatedModels.Origin;
+        double[] history = [0.2, 0.4, 0.9];
+        var strict = new GradeThresholds { A = 90, B = 80, C = 70 };
+        foreach (var lead in SyntheticCrm.Generate(80, seed: 23, now))
+        {
+            var input = Input(lead, now) with { RecentProbabilities = history, Trigger = ScoreTrigger.Activity };
+            var encoded = Model.Encode(input.Attributes, input.Features);
+            foreach (var grades in new[] { new GradeThresholds(), strict })
+            {
+                var atOnce = LeadScorer.Score(Model, input, encoded, grades, explain: false);
+                var headline = LeadScorer.Headline(Model, input, encoded, grades);
+
+                Assert.Equal(ScoreHeadline.Of(atOnce), headline);
+                // Completed without the history: the trend is already in the headline.
+                var later = LeadScorer.Complete(Model, input with { RecentProbabilities = [] }, encoded, headline, grades);
+                Assert.Equal(JsonSerializer.Serialize(atOnce), JsonSerializer.Serialize(later));
+            }
+        }
+
+        Assert.Contains(SyntheticCrm.Generate(80, seed: 23, now), l => LeadScorer.Score(Model, Input(l, now) with { RecentProbabilities = history }, new GradeThresholds(), false).Trend != ScoreTrend.Steady);
+    }
+
+    [Fact]
+    public void A_headline_is_completed_only_by_its_own_model()
+    {
+        var lead = SyntheticCrm.Generate(5, seed: 24, SimulatedModels.Origin).First();
+        var input = Input(lead, SimulatedModels.Origin);
+        var encoded = Model.Encode(input.Attributes, input.Features);
+        var headline = LeadScorer.Headline(Model, input, encoded, new GradeThresholds()) with { ModelVersion = "v0" };
+
+        Assert.Contains("v0", Assert.Throws<ArgumentException>(() => LeadScorer.Complete(Model, input, encoded, headline, new GradeThresholds())).Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Training;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Scoring;
@@ -43,6 +44,32 @@ public class LeadScoringGrainTests(MemoryLeadClusterFixture fixture) : IClassFix
         Assert.NotEqual(before.Score.ConversionProbability, after.Score.ConversionProbability);
         Assert.Equal([ScoreTrigger.Activity, ScoreTrigger.Attributes], history.Select(h => h.Trigger));
         Assert.Equal(after.Score.OverallScore, history[0].OverallScore);
+    }
+
+    [Fact]
+    public async Task A_change_decides_the_headline_and_the_next_read_adds_the_details_of_the_lead_as_it_was_scored()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("software"));
+        var now = DateTimeOffset.UtcNow;
+        await lead.RecordActivities([Activity("d1", ActivityType.DemoRequest, now.AddHours(-2))]);
+        await lead.RecordActivities([Activity("m1", ActivityType.Meeting, now.AddHours(-1))]);
+
+        // The first read after the changes is a batch headline: it completes the details too.
+        var summary = await lead.GetBatchScore(false);
+        var full = await lead.GetScore(true);
+        var entry = (await lead.GetScoreHistory()).Entries[0];
+
+        Assert.True(summary.CacheHit && full.CacheHit);
+        var score = full.Score!;
+        Assert.Equal(ScoreSummary.Of(score), summary.Summary);
+        Assert.Equal((entry.ScoredAt, entry.OverallScore, entry.Grade), (score.ScoredAt, score.OverallScore, score.Grade));
+        Assert.NotEmpty(score.KeyFactors.Concat(score.RiskFactors));
+        Assert.NotNull(score.Dimensions.Behavioral);
+        Assert.False(string.IsNullOrEmpty(score.Recommendations.NextBestAction));
+        // The explanation, of the lead as it was scored, reaches the probability the change decided.
+        Assert.Equal(score.ConversionProbability, LogisticStacker.Sigmoid(score.Explanation!.OutputValue), 5);
     }
 
     [Fact]
