@@ -27,7 +27,7 @@ training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
   echo
   echo "## Rescoring one lead"
   echo
-  echo "What a lead grain computes when it must rescore, without Orleans and storage: its ~130 activity features from its aggregates, the encoded row, the ensemble with path attributions, grade, confidence, dimension scores, factors, opportunities and recommendations. Model trained on 3,000 simulated leads (SimulatedHistory, seed 1); 500 simulated leads scored in turn. The second line adds the exact explanation: path-dependent TreeSHAP is O(leaves x depth^2) per tree, and this model's forest trees are deep, so it costs milliseconds and is computed only when asked for."
+  echo "What a lead grain computes when it must rescore, without Orleans and storage: its ~130 activity features from its aggregates, the encoded row, the ensemble with path attributions, grade, confidence, dimension scores, factors, opportunities and recommendations. Model trained on 3,000 simulated leads (SimulatedHistory, seed 1); 500 simulated leads scored in turn. The second line adds the exact explanation: path-dependent TreeSHAP is O(leaves x depth^2) per tree, and this model's forest trees are deep, so it costs milliseconds and is computed only when asked for. The third line is what a change (an activity, an attribute update) computes before it is acknowledged: the features and the score's headline (probability, confidence, grade, trend); the factors, dimension scores and recommendations are computed on the lead's next read."
   echo
   sed -n '/^| Method/,$p' "$artifacts"/results/*LeadScoreBenchmarks-report-github.md | sed "s/&#39;//g"
   echo
