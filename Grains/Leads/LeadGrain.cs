@@ -74,6 +74,12 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             State.SeenActivityIdHashes = [.. storedIds.Select(ActivityIdHash.Of)];
             State.SeenActivityIds = null;
         }
+
+        if (State.RecentActivityRecords is { } storedRecords)
+        {
+            State.RecentActivities = storedRecords.ConvertAll(RecentActivity.Of);
+            State.RecentActivityRecords = null;
+        }
     }
 
     public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
@@ -247,7 +253,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             }
 
             FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
-            InsertByOccurrence(State.RecentActivities ??= [], activity);
+            InsertByOccurrence(State.RecentActivities ??= [], RecentActivity.Of(activity));
             State.ActivityCount++;
             accepted++;
         }
@@ -535,7 +541,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     }
 
     /// <summary>Keeps the list newest first; activities mostly arrive in order, so the place is found at the front.</summary>
-    private static void InsertByOccurrence(List<ActivityRecord> newestFirst, ActivityRecord activity)
+    private static void InsertByOccurrence(List<RecentActivity> newestFirst, RecentActivity activity)
     {
         var at = 0;
         while (at < newestFirst.Count && newestFirst[at].OccurredAt >= activity.OccurredAt)
@@ -601,7 +607,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             State.UpdatedAt,
             State.ActivityCount,
             Features(now),
-            [.. State.RecentActivities ?? []],
+            State.RecentActivities is { } recent ? recent.ConvertAll(a => a.ToRecord()) : [],
             State.Outcome,
             personal.Phone,
             new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal));

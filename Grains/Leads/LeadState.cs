@@ -28,8 +28,8 @@ public sealed class LeadState
     /// <summary>Null before the first activity.</summary>
     [Id(8)] public ActivityAggregates? Aggregates { get; set; }
 
-    /// <summary>The most recent activities by occurrence time, newest first, at most <see cref="LeadLimits.RecentActivities"/>; null before the first.</summary>
-    [Id(9)] public List<ActivityRecord>? RecentActivities { get; set; }
+    /// <summary>How recent activities were kept before <see cref="RecentActivities"/>: read when an activation loads such a state, never written.</summary>
+    [Id(9)] public List<ActivityRecord>? RecentActivityRecords { get; set; }
 
     /// <summary>How accepted activity ids were kept before <see cref="SeenActivityIdHashes"/>: read when an activation loads such a state, never written.</summary>
     [Id(10)] public List<string>? SeenActivityIds { get; set; }
@@ -48,4 +48,7 @@ public sealed class LeadState
     /// <see cref="LeadLimits.RememberedActivityIds"/>; null before the first id.
     /// </summary>
     [Id(15)] public List<long>? SeenActivityIdHashes { get; set; }
+
+    /// <summary>The most recent activities by occurrence time, newest first, at most <see cref="LeadLimits.RecentActivities"/>; null before the first.</summary>
+    [Id(16)] public List<RecentActivity>? RecentActivities { get; set; }
 }

@@ -63,7 +63,7 @@ public static class LeadInsights
     /// often (ties: the most recent), and up to three distinct pieces of content it took (content ids first,
     /// then the pages it viewed). One pass over the activities: every rescore computes this.
     /// </summary>
-    public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<ActivityRecord> recent, IReadOnlyList<FeatureValue> features)
+    public static ScoreRecommendations Recommend(double score, GradeThresholds grades, IReadOnlyList<RecentActivity> recent, IReadOnlyList<FeatureValue> features)
     {
         var channels = new List<(string Channel, double Weight)>(4);
         Span<int> perSlot = stackalloc int[ContactSlots.Length];
@@ -71,14 +71,15 @@ public static class LeadInsights
         var content = new List<string>(3);
         // Three distinct pages are enough: at most two of them can repeat a content id when one is still wanted.
         List<string>? pages = null;
-        foreach (var activity in recent)
+        for (var i = 0; i < recent.Count; i++)
         {
+            var activity = recent[i];
             if (activity.Type is ActivityType.EmailBounce or ActivityType.Unsubscribe)
             {
                 continue;
             }
 
-            var through = activity.Properties.Channel ?? ChannelOf(activity.Type);
+            var through = activity.Channel ?? ChannelOf(activity.Type);
             var known = 0;
             while (known < channels.Count && !string.Equals(channels[known].Channel, through, StringComparison.OrdinalIgnoreCase))
             {
@@ -97,12 +98,12 @@ public static class LeadInsights
             perSlot[slot]++;
             lastInSlot[slot] = Math.Max(lastInSlot[slot], at.Ticks);
 
-            if (activity.Properties.ContentId is { } contentId && content.Count < 3 && !content.Contains(contentId))
+            if (activity.ContentId is { } contentId && content.Count < 3 && !content.Contains(contentId))
             {
                 content.Add(contentId);
             }
 
-            if (activity.Type == ActivityType.PageView && activity.Properties.Url is { } url && (pages ??= new List<string>(3)).Count < 3 && !pages.Contains(url))
+            if (activity.Type == ActivityType.PageView && activity.Url is { } url && (pages ??= new List<string>(3)).Count < 3 && !pages.Contains(url))
             {
                 pages.Add(url);
             }

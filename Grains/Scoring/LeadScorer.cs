@@ -11,7 +11,7 @@ public sealed record LeadScoringInput(
     string LeadId,
     IReadOnlyDictionary<string, LeadAttributeValue> Attributes,
     IReadOnlyList<FeatureValue> Features,
-    IReadOnlyList<ActivityRecord> RecentActivities,
+    IReadOnlyList<RecentActivity> RecentActivities,
     IReadOnlyList<double> RecentProbabilities,
     DateTimeOffset Now,
     ScoreTrigger Trigger);

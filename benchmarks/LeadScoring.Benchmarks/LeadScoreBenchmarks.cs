@@ -18,7 +18,7 @@ public class LeadScoreBenchmarks
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly FeatureOptions _options = new();
     private ChampionModel _model = null!;
-    private (SimulatedLead Lead, ActivityAggregates Aggregates, DateTimeOffset CreatedAt)[] _leads = null!;
+    private (SimulatedLead Lead, ActivityAggregates Aggregates, RecentActivity[] Recent, DateTimeOffset CreatedAt)[] _leads = null!;
     private int _next;
 
     [GlobalSetup]
@@ -33,7 +33,7 @@ public class LeadScoreBenchmarks
                 FeatureEngine.Apply(aggregates, activity, _options, Now);
             }
 
-            return (lead, aggregates, lead.Activities.Count > 0 ? lead.Activities[0].OccurredAt : Now);
+            return (lead, aggregates, lead.Activities.Select(RecentActivity.Of).ToArray(), lead.Activities.Count > 0 ? lead.Activities[0].OccurredAt : Now);
         })];
     }
 
@@ -54,8 +54,8 @@ public class LeadScoreBenchmarks
 
     private LeadScoringInput NextLead()
     {
-        var (lead, aggregates, createdAt) = _leads[_next++ % _leads.Length];
+        var (lead, aggregates, recent, createdAt) = _leads[_next++ % _leads.Length];
         return new LeadScoringInput(lead.LeadId, lead.Attributes, FeatureEngine.Compute(aggregates, createdAt, Now, _options),
-            lead.Activities, [], Now, ScoreTrigger.Activity);
+            recent, [], Now, ScoreTrigger.Activity);
     }
 }

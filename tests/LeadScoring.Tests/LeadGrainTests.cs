@@ -131,6 +131,38 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task Recent_activities_stored_as_records_by_earlier_versions_load_and_are_written_back_as_values()
+    {
+        var lead = Cluster.Lead(NewId());
+        var now = DateTimeOffset.UtcNow;
+        var stored = new LeadState
+        {
+            Exists = true,
+            ProfilingConsent = true,
+            CreatedAt = now.AddDays(-1),
+            ActivityCount = 2,
+            RecentActivityRecords =
+            [
+                new ActivityRecord("a2", ActivityType.Download, now.AddHours(-1), new ActivityProperties(null, null, "web", "guide")),
+                new ActivityRecord(null, ActivityType.EmailOpen, now.AddHours(-2), ActivityProperties.None),
+            ],
+        };
+        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
+
+        var loaded = (await lead.GetSnapshot())!;
+        await lead.RecordActivities([PageView("a3", now)]);
+        await Cluster.DeactivateAsync(lead);
+        var rewritten = new GrainState<LeadState>(new LeadState());
+        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
+
+        Assert.Equal(stored.RecentActivityRecords, loaded.RecentActivities);
+        Assert.Null(rewritten.State!.RecentActivityRecords);
+        Assert.Equal(["a3", "a2", null], rewritten.State.RecentActivities!.Select(a => a.ActivityId));
+        Assert.Equal(loaded.RecentActivities, rewritten.State.RecentActivities!.Skip(1).Select(a => a.ToRecord()));
+        Assert.Equal(3, (await lead.GetSnapshot())!.RecentActivities.Count);
+    }
+
+    [Fact]
     public async Task Unknown_leads_are_not_found_and_not_created_by_reads_or_activities()
     {
         var lead = Cluster.Lead(NewId());

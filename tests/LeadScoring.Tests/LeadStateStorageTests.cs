@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Common;
@@ -141,6 +142,29 @@ public class LeadStateStorageTests
 
         Assert.Equal(1, results.Count(ok => ok));
         Assert.Equal(1, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state WHERE lead_id = 'twice'"));
+    }
+
+    [Fact]
+    public async Task Recent_activities_are_stored_as_values_and_read_back_equal()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var lead = State("active", 3);
+        var now = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.FromHours(2));
+        List<RecentActivity> recent =
+        [
+            new("a1", ActivityType.Download, now, null, null, "web", "pricing-guide"),
+            new(null, ActivityType.PageView, now.AddMinutes(-5), 42.5, "https://example.com/p/1", null, null),
+            new("a0", ActivityType.EmailOpen, now.AddDays(-1), null, null, null, null),
+        ];
+        lead.State.State!.RecentActivities = recent;
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
+
+        var read = State("active", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+
+        Assert.Equal(recent, read.State.State!.RecentActivities!);
+        Assert.Equal(TimeSpan.FromHours(2), read.State.State.RecentActivities![0].OccurredAt.Offset);
+        Assert.Same(ActivityProperties.None, read.State.State.RecentActivities[2].ToRecord().Properties);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class CachedScoreTests
             }
 
             var features = FeatureEngine.Compute(aggregates, now.AddDays(-60), now, new FeatureOptions());
-            var input = new LeadScoringInput(lead.LeadId, lead.Attributes, features, [.. lead.Activities.Reverse()], [], now, ScoreTrigger.Activity);
+            var input = new LeadScoringInput(lead.LeadId, lead.Attributes, features, [.. lead.Activities.Reverse().Select(RecentActivity.Of)], [], now, ScoreTrigger.Activity);
             AssertReadsBack(LeadScorer.Score(Model, input, new GradeThresholds(), explain: false));
         }
     }
@@ -103,7 +103,7 @@ public class CachedScoreTests
             {
                 FeatureEngine.Apply(aggregates, activity, new FeatureOptions(), now);
                 var features = FeatureEngine.Compute(aggregates, now.AddDays(-60), now, new FeatureOptions());
-                var input = new LeadScoringInput(lead.LeadId, lead.Attributes, features, [activity], [], now, ScoreTrigger.Activity);
+                var input = new LeadScoringInput(lead.LeadId, lead.Attributes, features, [RecentActivity.Of(activity)], [], now, ScoreTrigger.Activity);
                 var score = LeadScorer.Score(Model, input, new GradeThresholds(), explain: false);
                 var earlier = cached?.ToScore(previous!.LeadId);
 

@@ -136,7 +136,7 @@ public class LeadScorerTests
         };
         var features = Features(activities, now);
 
-        var recommendations = LeadInsights.Recommend(60, new GradeThresholds(), activities, features);
+        var recommendations = LeadInsights.Recommend(60, new GradeThresholds(), activities.ConvertAll(RecentActivity.Of), features);
 
         Assert.Equal("Tuesday 14:00 UTC", recommendations.OptimalContactTime);
         Assert.Equal("email", recommendations.BestChannel);
@@ -165,7 +165,7 @@ public class LeadScorerTests
             }).ToList();
             var features = Features(activities, now);
 
-            var actual = LeadInsights.Recommend(60, new GradeThresholds(), activities, features);
+            var actual = LeadInsights.Recommend(60, new GradeThresholds(), activities.ConvertAll(RecentActivity.Of), features);
 
             var expected = Defined(activities);
             Assert.Equal(expected.Channel, actual.BestChannel);
@@ -213,7 +213,7 @@ public class LeadScorerTests
     }
 
     private static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
-        new(lead.LeadId, lead.Attributes, Features(lead.Activities, now), [.. lead.Activities.Reverse()], [], now, ScoreTrigger.Activity);
+        new(lead.LeadId, lead.Attributes, Features(lead.Activities, now), [.. lead.Activities.Reverse().Select(RecentActivity.Of)], [], now, ScoreTrigger.Activity);
 
     private static IReadOnlyList<FeatureValue> Features(IEnumerable<ActivityRecord> activities, DateTimeOffset now)
     {
