@@ -58,6 +58,18 @@ stop_benchmark_cluster() {
   rm -rf "$work"
 }
 
+# Batch request bodies of leads b-0 .. b-(N-1), 10,000 a file: $work/batch-<first>.json.
+write_batch_files() { # N
+  python3 - "$1" "$work" <<'PY'
+import json, sys
+leads, work = int(sys.argv[1]), sys.argv[2]
+for start in range(0, leads, 10000):
+    ids = range(start, min(leads, start + 10000))
+    with open(f"{work}/batch-{start}.json", "w") as f:
+        json.dump({"leads": [{"lead_id": f"b-{i}"} for i in ids]}, f)
+PY
+}
+
 # Upserts leads b-0 .. b-(N-1) through the API with wrk, in runs of $2 seconds, until every one was sent.
 # SEED_RPS: the rate of the first run, in which every upsert creates a lead (a last run wraps around to
 # leads that exist, so the whole seeding time says little).

@@ -47,14 +47,7 @@ run_topology() {
 
   echo "== seeding $LEADS leads"
   seed_leads "$LEADS" 10 32
-  python3 - "$LEADS" "$work" <<'PY'
-import json, sys
-leads, work = int(sys.argv[1]), sys.argv[2]
-for start in range(0, leads, 10000):
-    ids = range(start, min(leads, start + 10000))
-    with open(f"{work}/batch-{start}.json", "w") as f:
-        json.dump({"leads": [{"lead_id": f"b-{i}"} for i in ids]}, f)
-PY
+  write_batch_files "$LEADS"
   # Every lead scored once (and activated): the cached-read runs below find it in memory.
   for file in "$work"/batch-*.json; do
     api_curl -H 'Content-Type: application/json' --data-binary @"$file" "$API/api/ai/scoring/score/batch" >"$work/warm.json"
