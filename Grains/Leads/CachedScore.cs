@@ -51,14 +51,7 @@ public sealed class CachedScore
     /// <summary>Takes a new score's headline into this instance; its factors and the rest are pending until <see cref="Update"/>.</summary>
     public CachedScore Defer(ScoreHeadline headline)
     {
-        _overallScore = headline.OverallScore;
-        _conversionProbability = headline.ConversionProbability;
-        _confidence = headline.Confidence;
-        _grade = SharedValues.Text(headline.Grade);
-        _trend = checked((byte)headline.Trend);
-        ModelVersion = SharedValues.Text(headline.ModelVersion);
-        ScoredAt = headline.ScoredAt;
-        _trigger = checked((byte)headline.Trigger);
+        TakeHeadline(headline);
         DetailsPending = true;
         return this;
     }
@@ -72,10 +65,7 @@ public sealed class CachedScore
     /// </summary>
     public CachedScore Update(LeadScore score, ChampionModel model)
     {
-        _overallScore = score.OverallScore;
-        _conversionProbability = score.ConversionProbability;
-        _confidence = score.Confidence;
-        _grade = SharedValues.Text(score.Grade);
+        TakeHeadline(ScoreHeadline.Of(score));
         var dimensions = score.Dimensions;
         (_behavioral, _engagement, _demographic) = (Compact(dimensions.Behavioral), Compact(dimensions.Engagement), Compact(dimensions.Demographic));
         (_temporal, _interaction, _quality) = (Compact(dimensions.Temporal), Compact(dimensions.Interaction), Compact(dimensions.Quality));
@@ -112,12 +102,20 @@ public sealed class CachedScore
         _predictedDealSize = score.PredictedDealSize ?? double.NaN;
         _predictedDaysToClose = score.PredictedDaysToClose ?? double.NaN;
         _goingColdRisk = score.GoingColdRisk;
-        _trend = checked((byte)score.Trend);
-        ModelVersion = SharedValues.Text(score.ModelVersion);
-        ScoredAt = score.ScoredAt;
-        _trigger = checked((byte)score.Trigger);
         DetailsPending = false;
         return this;
+    }
+
+    private void TakeHeadline(ScoreHeadline headline)
+    {
+        _overallScore = headline.OverallScore;
+        _conversionProbability = headline.ConversionProbability;
+        _confidence = headline.Confidence;
+        _grade = SharedValues.Text(headline.Grade);
+        _trend = checked((byte)headline.Trend);
+        ModelVersion = SharedValues.Text(headline.ModelVersion);
+        ScoredAt = headline.ScoredAt;
+        _trigger = checked((byte)headline.Trigger);
     }
 
     public string ModelVersion { get; private set; } = "";
