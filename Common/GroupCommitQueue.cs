@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +18,7 @@ namespace LeadScoring.Common;
 /// <typeparam name="TResult">What the commit tells each caller (for example its row's new version).</typeparam>
 public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
 {
+    private readonly KeyValuePair<string, object?> _queueTag;
     private readonly Func<IReadOnlyList<TItem>, Task<TResult[]>> _commit;
     private readonly int _maxBatch;
     private readonly int _maxConcurrentCommits;
@@ -34,13 +37,14 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
         _commitSlots = new SemaphoreSlim(maxConcurrentCommits);
         _logger = logger;
         _what = what;
+        _queueTag = new("queue", what);
         _writer = Task.Run(WriteBatches);
     }
 
     /// <summary>Completes with the item's result once its batch is committed, or with the batch's error.</summary>
     public Task<TResult> EnqueueAsync(TItem item)
     {
-        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), Stopwatch.GetTimestamp());
         return _pending.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException<TResult>(new ObjectDisposedException(_what));
     }
 
@@ -75,9 +79,14 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var results = await _commit(batch.ConvertAll(p => p.Item));
+            var committed = Stopwatch.GetTimestamp();
+            GroupCommitMeters.BatchSize.Record(batch.Count, _queueTag);
+            GroupCommitMeters.CommitDuration.Record(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds, _queueTag);
             for (var i = 0; i < batch.Count; i++)
             {
+                GroupCommitMeters.ItemWait.Record(Stopwatch.GetElapsedTime(batch[i].Enqueued, committed).TotalMilliseconds, _queueTag);
                 batch[i].Done.TrySetResult(results[i]);
             }
         }
@@ -92,5 +101,26 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done, long Enqueued);
+}
+
+/// <summary>
+/// The group commits' instruments (meter "LeadScoring.GroupCommit", tagged with the queue's name): how long a
+/// caller waits for its item to be durable, split into the gathering (the item waits for a free commit slot)
+/// and the commit itself, and how many items a commit carries. A write's tail latency starts here.
+/// </summary>
+public static class GroupCommitMeters
+{
+    public const string MeterName = "LeadScoring.GroupCommit";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>From an item's enqueue to its batch's commit, in milliseconds.</summary>
+    public static readonly Histogram<double> ItemWait = Meter.CreateHistogram<double>("leadscoring.group_commit.item_wait", "ms");
+
+    /// <summary>One batch's commit (its statements and the commit's WAL flush), in milliseconds.</summary>
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("leadscoring.group_commit.commit_duration", "ms");
+
+    /// <summary>Items per committed batch.</summary>
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("leadscoring.group_commit.batch_size", "{item}");
 }

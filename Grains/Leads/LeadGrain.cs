@@ -164,7 +164,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         }
 
         var now = services.Clock.GetUtcNow();
-        return new LeadExport(Snapshot(now), [.. await services.ScoreHistory.ListAsync(Workspace, LeadId)], now);
+        // Everything held about the lead, the entries awaiting their trim included.
+        return new LeadExport(Snapshot(now), [.. await services.ScoreHistory.ListAsync(Workspace, LeadId, LeadLimits.StoredScoreHistory)], now);
     }
 
     public async Task<bool> Erase()
@@ -498,11 +499,11 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     /// </summary>
     private Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is not null && services.Storage is IStateWithHistoryStorage together
-            ? Persisted(together.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, entry, history.IsFull))
+            ? Persisted(together.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, entry, history.TrimsOnNextAppend))
             : Task.WhenAll(Persist(), AppendHistory(entry, history));
 
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
-        entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.IsFull);
+        entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.TrimsOnNextAppend);
 
     private void Remember(ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore score)
     {

@@ -6,8 +6,7 @@ namespace LeadScoring.Grains.Leads;
 /// <summary>
 /// What an active lead keeps in memory of its score history: the conversion probabilities of the newest
 /// <see cref="LeadInsights.TrendWindow"/> entries (all the trend needs), what the newest entry says, and how
-/// many entries the store holds, up to <see cref="LeadLimits.ScoreHistory"/> (so it knows when the oldest must
-/// go). The entries themselves stay in the store and are read from there: kept whole, five of them took about
+/// many entries the store holds (so it knows when the oldest must go, see <see cref="LeadLimits.StoredScoreHistory"/>). The entries themselves stay in the store and are read from there: kept whole, five of them took about
 /// 450 bytes in each active lead; this takes about 110.
 /// </summary>
 public sealed class RecentScores
@@ -22,7 +21,8 @@ public sealed class RecentScores
     public RecentScores(IReadOnlyList<ScoreHistoryEntry> stored)
     {
         _probabilitiesNewestFirst = [.. stored.Take(LeadInsights.TrendWindow).Select(e => e.ConversionProbability)];
-        _stored = Math.Min(stored.Count, LeadLimits.ScoreHistory);
+        // A full page says only that the store holds at least that many: the first append trims, to be sure.
+        _stored = stored.Count < LeadLimits.ScoreHistory ? stored.Count : LeadLimits.StoredScoreHistory - 1;
         if (stored.Count > 0)
         {
             (_latestOverallScore, _latestModelVersion) = (stored[0].OverallScore, SharedValues.Text(stored[0].ModelVersion));
@@ -37,8 +37,11 @@ public sealed class RecentScores
         ? new LatestScore(version, _latestOverallScore, _probabilitiesNewestFirst[0])
         : null;
 
-    /// <summary>The store already holds <see cref="LeadLimits.ScoreHistory"/> entries: appending one drops the oldest.</summary>
-    public bool IsFull => _stored >= LeadLimits.ScoreHistory;
+    /// <summary>
+    /// Appending one more entry brings the store to <see cref="LeadLimits.StoredScoreHistory"/>: the append must
+    /// delete all but the newest <see cref="LeadLimits.ScoreHistory"/>.
+    /// </summary>
+    public bool TrimsOnNextAppend => _stored + 1 >= LeadLimits.StoredScoreHistory;
 
     /// <summary>After the entry was stored.</summary>
     public void Add(ScoreHistoryEntry entry)
@@ -51,7 +54,7 @@ public sealed class RecentScores
         Array.Copy(_probabilitiesNewestFirst, 0, _probabilitiesNewestFirst, 1, _probabilitiesNewestFirst.Length - 1);
         _probabilitiesNewestFirst[0] = entry.ConversionProbability;
         (_latestOverallScore, _latestModelVersion) = (entry.OverallScore, SharedValues.Text(entry.ModelVersion));
-        _stored = Math.Min(_stored + 1, LeadLimits.ScoreHistory);
+        _stored = TrimsOnNextAppend ? LeadLimits.ScoreHistory : _stored + 1;
     }
 
     public readonly record struct LatestScore(string ModelVersion, double OverallScore, double ConversionProbability);

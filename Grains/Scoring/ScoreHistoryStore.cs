@@ -6,28 +6,35 @@ using Npgsql;
 
 namespace LeadScoring.Grains.Scoring;
 
-/// <summary>Each lead's recent scores, at most <see cref="LeadLimits.ScoreHistory"/> per lead.</summary>
+/// <summary>
+/// Each lead's recent scores: the newest <see cref="LeadLimits.ScoreHistory"/> per lead are read, and a store may
+/// hold older ones until the lead trims them (<see cref="LeadLimits.StoredScoreHistory"/>).
+/// </summary>
 public interface IScoreHistoryStore
 {
     /// <summary>
-    /// Returns once the entry is durable. <paramref name="historyFull"/>: the lead already holds
-    /// <see cref="LeadLimits.ScoreHistory"/> entries, so the oldest must go (the lead knows; the store need not count).
+    /// Returns once the entry is durable. <paramref name="trimHistory"/>: the lead's entries reach
+    /// <see cref="LeadLimits.StoredScoreHistory"/> with this one, so all but the newest
+    /// <see cref="LeadLimits.ScoreHistory"/> must go (the lead knows; the store need not count).
     /// </summary>
-    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull);
+    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory);
 
-    /// <summary>Newest first.</summary>
-    Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId);
+    /// <summary>Newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory);
 
     /// <summary>Removes all of the lead's entries (erasure); returns once that is durable.</summary>
     Task DeleteAsync(string workspace, string leadId);
 }
 
-/// <summary>Memory mode: the history lives as long as the silo.</summary>
+/// <summary>
+/// Memory mode: the history lives as long as the silo, exactly <see cref="LeadLimits.ScoreHistory"/> entries per
+/// lead (dropping the oldest costs nothing here, so it ignores when the lead asks).
+/// </summary>
 public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 {
     private readonly ConcurrentDictionary<(string, string), List<ScoreHistoryEntry>> _history = new();
 
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull)
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory)
     {
         var entries = _history.GetOrAdd((workspace, leadId), _ => []);
         lock (entries)
@@ -42,7 +49,7 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId)
+    public Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory)
     {
         if (!_history.TryGetValue((workspace, leadId), out var entries))
         {
@@ -51,7 +58,7 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 
         lock (entries)
         {
-            return Task.FromResult<IReadOnlyList<ScoreHistoryEntry>>([.. entries]);
+            return Task.FromResult<IReadOnlyList<ScoreHistoryEntry>>([.. entries.Take(limit)]);
         }
     }
 
@@ -69,10 +76,10 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 /// </summary>
 public sealed class PostgresScoreHistoryStore(NpgsqlDataSource database, LeadWrites writes) : IScoreHistoryStore
 {
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull) =>
-        writes.AppendHistoryAsync(workspace, leadId, entry, historyFull);
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory) =>
+        writes.AppendHistoryAsync(workspace, leadId, entry, trimHistory);
 
-    public async Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId)
+    public async Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory)
     {
         await using var command = database.CreateCommand("""
             SELECT scored_at, overall_score, conversion_probability, grade, model_version, trigger
@@ -80,7 +87,7 @@ public sealed class PostgresScoreHistoryStore(NpgsqlDataSource database, LeadWri
             """);
         command.Parameters.AddWithValue("w", workspace);
         command.Parameters.AddWithValue("l", leadId);
-        command.Parameters.AddWithValue("n", LeadLimits.ScoreHistory);
+        command.Parameters.AddWithValue("n", limit);
         await using var reader = await command.ExecuteReaderAsync();
         var entries = new List<ScoreHistoryEntry>();
         while (await reader.ReadAsync())

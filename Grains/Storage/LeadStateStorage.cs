@@ -43,17 +43,17 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Write(grainId, grainState, entry: null, historyFull: false);
+        Write(grainId, grainState, entry: null, trimHistory: false);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool historyFull) =>
-        Write(grainId, grainState, entry, historyFull);
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool trimHistory) =>
+        Write(grainId, grainState, entry, trimHistory);
 
-    private async Task Write<T>(GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry? entry, bool historyFull)
+    private async Task Write<T>(GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry? entry, bool trimHistory)
     {
         var (workspace, leadId) = KeyOf(grainId);
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var payload = serializer.SerializeToArray(grainState.State);
-        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, entry, historyFull);
+        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, entry, trimHistory);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);
@@ -94,5 +94,5 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
 public interface IStateWithHistoryStorage
 {
     /// <summary>As <see cref="IGrainStorage.WriteStateAsync{T}"/>, with the lead's new history entry committed alongside.</summary>
-    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool historyFull);
+    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool trimHistory);
 }

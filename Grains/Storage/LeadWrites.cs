@@ -36,17 +36,18 @@ public sealed class LeadWrites : IAsyncDisposable
     /// <summary>
     /// Completes with the row's new version, or <see cref="Conflict"/>, once committed. With an
     /// <paramref name="entry"/> the lead's history gets it in the same statement, unless the write conflicts;
-    /// <paramref name="historyFull"/> as for <see cref="AppendHistoryAsync"/>.
+    /// <paramref name="trimHistory"/> as for <see cref="AppendHistoryAsync"/>.
     /// </summary>
-    public Task<int> WriteStateAsync(string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool historyFull = false) =>
-        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, historyFull));
+    public Task<int> WriteStateAsync(string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false) =>
+        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, trimHistory));
 
     /// <summary>
-    /// Completes once the entry is committed. <paramref name="historyFull"/>: the lead already holds
-    /// <see cref="LeadLimits.ScoreHistory"/> entries, so its oldest go in the same transaction.
+    /// Completes once the entry is committed. <paramref name="trimHistory"/>: the lead's entries reach
+    /// <see cref="LeadLimits.StoredScoreHistory"/> with this one, so all but its newest
+    /// <see cref="LeadLimits.ScoreHistory"/> go in the same transaction.
     /// </summary>
-    public Task AppendHistoryAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool historyFull) =>
-        _queue.EnqueueAsync(new HistoryAppend(workspace, leadId, entry, historyFull));
+    public Task AppendHistoryAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory) =>
+        _queue.EnqueueAsync(new HistoryAppend(workspace, leadId, entry, trimHistory));
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
@@ -198,13 +199,13 @@ public sealed class LeadWrites : IAsyncDisposable
     }
 
     /// <summary>
-    /// For the leads whose history was already full, the delete of all but their newest entries; null when none
-    /// was. Keeping the newest is right whether or not a lead's own insert happened (its state write may have
+    /// For the leads whose history is due for trimming, the delete of all but their newest entries; null when
+    /// none is. Keeping the newest is right whether or not a lead's own insert happened (its state write may have
     /// conflicted), so it needs no condition.
     /// </summary>
     private static NpgsqlBatchCommand? TrimStatement(IReadOnlyList<LeadWrite> batch)
     {
-        var full = batch.Where(w => w is HistoryAppend { HistoryFull: true } or StateWrite { Entry: not null, HistoryFull: true }).ToList();
+        var full = batch.Where(w => w is HistoryAppend { TrimHistory: true } or StateWrite { Entry: not null, TrimHistory: true }).ToList();
         if (full.Count == 0)
         {
             return null;
@@ -225,8 +226,8 @@ public sealed class LeadWrites : IAsyncDisposable
 
     private abstract record LeadWrite(string Workspace, string LeadId);
 
-    private sealed record StateWrite(string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool HistoryFull)
+    private sealed record StateWrite(string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory)
         : LeadWrite(Workspace, LeadId);
 
-    private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool HistoryFull) : LeadWrite(Workspace, LeadId);
+    private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory) : LeadWrite(Workspace, LeadId);
 }

@@ -48,8 +48,8 @@ public class LeadStateStorageTests
             var lead = State($"lead{i}", i);
             return (i % 3) switch
             {
-                0 => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, entry, historyFull: false),
-                1 => fixture.History.AppendAsync("w", $"read{i}", entry, historyFull: false),
+                0 => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, entry, trimHistory: false),
+                1 => fixture.History.AppendAsync("w", $"read{i}", entry, trimHistory: false),
                 _ => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State),
             };
         }));
@@ -73,13 +73,13 @@ public class LeadStateStorageTests
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         for (var i = 0; i < LeadLimits.ScoreHistory; i++)
         {
-            await fixture.History.AppendAsync("w", "full", new ScoreHistoryEntry(start.AddMinutes(i), i, 0.1, "D", "v1", ScoreTrigger.Activity), historyFull: false);
+            await fixture.History.AppendAsync("w", "full", new ScoreHistoryEntry(start.AddMinutes(i), i, 0.1, "D", "v1", ScoreTrigger.Activity), trimHistory: false);
         }
 
         var staleWrite = fixture.Storage.WriteStateAsync("lead", stale.Id, stale.State,
-            new ScoreHistoryEntry(DateTimeOffset.UtcNow, 99, 0.99, "A", "v1", ScoreTrigger.Activity), historyFull: false);
+            new ScoreHistoryEntry(DateTimeOffset.UtcNow, 99, 0.99, "A", "v1", ScoreTrigger.Activity), trimHistory: false);
         var fullWrite = fixture.Storage.WriteStateAsync("lead", full.Id, full.State,
-            new ScoreHistoryEntry(start.AddMinutes(59), 77, 0.77, "A", "v1", ScoreTrigger.Activity), historyFull: true);
+            new ScoreHistoryEntry(start.AddMinutes(59), 77, 0.77, "A", "v1", ScoreTrigger.Activity), trimHistory: true);
         await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
         await fullWrite;
 

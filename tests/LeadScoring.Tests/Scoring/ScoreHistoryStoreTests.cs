@@ -21,24 +21,32 @@ public class ScoreHistoryStoreTests
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         ScoreHistoryEntry Entry(int i) => new(start.AddMinutes(i), i, i / 1000.0, "C", "v1", ScoreTrigger.Activity);
 
-        // One lead's entries in order (as its grain appends them), other leads' at the same time.
+        // One lead's entries in order, trimmed when its grain would ask, other leads' at the same time.
+        var appended = LeadLimits.StoredScoreHistory + 30;
         var busy = Task.Run(async () =>
         {
-            for (var i = 0; i < LeadLimits.ScoreHistory + 30; i++)
+            var recent = new RecentScores([]);
+            for (var i = 0; i < appended; i++)
             {
-                await store.AppendAsync("w", "busy", Entry(i), historyFull: i >= LeadLimits.ScoreHistory);
+                await store.AppendAsync("w", "busy", Entry(i), recent.TrimsOnNextAppend);
+                recent.Add(Entry(i));
+                Assert.True(await database.CountAsync("SELECT count(*) FROM score_history WHERE lead_id = 'busy'") < LeadLimits.StoredScoreHistory);
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i), historyFull: false)).Append(busy));
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i), trimHistory: false)).Append(busy));
 
         var history = await store.ListAsync("w", "busy");
         Assert.Equal(LeadLimits.ScoreHistory, history.Count);
-        Assert.Equal(Enumerable.Range(30, LeadLimits.ScoreHistory).Reverse().Select(i => (double)i), history.Select(h => h.OverallScore));
-        Assert.Equal(start.AddMinutes(LeadLimits.ScoreHistory + 29), history[0].ScoredAt);
+        Assert.Equal(Enumerable.Range(appended - LeadLimits.ScoreHistory, LeadLimits.ScoreHistory).Reverse().Select(i => (double)i), history.Select(h => h.OverallScore));
+        Assert.Equal(start.AddMinutes(appended - 1), history[0].ScoredAt);
+        // The trim at the 200th append kept the newest 100; 30 came after it.
+        var stored = await store.ListAsync("w", "busy", LeadLimits.StoredScoreHistory);
+        Assert.Equal(LeadLimits.ScoreHistory + 30, stored.Count);
+        Assert.Equal(appended - stored.Count, (int)stored[^1].OverallScore);
         Assert.Single(await store.ListAsync("w", "lead7"));
         Assert.Empty(await store.ListAsync("other", "lead7"));
-        Assert.Equal(400 + LeadLimits.ScoreHistory, await database.CountAsync("SELECT count(*) FROM score_history"));
+        Assert.Equal(400 + LeadLimits.ScoreHistory + 30, await database.CountAsync("SELECT count(*) FROM score_history"));
         // Fewer statements than appends: concurrent appends shared transactions.
-        Assert.True(await database.CountAsync("SELECT count(DISTINCT xmin::text) FROM score_history") < 400 + LeadLimits.ScoreHistory);
+        Assert.True(await database.CountAsync("SELECT count(DISTINCT xmin::text) FROM score_history") < 400 + LeadLimits.ScoreHistory + 30);
     }
 }
