@@ -17,7 +17,7 @@ seed_leads "$LEADS" 60 64
 leads_only=$(memory "?collect=true")
 echo "== leads only: $leads_only"
 wrk -t2 -c32 -d"${SECONDS_OF_ACTIVITY}s" -s scripts/load/activities.lua "$API" -- \
-  "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 32 ids >"$work/activities.txt"
+  "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids >"$work/activities.txt"
 with_activities=$(memory "?collect=true")
 echo "== with activities: $with_activities"
 cat "$work/activities.txt"

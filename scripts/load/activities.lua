@@ -1,8 +1,10 @@
 -- wrk: one new page view for a random lead, without an activity id (so never a duplicate) unless asked.
--- args: N, occurred_at[, rate, connections[, "ids"]]: with a rate above 0 (requests/s over all the connections),
--- each connection waits between its requests (connections/rate seconds on average, jittered), so wrk offers
--- about that load instead of as much as the server takes; with "ids" every page view carries a new activity id.
--- Every request carries the admin token the benchmark scripts put in LEADSCORING_TOKEN.
+-- args: N, occurred_at[, rate, threads[, "ids"]]: with a rate above 0 (requests/s over all of wrk's threads,
+-- which must be given as wrk's -t), each thread sends on a fixed schedule, rate/threads a second, whatever
+-- the answers' latency: a connection that comes back asks for the next free slot and waits for it, and slots
+-- that passed while every connection was waiting are sent at once. So the server is offered that rate, as by
+-- an open-loop client, as long as the connections suffice (use several times rate x expected latency).
+-- With "ids" every page view carries a new activity id.
 local authorization = "Bearer " .. assert(os.getenv("LEADSCORING_TOKEN"), "LEADSCORING_TOKEN is not set")
 
 function init(args)
@@ -10,6 +12,7 @@ function init(args)
   activity = '"type":"page_view","occurred_at":"' .. args[2] .. '","properties":{"duration_seconds":30}}]}'
   plain = '{"activities":[{' .. activity
   interval_ms = args[3] and tonumber(args[3]) > 0 and tonumber(args[4]) * 1000 / tonumber(args[3]) or nil
+  next_slot = nil
   math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1000000))
   -- Ids unique across wrk's threads: each thread has its own random prefix and counter.
   ids = args[5] == "ids" and string.format("%08x", math.random(0, 0x7fffffff)) or nil
@@ -22,8 +25,25 @@ function body()
   return '{"activities":[{"activity_id":"' .. ids .. "-" .. sent .. '",' .. activity
 end
 
+-- wrk's Lua has no wall clock finer than seconds; LuaJIT's ffi reaches clock_gettime (CLOCK_MONOTONIC).
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } leadscoring_timespec;
+  int clock_gettime(int clock, leadscoring_timespec *now);
+]]
+local clock = ffi.new("leadscoring_timespec")
+
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+
 function delay()
-  return interval_ms and math.floor(interval_ms * (0.5 + math.random())) or 0
+  if not interval_ms then return 0 end
+  local now = now_ms()
+  local slot = next_slot or now
+  next_slot = slot + interval_ms
+  return math.max(0, math.floor(slot - now))
 end
 
 function request()
