@@ -11,6 +11,9 @@ source scripts/benchmark-cluster.sh
 LEADS=${LEADS:-20000}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
+# The activities' latency is judged at the target's rate, offered on a schedule over enough connections.
+ACTIVITIES_RATE=${ACTIVITIES_RATE:-5000}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-256}
 out=docs/http-benchmarks.md
 # Both ways of running the API (README, "Two topologies"), one after the other, each on a fresh cluster.
 TOPOLOGIES=${TOPOLOGIES:-separate cohosted}
@@ -95,7 +98,7 @@ run_topology() {
   done
   recompute_median=$(printf '%s\n' "${recompute[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 
-  echo "== activities with rescoring, persisted before the answer, $ROUNDS rounds"
+  echo "== activities with rescoring, persisted before the answer, as fast as answered, $ROUNDS rounds"
   activities_rounds=(); activities_p99_rounds=()
   for round in $(seq 1 "$ROUNDS"); do
     run_wrk activities-$round 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
@@ -104,8 +107,12 @@ run_topology() {
   done
   activities_rps=$(median "${activities_rounds[@]}")
   activities_p99=$(median "${activities_p99_rounds[@]}")
-  echo "== activities offered at half that rate ($((activities_rps / 2))/s)"
-  run_wrk activities-half 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" $((activities_rps / 2)) "$CONNECTIONS"
+  # The latency target holds at the target rate: offered on a fixed schedule, with connections to spare so
+  # that a slow answer does not hold back the requests due after it (an open-loop client, near enough).
+  echo "== activities offered at $ACTIVITIES_RATE/s on a fixed schedule ($PACED_CONNECTIONS connections)"
+  run_wrk activities-paced 2 "$PACED_CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$ACTIVITIES_RATE" 2
+  paced_rps=$(rps "$work/activities-paced.txt")
+  paced_p99=$(ms "$(pct "$work/activities-paced.txt" 99)")
   history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
 
   metrics=$(api_curl "$API/api/ai/scoring/performance/metrics")
@@ -124,8 +131,8 @@ run_topology() {
     echo "| GET score at half that rate (hey, 16 connections, one cached lead) | p99 <= 5 ms | $half_rps req/s, p50 $half_p50 ms, p99 $half_p99 ms; non-200: $half_errors | $(verdict "$half_p99" 5 "<=") |"
     echo "| batch, $batch_size cached leads per call (2 calls in flight) | >= 100,000 leads/s | $batch_cached leads/s (p50 per call $(pct "$work/batch-cached.txt" 50)) | $(verdict "$batch_cached" 100000 ">=") |"
     echo "| batch, $batch_size leads that all recompute (explanations off) | >= 20,000 leads/s | median $recompute_median leads/s of 6 calls (${recompute[*]}) | $(verdict "$recompute_median" 20000 ">=") |"
-    echo "| activities with rescoring, state and score history in PostgreSQL before the 202 | >= 5,000 events/s, p99 <= 20 ms | median $activities_rps events/s of $ROUNDS rounds (${activities_rounds[*]}), median p99 $activities_p99 ms (${activities_p99_rounds[*]}); last round p50 $(pct "$work/activities-$ROUNDS.txt" 50), non-2xx: $(non2xx "$work/activities-$ROUNDS.txt"); $history_rows history rows written by activities | $(both "$(verdict "$activities_rps" 5000 ">=")" "$(verdict "$activities_p99" 20 "<=")") |"
-    echo "| activities offered at half that rate (each connection paced) | p99 <= 20 ms | $(rps "$work/activities-half.txt") events/s, p50 $(pct "$work/activities-half.txt" 50), p99 $(pct "$work/activities-half.txt" 99); non-2xx: $(non2xx "$work/activities-half.txt") | $(verdict "$(ms "$(pct "$work/activities-half.txt" 99)")" 20 "<=") |"
+    echo "| activities with rescoring, state and score history in PostgreSQL before the 202, as fast as answered ($CONNECTIONS connections) | >= 5,000 events/s | median $activities_rps events/s of $ROUNDS rounds (${activities_rounds[*]}); at this saturation median p99 $activities_p99 ms (${activities_p99_rounds[*]}), last round p50 $(pct "$work/activities-$ROUNDS.txt" 50); non-2xx: $(non2xx "$work/activities-$ROUNDS.txt"); $history_rows history rows written by activities | $(verdict "$activities_rps" 5000 ">=") |"
+    echo "| the same activities offered at $ACTIVITIES_RATE/s on a fixed schedule ($PACED_CONNECTIONS connections) | p99 <= 20 ms at 5,000 events/s | $paced_rps events/s answered, p50 $(pct "$work/activities-paced.txt" 50), p90 $(pct "$work/activities-paced.txt" 90), p99 $(pct "$work/activities-paced.txt" 99); non-2xx: $(non2xx "$work/activities-paced.txt") | $(both "$(verdict "$paced_p99" 20 "<=")" "$(verdict "$paced_rps" $((ACTIVITIES_RATE * 98 / 100)) ">=")") |"
     echo
     echo "The API's own measurements after the run (GET /api/ai/scoring/performance/metrics):"
     echo
@@ -143,7 +150,7 @@ done
 {
   echo "# HTTP benchmarks"
   echo
-  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on), the cluster and the load generator all share this machine; each topology below ran on a fresh cluster and database, one after the other. Champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities, run $ROUNDS rounds each and are judged on the median round. The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does)."
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on), the cluster and the load generator all share this machine; each topology below ran on a fresh cluster and database, one after the other. Champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities as fast as answered, run $ROUNDS rounds each and are judged on the median round. A closed loop's latency at saturation is set by its connection count (Little's law: $CONNECTIONS connections at 5,000/s wait 12.8 ms on average), so the activities' p99 is judged in a separate run that offers $ACTIVITIES_RATE events/s on a fixed schedule (\`scripts/load/activities.lua\`), like an open-loop client as long as a connection is free when a request is due; wrk times each request from its send, so a stall longer than the spare connections cover is undercounted. The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does)."
   for TOPOLOGY in $TOPOLOGIES; do
     echo
     cat "$sections/$TOPOLOGY.md"
