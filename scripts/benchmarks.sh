@@ -31,6 +31,12 @@ training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
   echo
   sed -n '/^| Method/,$p' "$artifacts"/results/*LeadScoreBenchmarks-report-github.md | sed "s/&#39;//g"
   echo
+  echo "## Writing one lead's state"
+  echo
+  echo "What every change to a lead costs the silo before PostgreSQL sees the write: Orleans' serializer over the lead's whole state, as \`LeadStateStorage\` runs it, for a lead with 0, 25 and 100 recent activities (100 is the most a lead keeps), each with an activity id (whose hash the state also remembers). The cost grows with the lead: this is why a lead's recent activities should become rows of their own (README, What an activity costs the silo)."
+  echo
+  sed -n '/^| Method/,$p' "$artifacts"/results/*LeadStateBenchmarks-report-github.md | sed "s/&#39;//g"
+  echo
   echo "$training"
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"
