@@ -33,7 +33,7 @@ training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
   echo
   echo "## Writing one lead's state"
   echo
-  echo "What every change to a lead costs the silo before PostgreSQL sees the write: Orleans' serializer over the lead's whole state, as \`LeadStateStorage\` runs it, for a lead with 0, 25 and 100 recent activities (100 is the most a lead keeps), each with an activity id (whose hash the state also remembers). The cost grows with the lead: this is why a lead's recent activities should become rows of their own (README, What an activity costs the silo)."
+  echo "What every change to a lead costs the silo before PostgreSQL sees the write, for a lead with 0, 25 and 100 recent activities (100 is the most a lead keeps), each with an activity id (whose hash the state also remembers). Baseline: Orleans' serializer over the whole state, as every change wrote it while the recent activities were part of it. Against it, what a change writes now that they are rows of lead_activity: the state without them (\`LeadStateStorage.Payload\`) and the new activity's row. The allocation is about the bytes PostgreSQL then receives, compresses and logs."
   echo
   sed -n '/^| Method/,$p' "$artifacts"/results/*LeadStateBenchmarks-report-github.md | sed "s/&#39;//g"
   echo

@@ -24,6 +24,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     // Features of a lead that never acted; FeatureEngine.Apply only ever gets a lead's own aggregates.
     private static readonly ActivityAggregates NoActivity = new();
 
+    private static readonly StoredRows NoActivityRows = StoredRows.AfterRead(0, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
+
     // The grain reads and writes its state through the storage itself, as its own IGrainState: an
     // IPersistentState facet brings a lifecycle and a migration participant to every activation (about 340
     // bytes per lead; leads never migrate), and a GrainState wrapper another 40.
@@ -40,6 +42,11 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
     // Loaded from the history store the first time this activation scores.
     private RecentScores? _recentScores;
+
+    // With a storage that keeps recent activities as rows: the activities taken since the last write, which
+    // the next write stores, and how many rows the lead holds.
+    private List<NumberedActivity>? _unstoredActivities;
+    private StoredRows _activityRows = NoActivityRows;
     private (string Workspace, string Id)? _key;
 
     // The personal data in clear, opened from the sealed state the first time it is needed.
@@ -79,6 +86,20 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         {
             State.RecentActivities = storedRecords.ConvertAll(RecentActivity.Of);
             State.RecentActivityRecords = null;
+        }
+
+        if (services.Storage is ILeadStateStorage)
+        {
+            if (State.ActivityRowsRead is { } read)
+            {
+                _activityRows = StoredRows.AfterRead(read, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
+            }
+            else if (State.RecentActivities is { Count: > 0 } carried)
+            {
+                // Written before activities were rows: they become rows with the next write, numbered below
+                // every activity to come and in the list's order, which is the order the rows are read in.
+                _unstoredActivities = [.. carried.Select((activity, i) => new NumberedActivity(i - carried.Count, activity))];
+            }
         }
     }
 
@@ -194,6 +215,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         _score = null;
         _recentScores = null;
         _seenActivityIdHashes = null;
+        _unstoredActivities = null;
+        _activityRows = NoActivityRows;
         _exposedIn = null;
         return true;
     }
@@ -254,8 +277,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             }
 
             FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
-            InsertByOccurrence(State.RecentActivities ??= [], RecentActivity.Of(activity));
+            var recent = RecentActivity.Of(activity);
+            InsertByOccurrence(State.RecentActivities ??= [], recent);
             State.ActivityCount++;
+            if (services.Storage is ILeadStateStorage)
+            {
+                (_unstoredActivities ??= []).Add(new NumberedActivity(State.ActivityCount, recent));
+            }
+
             accepted++;
         }
 
@@ -494,13 +523,34 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     }
 
     /// <summary>
-    /// The changed state with the history entry of the score it now holds: one transaction where the storage
-    /// can (PostgreSQL: the entry only if the state write succeeds), otherwise the two writes at once.
+    /// The changed state with the history entry of the score it now holds and the activities taken since the
+    /// last write: one transaction where the storage can (PostgreSQL: the entry and the activities only if the
+    /// state write succeeds), otherwise the state (activities included) and the entry at once.
     /// </summary>
-    private Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores history) =>
-        entry is not null && services.Storage is IStateWithHistoryStorage together
-            ? Persisted(together.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, entry, history.TrimsOnNextAppend))
-            : Task.WhenAll(Persist(), AppendHistory(entry, history));
+    private Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores? history)
+    {
+        if (services.Storage is not ILeadStateStorage storage)
+        {
+            var write = Persisted(services.Storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this));
+            return entry is null ? write : Task.WhenAll(write, AppendHistory(entry, history!));
+        }
+
+        IReadOnlyList<NumberedActivity> activities = _unstoredActivities is { } unstored ? [.. unstored] : [];
+        var extras = new LeadWriteExtras(entry, entry is not null && history!.TrimsOnNextAppend, activities, _activityRows.TrimsWith(activities.Count));
+        return Stored(storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, extras), activities.Count);
+    }
+
+    private async Task Stored(Task write, int activities)
+    {
+        await Persisted(write);
+        _activityRows = _activityRows.Append(activities);
+        // Only those written: a call interleaved with the write may have added more.
+        _unstoredActivities?.RemoveRange(0, activities);
+        if (_unstoredActivities is { Count: 0 })
+        {
+            _unstoredActivities = null;
+        }
+    }
 
     private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
         entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.TrimsOnNextAppend);
@@ -576,7 +626,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     /// Writes the state; if that fails the in-memory state is ahead of storage, so the activation is dropped
     /// and the next call starts again from what was persisted.
     /// </summary>
-    private Task Persist() => Persisted(services.Storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this));
+    private Task Persist() => PersistWithHistory(null, null);
 
     private async Task Persisted(Task write)
     {

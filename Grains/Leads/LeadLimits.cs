@@ -15,7 +15,14 @@ public static class LeadLimits
     public const int MaxChannelLength = 64;
     public const int MaxContentIdLength = 256;
     public const double MaxDurationSeconds = 24 * 3600;
+    /// <summary>Recent activities a lead keeps (newest by occurrence), in memory and as rows of their own in storage.</summary>
     public const int RecentActivities = 100;
+
+    /// <summary>
+    /// How many activity rows the store may hold for a lead before all but the newest
+    /// <see cref="RecentActivities"/> are deleted in one statement (see <see cref="StoredRows"/>).
+    /// </summary>
+    public const int StoredRecentActivities = 2 * RecentActivities;
     public const int RememberedActivityIds = 10_000;
 
     /// <summary>Score history entries kept per lead: what its history shows and its export holds at least.</summary>

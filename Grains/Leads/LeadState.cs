@@ -49,6 +49,18 @@ public sealed class LeadState
     /// </summary>
     [Id(15)] public List<long>? SeenActivityIdHashes { get; set; }
 
-    /// <summary>The most recent activities by occurrence time, newest first, at most <see cref="LeadLimits.RecentActivities"/>; null before the first.</summary>
+    /// <summary>
+    /// The most recent activities by occurrence time, newest first, at most <see cref="LeadLimits.RecentActivities"/>;
+    /// null before the first. <c>LeadStateStorage</c> keeps them as rows of their own, not in the state's payload
+    /// (only states written before those rows existed have them here).
+    /// </summary>
     [Id(16)] public List<RecentActivity>? RecentActivities { get; set; }
+
+    /// <summary>
+    /// Set by a storage that keeps recent activities as rows of their own, when it read them from those rows: how
+    /// many it read. Null when they came in the payload (a state written before the rows existed) or the storage
+    /// keeps them in the state. Never persisted.
+    /// </summary>
+    [field: NonSerialized]
+    public int? ActivityRowsRead { get; set; }
 }

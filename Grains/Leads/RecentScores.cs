@@ -15,14 +15,13 @@ public sealed class RecentScores
     private double[] _probabilitiesNewestFirst;
     private double _latestOverallScore;
     private string? _latestModelVersion;
-    private int _stored;
+    private StoredRows _stored;
 
     /// <param name="stored">The stored history, newest first.</param>
     public RecentScores(IReadOnlyList<ScoreHistoryEntry> stored)
     {
         _probabilitiesNewestFirst = [.. stored.Take(LeadInsights.TrendWindow).Select(e => e.ConversionProbability)];
-        // A full page says only that the store holds at least that many: the first append trims, to be sure.
-        _stored = stored.Count < LeadLimits.ScoreHistory ? stored.Count : LeadLimits.StoredScoreHistory - 1;
+        _stored = StoredRows.AfterRead(stored.Count, LeadLimits.ScoreHistory, LeadLimits.StoredScoreHistory);
         if (stored.Count > 0)
         {
             (_latestOverallScore, _latestModelVersion) = (stored[0].OverallScore, SharedValues.Text(stored[0].ModelVersion));
@@ -41,7 +40,7 @@ public sealed class RecentScores
     /// Appending one more entry brings the store to <see cref="LeadLimits.StoredScoreHistory"/>: the append must
     /// delete all but the newest <see cref="LeadLimits.ScoreHistory"/>.
     /// </summary>
-    public bool TrimsOnNextAppend => _stored + 1 >= LeadLimits.StoredScoreHistory;
+    public bool TrimsOnNextAppend => _stored.TrimsWith(1);
 
     /// <summary>After the entry was stored.</summary>
     public void Add(ScoreHistoryEntry entry)
@@ -54,7 +53,7 @@ public sealed class RecentScores
         Array.Copy(_probabilitiesNewestFirst, 0, _probabilitiesNewestFirst, 1, _probabilitiesNewestFirst.Length - 1);
         _probabilitiesNewestFirst[0] = entry.ConversionProbability;
         (_latestOverallScore, _latestModelVersion) = (entry.OverallScore, SharedValues.Text(entry.ModelVersion));
-        _stored = TrimsOnNextAppend ? LeadLimits.ScoreHistory : _stored + 1;
+        _stored = _stored.Append(1);
     }
 
     public readonly record struct LatestScore(string ModelVersion, double OverallScore, double ConversionProbability);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
 using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -17,22 +19,53 @@ namespace LeadScoring.Grains.Storage;
 /// </summary>
 /// <remarks>
 /// The state is written with Orleans' serializer straight into one array of the payload's size (the storage
-/// serializer wrapper grows a buffer by doubling and then copies it: about 10 KB of garbage per write).
+/// serializer wrapper grows a buffer by doubling and then copies it: about 10 KB of garbage per write). A lead's
+/// recent activities are not in that payload: each is a row of lead_activity, inserted by the write that follows
+/// the lead taking it, so a change writes the lead's aggregates and one new row instead of its hundred
+/// activities again. A read loads the newest <see cref="LeadLimits.RecentActivities"/> rows into the state.
 /// </remarks>
-public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : IGrainStorage, IStateWithHistoryStorage
+public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : IGrainStorage, ILeadStateStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (workspace, leadId) = KeyOf(grainId);
-        await using var command = database.CreateCommand("SELECT payload, version FROM lead_state WHERE workspace = @w AND lead_id = @l");
-        command.Parameters.AddWithValue("w", workspace);
-        command.Parameters.AddWithValue("l", leadId);
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var connection = await database.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT payload, version FROM lead_state WHERE workspace = $1 AND lead_id = $2")
+                {
+                    Parameters = { new() { Value = workspace }, new() { Value = leadId } },
+                },
+                new NpgsqlBatchCommand("""
+                    SELECT payload FROM lead_activity WHERE workspace = $1 AND lead_id = $2
+                     ORDER BY occurred_at DESC, received LIMIT $3
+                    """)
+                {
+                    Parameters = { new() { Value = workspace }, new() { Value = leadId }, new() { Value = LeadLimits.RecentActivities } },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
         if (await reader.ReadAsync())
         {
             grainState.State = serializer.Deserialize<T>(reader.GetFieldValue<byte[]>(0));
             grainState.ETag = reader.GetInt32(1).ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
+            await reader.NextResultAsync();
+            var rows = new List<RecentActivity>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(serializer.Deserialize<RecentActivity>(reader.GetFieldValue<byte[]>(0)));
+            }
+
+            // A state written before the rows existed carries its activities itself; the lead converts them.
+            if (grainState.State is LeadState { RecentActivities: null, RecentActivityRecords: null } lead)
+            {
+                lead.RecentActivities = rows.Count > 0 ? rows : null;
+                lead.ActivityRowsRead = rows.Count;
+            }
         }
         else
         {
@@ -42,18 +75,19 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         }
     }
 
+    /// <summary>A write with nothing alongside the state: a lead's new activities would be lost, so leads use the other overload.</summary>
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Write(grainId, grainState, entry: null, trimHistory: false);
+        WriteStateAsync(stateName, grainId, grainState, LeadWriteExtras.None);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool trimHistory) =>
-        Write(grainId, grainState, entry, trimHistory);
-
-    private async Task Write<T>(GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry? entry, bool trimHistory)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, LeadWriteExtras extras)
     {
         var (workspace, leadId) = KeyOf(grainId);
         var expected = grainState.ETag is null ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var payload = serializer.SerializeToArray(grainState.State);
-        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, entry, trimHistory);
+        var payload = Payload(serializer, grainState.State);
+        var activities = extras.Activities.Count == 0
+            ? []
+            : extras.Activities.Select(a => new ActivityRow(a.Received, a.Activity.OccurredAt, serializer.SerializeToArray(a.Activity))).ToList();
+        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);
@@ -63,20 +97,29 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         grainState.RecordExists = true;
     }
 
-    /// <summary>Deletes the row (erasure), if it is still the version the grain read.</summary>
+    /// <summary>Deletes the row and the lead's activity rows (erasure), if the state is still the version the grain read.</summary>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (workspace, leadId) = KeyOf(grainId);
         if (grainState.ETag is { } etag)
         {
-            await using var command = database.CreateCommand("DELETE FROM lead_state WHERE workspace = @w AND lead_id = @l AND version = @v");
-            command.Parameters.AddWithValue("w", workspace);
-            command.Parameters.AddWithValue("l", leadId);
-            command.Parameters.AddWithValue("v", int.Parse(etag, CultureInfo.InvariantCulture));
+            await using var connection = await database.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var command = new NpgsqlCommand("DELETE FROM lead_state WHERE workspace = $1 AND lead_id = $2 AND version = $3", connection, transaction)
+            {
+                Parameters = { new() { Value = workspace }, new() { Value = leadId }, new() { Value = int.Parse(etag, CultureInfo.InvariantCulture) } },
+            };
             if (await command.ExecuteNonQueryAsync() == 0)
             {
                 throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", etag, (string?)null);
             }
+
+            await using var activities = new NpgsqlCommand("DELETE FROM lead_activity WHERE workspace = $1 AND lead_id = $2", connection, transaction)
+            {
+                Parameters = { new() { Value = workspace }, new() { Value = leadId } },
+            };
+            await activities.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
         }
 
         grainState.State = Activator.CreateInstance<T>();
@@ -84,15 +127,52 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         grainState.RecordExists = false;
     }
 
+    /// <summary>
+    /// A state's payload in lead_state: a lead's recent activities are left out (they are rows of their own).
+    /// The grain awaits its write, so nothing reads its state while the list is set aside.
+    /// </summary>
+    public static byte[] Payload<T>(Serializer serializer, T state)
+    {
+        if (state is not LeadState { RecentActivities: { } recent } lead)
+        {
+            return serializer.SerializeToArray(state);
+        }
+
+        lead.RecentActivities = null;
+        try
+        {
+            return serializer.SerializeToArray(state);
+        }
+        finally
+        {
+            lead.RecentActivities = recent;
+        }
+    }
+
     private static (string Workspace, string LeadId) KeyOf(GrainId grainId) => WorkspaceKey.Parse(grainId.Key.ToString()!);
 }
 
 /// <summary>
-/// A lead storage that commits a state and the score history entry of the score it holds in one transaction
-/// (the entry only if the state write succeeds). Storages without it get the two writes separately.
+/// A lead storage that commits a state with what goes alongside it in one transaction: the score history entry
+/// of the score it holds and the activities it took since its last write (both only if the state write
+/// succeeds). It keeps recent activities as rows of their own, so every write of a lead must come through
+/// here. Storages without it keep the activities in the state and get the history entry separately.
 /// </summary>
-public interface IStateWithHistoryStorage
+public interface ILeadStateStorage
 {
-    /// <summary>As <see cref="IGrainStorage.WriteStateAsync{T}"/>, with the lead's new history entry committed alongside.</summary>
-    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, ScoreHistoryEntry entry, bool trimHistory);
+    /// <summary>As <see cref="IGrainStorage.WriteStateAsync{T}"/>, with the <paramref name="extras"/> committed alongside.</summary>
+    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, LeadWriteExtras extras);
 }
+
+/// <summary>What a lead's state write carries.</summary>
+/// <param name="HistoryEntry">The history entry of the score the state holds, if it has a new one.</param>
+/// <param name="TrimHistory">The entry brings the lead's history to <see cref="LeadLimits.StoredScoreHistory"/>.</param>
+/// <param name="Activities">The activities the lead took since its last write, each with the lead's count when it took it.</param>
+/// <param name="TrimActivities">They bring the lead's activity rows to <see cref="LeadLimits.StoredRecentActivities"/>.</param>
+public sealed record LeadWriteExtras(ScoreHistoryEntry? HistoryEntry, bool TrimHistory, IReadOnlyList<NumberedActivity> Activities, bool TrimActivities)
+{
+    public static readonly LeadWriteExtras None = new(null, false, [], false);
+}
+
+/// <summary>An activity a lead took, with its activity count when it took it (negative: converted from an older state).</summary>
+public readonly record struct NumberedActivity(long Received, RecentActivity Activity);

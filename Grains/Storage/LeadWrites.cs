@@ -36,10 +36,15 @@ public sealed class LeadWrites : IAsyncDisposable
     /// <summary>
     /// Completes with the row's new version, or <see cref="Conflict"/>, once committed. With an
     /// <paramref name="entry"/> the lead's history gets it in the same statement, unless the write conflicts;
-    /// <paramref name="trimHistory"/> as for <see cref="AppendHistoryAsync"/>.
+    /// <paramref name="trimHistory"/> as for <see cref="AppendHistoryAsync"/>. The <paramref name="activities"/>
+    /// the lead took since its last write become its rows in lead_activity in the same statement, unless the
+    /// write conflicts; <paramref name="trimActivities"/>: they bring the lead's rows to
+    /// <see cref="LeadLimits.StoredRecentActivities"/>, so all but its newest <see cref="LeadLimits.RecentActivities"/> go.
     /// </summary>
-    public Task<int> WriteStateAsync(string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false) =>
-        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, trimHistory));
+    public Task<int> WriteStateAsync(
+        string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false,
+        IReadOnlyList<ActivityRow>? activities = null, bool trimActivities = false) =>
+        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities));
 
     /// <summary>
     /// Completes once the entry is committed. <paramref name="trimHistory"/>: the lead's entries reach
@@ -96,9 +101,17 @@ public sealed class LeadWrites : IAsyncDisposable
             }
 
             // Trimmed after every insert of the batch (the last round's statements see all of them).
-            if (r == Math.Max(1, rounds.Count) - 1 && TrimStatement(batch) is { } trim)
+            if (r == Math.Max(1, rounds.Count) - 1)
             {
-                statements.BatchCommands.Add(trim);
+                if (TrimStatement(batch) is { } trim)
+                {
+                    statements.BatchCommands.Add(trim);
+                }
+
+                if (ActivityTrimStatement(batch) is { } activityTrim)
+                {
+                    statements.BatchCommands.Add(activityTrim);
+                }
             }
 
             if (statements.BatchCommands.Count == 0)
@@ -139,6 +152,7 @@ public sealed class LeadWrites : IAsyncDisposable
         var writes = round.ConvertAll(i => (StateWrite)batch[i]);
         var withEntries = Enumerable.Range(0, writes.Count).Where(n => writes[n].Entry is not null).ToList();
         var entries = withEntries.ConvertAll(n => writes[n].Entry!);
+        var activities = Enumerable.Range(0, writes.Count).SelectMany(n => writes[n].Activities.Select(a => (N: n, Row: a))).ToList();
         var command = new NpgsqlBatchCommand("""
             WITH input AS (
                 SELECT * FROM unnest($1, $2, $3, $4, $5) AS t(n, w, l, payload, expected)),
@@ -162,7 +176,14 @@ public sealed class LeadWrites : IAsyncDisposable
                   FROM unnest($6, $7, $8, $9, $10, $11, $12)
                        AS h(n, scored_at, overall_score, conversion_probability, grade, model_version, trigger)
                   JOIN written ok ON ok.n = h.n
-                  JOIN input i ON i.n = h.n)
+                  JOIN input i ON i.n = h.n),
+            activities AS (
+                INSERT INTO lead_activity (workspace, lead_id, received, occurred_at, payload)
+                SELECT i.w, i.l, a.received, a.occurred_at, a.payload
+                  FROM unnest($13, $14, $15, $16) AS a(n, received, occurred_at, payload)
+                  JOIN written ok ON ok.n = a.n
+                  JOIN input i ON i.n = a.n
+                ON CONFLICT DO NOTHING)
             SELECT n, version FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, writes.Count).ToArray() });
@@ -172,6 +193,10 @@ public sealed class LeadWrites : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = writes.ConvertAll(w => w.ExpectedVersion).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = withEntries.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         AddEntryColumns(command, entries);
+        command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.N).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.Received).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         return command;
     }
 
@@ -224,10 +249,44 @@ public sealed class LeadWrites : IAsyncDisposable
         return trim;
     }
 
+    /// <summary>
+    /// For the leads whose activity rows are due for trimming, the delete of all but their newest
+    /// <see cref="LeadLimits.RecentActivities"/> (in the order the lead keeps them); null when none is. As for the
+    /// history, this is right whether or not the lead's own write happened.
+    /// </summary>
+    private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch)
+    {
+        var due = batch.OfType<StateWrite>().Where(w => w.TrimActivities).ToList();
+        if (due.Count == 0)
+        {
+            return null;
+        }
+
+        var trim = new NpgsqlBatchCommand("""
+            DELETE FROM lead_activity a
+             USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
+             WHERE a.workspace = touched.w AND a.lead_id = touched.l
+               AND a.received NOT IN (SELECT x.received FROM lead_activity x WHERE x.workspace = touched.w AND x.lead_id = touched.l
+                                       ORDER BY x.occurred_at DESC, x.received LIMIT $3)
+            """);
+        trim.Parameters.Add(new NpgsqlParameter { Value = due.ConvertAll(w => w.Workspace).ToArray() });
+        trim.Parameters.Add(new NpgsqlParameter { Value = due.ConvertAll(w => w.LeadId).ToArray() });
+        trim.Parameters.Add(new NpgsqlParameter { Value = LeadLimits.RecentActivities });
+        return trim;
+    }
+
     private abstract record LeadWrite(string Workspace, string LeadId);
 
-    private sealed record StateWrite(string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory)
+    private sealed record StateWrite(
+        string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory,
+        IReadOnlyList<ActivityRow> Activities, bool TrimActivities)
         : LeadWrite(Workspace, LeadId);
 
     private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory) : LeadWrite(Workspace, LeadId);
 }
+
+/// <summary>
+/// One of a lead's activities as a row of lead_activity: <paramref name="Received"/> is the lead's activity count
+/// when it took it, <paramref name="Payload"/> the serialized <c>RecentActivity</c>.
+/// </summary>
+public readonly record struct ActivityRow(long Received, DateTimeOffset OccurredAt, byte[] Payload);

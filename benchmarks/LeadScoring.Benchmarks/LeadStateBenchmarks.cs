@@ -3,15 +3,17 @@ using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
 namespace LeadScoring.Benchmarks;
 
 /// <summary>
-/// What writing a lead's state costs the silo before PostgreSQL sees it: Orleans' serializer over the whole
-/// state, as <c>LeadStateStorage</c> runs it on every change, for a lead with no, some and a full list of recent
-/// activities (each with an activity id, so the state also remembers their hashes).
+/// What writing a lead's state costs the silo before PostgreSQL sees it, for a lead with no, some and a full list
+/// of recent activities (each with an activity id, so the state also remembers their hashes): Orleans' serializer
+/// over the whole state, as every change wrote it while recent activities were part of it, against what a change
+/// writes now that they are rows of their own (the state without them, and the new activity's row).
 /// </summary>
 [MemoryDiagnoser]
 public class LeadStateBenchmarks
@@ -20,6 +22,7 @@ public class LeadStateBenchmarks
     private ServiceProvider _services = null!;
     private Serializer _serializer = null!;
     private LeadState _state = null!;
+    private RecentActivity _newest;
 
     [Params(0, 25, 100)]
     public int RecentActivities { get; set; }
@@ -51,11 +54,17 @@ public class LeadStateBenchmarks
             _state.SeenActivityIdHashes.Add(ActivityIdHash.Of(activity.ActivityId!));
             _state.ActivityCount++;
         }
+
+        _newest = RecentActivity.Of(lead.Activities[0] with { ActivityId = $"act-new-{lead.LeadId}", OccurredAt = Now });
     }
 
     [GlobalCleanup]
     public void Cleanup() => _services.Dispose();
 
-    [Benchmark(Description = "serialize a lead's state (what each change writes)")]
-    public int Serialize() => _serializer.SerializeToArray(_state).Length;
+    [Benchmark(Baseline = true, Description = "whole state, recent activities included (before)")]
+    public int WholeState() => _serializer.SerializeToArray(_state).Length;
+
+    [Benchmark(Description = "state payload + the new activity's row (what a change writes)")]
+    public int PayloadAndActivityRow() =>
+        LeadStateStorage.Payload(_serializer, _state).Length + _serializer.SerializeToArray(_newest).Length;
 }

@@ -48,7 +48,7 @@ public class LeadStateStorageTests
             var lead = State($"lead{i}", i);
             return (i % 3) switch
             {
-                0 => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, entry, trimHistory: false),
+                0 => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, new LeadWriteExtras(entry, false, [], false)),
                 1 => fixture.History.AppendAsync("w", $"read{i}", entry, trimHistory: false),
                 _ => fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State),
             };
@@ -76,14 +76,15 @@ public class LeadStateStorageTests
             await fixture.History.AppendAsync("w", "full", new ScoreHistoryEntry(start.AddMinutes(i), i, 0.1, "D", "v1", ScoreTrigger.Activity), trimHistory: false);
         }
 
-        var staleWrite = fixture.Storage.WriteStateAsync("lead", stale.Id, stale.State,
-            new ScoreHistoryEntry(DateTimeOffset.UtcNow, 99, 0.99, "A", "v1", ScoreTrigger.Activity), trimHistory: false);
-        var fullWrite = fixture.Storage.WriteStateAsync("lead", full.Id, full.State,
-            new ScoreHistoryEntry(start.AddMinutes(59), 77, 0.77, "A", "v1", ScoreTrigger.Activity), trimHistory: true);
+        var staleWrite = fixture.Storage.WriteStateAsync("lead", stale.Id, stale.State, new LeadWriteExtras(
+            new ScoreHistoryEntry(DateTimeOffset.UtcNow, 99, 0.99, "A", "v1", ScoreTrigger.Activity), false, [Numbered(3, PageView(DateTimeOffset.UtcNow))], false));
+        var fullWrite = fixture.Storage.WriteStateAsync("lead", full.Id, full.State, new LeadWriteExtras(
+            new ScoreHistoryEntry(start.AddMinutes(59), 77, 0.77, "A", "v1", ScoreTrigger.Activity), true, [], false));
         await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
         await fullWrite;
 
         Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM score_history WHERE lead_id = 'contested'"));
+        Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'contested'"));
         Assert.Equal(LeadLimits.ScoreHistory, await fixture.Database.CountAsync("SELECT count(*) FROM score_history WHERE lead_id = 'full'"));
         Assert.Equal(77, await fixture.Database.CountAsync("SELECT overall_score::bigint FROM score_history WHERE lead_id = 'full' ORDER BY id DESC LIMIT 1"));
         Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM score_history WHERE lead_id = 'full' AND overall_score = 0"));
@@ -145,40 +146,94 @@ public class LeadStateStorageTests
     }
 
     [Fact]
-    public async Task Recent_activities_are_stored_as_values_and_read_back_equal()
+    public async Task Recent_activities_are_rows_of_their_own_written_with_the_state_and_read_back_in_the_leads_order()
     {
         await using var fixture = await StorageFixture.CreateAsync();
-        var lead = State("active", 3);
+        var lead = State("active", 4);
         var now = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.FromHours(2));
+        // Newest occurrence first; of two at the same time, the one taken first comes first.
         List<RecentActivity> recent =
         [
             new("a1", ActivityType.Download, now, null, null, "web", "pricing-guide"),
+            new("a3", ActivityType.PageView, now, 3, null, null, null),
             new(null, ActivityType.PageView, now.AddMinutes(-5), 42.5, "https://example.com/p/1", null, null),
             new("a0", ActivityType.EmailOpen, now.AddDays(-1), null, null, null, null),
         ];
         lead.State.State!.RecentActivities = recent;
-        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
+        // Taken in this order: a0, a1, the page view, a3.
+        NumberedActivity[] taken = [Numbered(1, recent[3]), Numbered(2, recent[0]), Numbered(3, recent[2]), Numbered(4, recent[1])];
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, new LeadWriteExtras(null, false, taken[..2], false));
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, new LeadWriteExtras(null, false, taken[2..], false));
 
         var read = State("active", 0);
         await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
 
         Assert.Equal(recent, read.State.State!.RecentActivities!);
+        Assert.Equal(4, read.State.State.ActivityRowsRead);
+        Assert.Same(recent, lead.State.State.RecentActivities);
         Assert.Equal(TimeSpan.FromHours(2), read.State.State.RecentActivities![0].OccurredAt.Offset);
-        Assert.Same(ActivityProperties.None, read.State.State.RecentActivities[2].ToRecord().Properties);
+        Assert.Same(ActivityProperties.None, read.State.State.RecentActivities[3].ToRecord().Properties);
+        Assert.Equal(4, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'active'"));
+        // The state's own row no longer carries them.
+        Assert.Null(fixture.Deserialize(await fixture.PayloadAsync("active")).RecentActivities);
     }
 
     [Fact]
-    public async Task Clearing_deletes_the_row_and_a_missing_lead_reads_as_new()
+    public async Task A_leads_activity_rows_are_trimmed_to_the_newest_once_it_holds_twice_as_many()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var lead = State("busy", 0);
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        var rows = StoredRows.AfterRead(0, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
+        // Three a write, 231 in all: the write that reaches 200 trims, 31 come after it.
+        var appended = LeadLimits.StoredRecentActivities + 31;
+        for (var taken = 0; taken < appended; taken += 3)
+        {
+            NumberedActivity[] three = [.. Enumerable.Range(taken + 1, 3).Select(n => Numbered(n, PageView(start.AddMinutes(n))))];
+            await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, new LeadWriteExtras(null, false, three, rows.TrimsWith(3)));
+            rows = rows.Append(3);
+            Assert.True(await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'busy'") < LeadLimits.StoredRecentActivities);
+        }
+
+        var read = State("busy", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+
+        Assert.Equal(rows.Count, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'busy'"));
+        Assert.Equal(
+            Enumerable.Range(appended - LeadLimits.RecentActivities + 1, LeadLimits.RecentActivities).Reverse().Select(n => start.AddMinutes(n)),
+            read.State.State!.RecentActivities!.Select(a => a.OccurredAt));
+    }
+
+    [Fact]
+    public async Task A_state_written_with_its_recent_activities_in_it_is_read_with_them()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        var lead = State("older", 2);
+        var now = DateTimeOffset.UtcNow;
+        lead.State.State!.RecentActivities = [PageView(now), PageView(now.AddMinutes(-1))];
+        // As written before activities were rows: the whole state in the payload.
+        await fixture.Writes.WriteStateAsync("w", "older", fixture.Serialize(lead.State.State), null);
+
+        var read = State("older", 0);
+        await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+
+        Assert.Equal(lead.State.State.RecentActivities, read.State.State!.RecentActivities!);
+        Assert.Null(read.State.State.ActivityRowsRead);
+    }
+
+    [Fact]
+    public async Task Clearing_deletes_the_row_and_the_activity_rows_and_a_missing_lead_reads_as_new()
     {
         await using var fixture = await StorageFixture.CreateAsync();
         var lead = State("erased", 5);
-        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State);
+        await fixture.Storage.WriteStateAsync("lead", lead.Id, lead.State, new LeadWriteExtras(null, false, [Numbered(5, PageView(DateTimeOffset.UtcNow))], false));
 
         await fixture.Storage.ClearStateAsync("lead", lead.Id, lead.State);
         var read = State("erased", 0);
         await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
 
         Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state"));
+        Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity"));
         Assert.False(read.State.RecordExists);
         Assert.Null(read.State.ETag);
         Assert.Equal(0, read.State.State!.ActivityCount);
@@ -218,6 +273,10 @@ public class LeadStateStorageTests
     private static (GrainId Id, GrainState<LeadState> State) ReadAs((GrainId Id, GrainState<LeadState> State) lead, long activityCount) =>
         (lead.Id, new GrainState<LeadState>(new LeadState { Exists = true, ActivityCount = activityCount }) { ETag = lead.State.ETag });
 
+    private static NumberedActivity Numbered(long received, RecentActivity activity) => new(received, activity);
+
+    private static RecentActivity PageView(DateTimeOffset at) => new(null, ActivityType.PageView, at, 30, null, null, null);
+
     private static (GrainId Id, GrainState<LeadState> State) State(string leadId, long activityCount) =>
         (GrainId.Create("lead", WorkspaceKey.Format("w", leadId)),
          new GrainState<LeadState>(new LeadState { Exists = true, ActivityCount = activityCount }));
@@ -244,6 +303,17 @@ public class LeadStateStorageTests
         public LeadStateStorage Storage { get; }
 
         public PostgresScoreHistoryStore History { get; }
+
+        public byte[] Serialize(LeadState state) => _services.GetRequiredService<Serializer>().SerializeToArray(state);
+
+        public LeadState Deserialize(byte[] payload) => _services.GetRequiredService<Serializer>().Deserialize<LeadState>(payload)!;
+
+        public async Task<byte[]> PayloadAsync(string leadId)
+        {
+            await using var command = _source.CreateCommand("SELECT payload FROM lead_state WHERE workspace = 'w' AND lead_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = leadId });
+            return (byte[])(await command.ExecuteScalarAsync())!;
+        }
 
         public static async Task<StorageFixture> CreateAsync()
         {

@@ -1,0 +1,66 @@
+using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Storage;
+using LeadScoring.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Serialization;
+
+namespace LeadScoring.Tests;
+
+/// <summary>Lead grains on PostgreSQL storage, whose recent activities are rows of lead_activity.</summary>
+public class LeadActivityRowsTests
+{
+    [Fact]
+    public async Task Recent_activities_survive_reactivation_as_rows_and_a_state_that_carried_them_converts_on_its_next_write()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows", "leadscoring-rows-tests", 0, 0));
+        var now = DateTimeOffset.UtcNow;
+
+        var acting = cluster.Lead("acting");
+        await acting.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["industry"] = LeadAttributeValue.OfText("software") }, null, null, null));
+        await acting.RecordActivities([LeadGrainTests.PageView("p1", now.AddMinutes(-3)), LeadGrainTests.PageView("p2", now.AddMinutes(-1))]);
+        await acting.RecordActivities([LeadGrainTests.PageView("p3", now.AddMinutes(-2)), LeadGrainTests.PageView("p2", now.AddMinutes(-1))]);
+        var before = (await acting.GetSnapshot())!.RecentActivities;
+        await cluster.DeactivateAsync(acting);
+        var after = (await acting.GetSnapshot())!.RecentActivities;
+
+        Assert.Equal(["p2", "p3", "p1"], after.Select(a => a.ActivityId));
+        Assert.Equal(before, after);
+        Assert.Equal(3, await database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'acting'"));
+
+        // A state as written before activities were rows: the list inside the payload.
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var older = cluster.Lead("older");
+        var carried = new LeadState
+        {
+            Exists = true,
+            ProfilingConsent = true,
+            CreatedAt = now.AddDays(-1),
+            ActivityCount = 2,
+            RecentActivities = [RecentActivity.Of(LeadGrainTests.PageView("o2", now.AddHours(-1))), RecentActivity.Of(LeadGrainTests.PageView("o1", now.AddHours(-2)))],
+        };
+        await using (var source = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, 'older', $2, 1)"))
+        {
+            insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
+            insert.Parameters.Add(new() { Value = serializer.SerializeToArray(carried) });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var loaded = (await older.GetSnapshot())!.RecentActivities;
+        await older.RecordActivities([LeadGrainTests.PageView("o3", now)]);
+        await cluster.DeactivateAsync(older);
+        var reloaded = (await older.GetSnapshot())!.RecentActivities;
+
+        Assert.Equal(["o2", "o1"], loaded.Select(a => a.ActivityId));
+        Assert.Equal(["o3", "o2", "o1"], reloaded.Select(a => a.ActivityId));
+        Assert.Equal(3, await database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'older'"));
+        var rewritten = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'older'"))!);
+        Assert.Null(rewritten!.RecentActivities);
+    }
+}
