@@ -101,7 +101,7 @@ run_topology() {
   echo "== activities with rescoring, persisted before the answer, as fast as answered, $ROUNDS rounds"
   activities_rounds=(); activities_p99_rounds=()
   for round in $(seq 1 "$ROUNDS"); do
-    run_wrk activities-$round 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+    run_wrk activities-$round 2 "$CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids
     activities_rounds+=("$(rps "$work/activities-$round.txt")")
     activities_p99_rounds+=("$(ms "$(pct "$work/activities-$round.txt" 99)")")
   done
@@ -110,7 +110,7 @@ run_topology() {
   # The latency target holds at the target rate: offered on a fixed schedule, with connections to spare so
   # that a slow answer does not hold back the requests due after it (an open-loop client, near enough).
   echo "== activities offered at $ACTIVITIES_RATE/s on a fixed schedule ($PACED_CONNECTIONS connections)"
-  run_wrk activities-paced 2 "$PACED_CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$ACTIVITIES_RATE" 2
+  run_wrk activities-paced 2 "$PACED_CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$ACTIVITIES_RATE" 2 ids
   paced_rps=$(rps "$work/activities-paced.txt")
   paced_p99=$(ms "$(pct "$work/activities-paced.txt" 99)")
   history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
@@ -150,7 +150,7 @@ done
 {
   echo "# HTTP benchmarks"
   echo
-  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on), the cluster and the load generator all share this machine; each topology below ran on a fresh cluster and database, one after the other. Champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities as fast as answered, run $ROUNDS rounds each and are judged on the median round. A closed loop's latency at saturation is set by its connection count (Little's law: $CONNECTIONS connections at 5,000/s wait 12.8 ms on average), so the activities' p99 is judged in a separate run that offers $ACTIVITIES_RATE events/s on a fixed schedule (\`scripts/load/activities.lua\`), like an open-loop client as long as a connection is free when a request is due; wrk times each request from its send, so a stall longer than the spare connections cover is undercounted. The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does)."
+  echo "Written by \`scripts/http-benchmarks.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(uname -m)). PostgreSQL $(basename "$(dirname "$(postgres_bin_dir)")") with durable settings (fsync and synchronous commit on), the cluster and the load generator all share this machine; each topology below ran on a fresh cluster and database, one after the other. Champion trained on simulated history. Every request carries a bearer token (validated, rate-limited); every write also commits its audit row before its answer. wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per run; /health with GET, and activities as fast as answered, run $ROUNDS rounds each and are judged on the median round. Each activity is a page view as a tracker sends it: a URL, a channel, a duration and a new activity id. A closed loop's latency at saturation is set by its connection count (Little's law: $CONNECTIONS connections at 5,000/s wait 12.8 ms on average), so the activities' p99 is judged in a separate run that offers $ACTIVITIES_RATE events/s on a fixed schedule (\`scripts/load/activities.lua\`), like an open-loop client as long as a connection is free when a request is due; wrk times each request from its send, so a stall longer than the spare connections cover is undercounted. The recompute calls alternate the champion between two versions before each call, so every lead of the batch rescores (and appends a history row, as a model change does)."
   for TOPOLOGY in $TOPOLOGIES; do
     echo
     cat "$sections/$TOPOLOGY.md"

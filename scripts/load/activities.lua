@@ -1,4 +1,5 @@
--- wrk: one new page view for a random lead, without an activity id (so never a duplicate) unless asked.
+-- wrk: one new page view for a random lead, as a site's tracker sends it (its URL, the channel), without an
+-- activity id (so never a duplicate) unless asked.
 -- args: N, occurred_at[, rate, threads[, "ids"]]: with a rate above 0 (requests/s over all of wrk's threads,
 -- which must be given as wrk's -t), each thread sends on a fixed schedule, rate/threads a second, whatever
 -- the answers' latency: a connection that comes back asks for the next free slot and waits for it, and slots
@@ -7,15 +8,23 @@
 -- With "ids" every page view carries a new activity id.
 local authorization = "Bearer " .. assert(os.getenv("LEADSCORING_TOKEN"), "LEADSCORING_TOKEN is not set")
 
+-- Runs in wrk's main Lua state once per thread, before the thread's own init.
+local threads_set_up = 0
+function setup(thread)
+  threads_set_up = threads_set_up + 1
+  thread:set("thread_number", threads_set_up)
+end
+
 function init(args)
   total = tonumber(args[1])
-  activity = '"type":"page_view","occurred_at":"' .. args[2] .. '","properties":{"duration_seconds":30}}]}'
+  activity = '"type":"page_view","occurred_at":"' .. args[2] .. '","properties":{"duration_seconds":30,"channel":"web",'
+    .. '"url":"https://www.example.com/products/lead-scoring/pricing?plan=enterprise&utm_source=newsletter"}}]}'
   plain = '{"activities":[{' .. activity
   interval_ms = args[3] and tonumber(args[3]) > 0 and tonumber(args[4]) * 1000 / tonumber(args[3]) or nil
   next_slot = nil
   math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1000000))
-  -- Ids unique across wrk's threads: each thread has its own random prefix and counter.
-  ids = args[5] == "ids" and string.format("%08x", math.random(0, 0x7fffffff)) or nil
+  -- Ids unique across wrk's threads and runs: a random prefix per run, the thread's number, a counter.
+  ids = args[5] == "ids" and string.format("%08x-%d", math.random(0, 0x7fffffff), thread_number) or nil
   sent = 0
 end
 
