@@ -63,7 +63,8 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
             // A state written before the rows existed carries its activities itself; the lead converts them.
             if (grainState.State is LeadState { RecentActivities: null, RecentActivityRecords: null } lead)
             {
-                lead.RecentActivities = rows.Count > 0 ? rows : null;
+                // Exactly as long as read: the list stays in the activation, and growing it left spare room.
+                lead.RecentActivities = rows.Count > 0 ? new List<RecentActivity>(rows) : null;
                 lead.ActivityRowsRead = rows.Count;
             }
         }
