@@ -228,50 +228,39 @@ public sealed class LeadWrites : IAsyncDisposable
     /// none is. Keeping the newest is right whether or not a lead's own insert happened (its state write may have
     /// conflicted), so it needs no condition.
     /// </summary>
-    private static NpgsqlBatchCommand? TrimStatement(IReadOnlyList<LeadWrite> batch)
-    {
-        var full = batch.Where(w => w is HistoryAppend { TrimHistory: true } or StateWrite { Entry: not null, TrimHistory: true }).ToList();
-        if (full.Count == 0)
-        {
-            return null;
-        }
-
-        var trim = new NpgsqlBatchCommand("""
-            DELETE FROM score_history h
-             USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
-             WHERE h.workspace = touched.w AND h.lead_id = touched.l
-               AND h.id <= (SELECT id FROM score_history x WHERE x.workspace = touched.w AND x.lead_id = touched.l
-                             ORDER BY id DESC OFFSET $3 LIMIT 1)
-            """);
-        trim.Parameters.Add(new NpgsqlParameter { Value = full.ConvertAll(a => a.Workspace).ToArray() });
-        trim.Parameters.Add(new NpgsqlParameter { Value = full.ConvertAll(a => a.LeadId).ToArray() });
-        trim.Parameters.Add(new NpgsqlParameter { Value = LeadLimits.ScoreHistory });
-        return trim;
-    }
+    private static NpgsqlBatchCommand? TrimStatement(IReadOnlyList<LeadWrite> batch) => TrimmingDelete("""
+        DELETE FROM score_history h
+         USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
+         WHERE h.workspace = touched.w AND h.lead_id = touched.l
+           AND h.id <= (SELECT id FROM score_history x WHERE x.workspace = touched.w AND x.lead_id = touched.l
+                         ORDER BY id DESC OFFSET $3 LIMIT 1)
+        """, [.. batch.Where(w => w is HistoryAppend { TrimHistory: true } or StateWrite { Entry: not null, TrimHistory: true })], LeadLimits.ScoreHistory);
 
     /// <summary>
     /// For the leads whose activity rows are due for trimming, the delete of all but their newest
     /// <see cref="LeadLimits.RecentActivities"/> (in the order the lead keeps them); null when none is. As for the
     /// history, this is right whether or not the lead's own write happened.
     /// </summary>
-    private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch)
+    private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch) => TrimmingDelete("""
+        DELETE FROM lead_activity a
+         USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
+         WHERE a.workspace = touched.w AND a.lead_id = touched.l
+           AND a.received NOT IN (SELECT x.received FROM lead_activity x WHERE x.workspace = touched.w AND x.lead_id = touched.l
+                                   ORDER BY x.occurred_at DESC, x.received LIMIT $3)
+        """, [.. batch.OfType<StateWrite>().Where(w => w.TrimActivities)], LeadLimits.RecentActivities);
+
+    /// <summary>The <paramref name="delete"/> ($1, $2: the due leads' keys; $3: the rows each keeps), or null when no lead is due.</summary>
+    private static NpgsqlBatchCommand? TrimmingDelete(string delete, List<LeadWrite> due, int kept)
     {
-        var due = batch.OfType<StateWrite>().Where(w => w.TrimActivities).ToList();
         if (due.Count == 0)
         {
             return null;
         }
 
-        var trim = new NpgsqlBatchCommand("""
-            DELETE FROM lead_activity a
-             USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
-             WHERE a.workspace = touched.w AND a.lead_id = touched.l
-               AND a.received NOT IN (SELECT x.received FROM lead_activity x WHERE x.workspace = touched.w AND x.lead_id = touched.l
-                                       ORDER BY x.occurred_at DESC, x.received LIMIT $3)
-            """);
+        var trim = new NpgsqlBatchCommand(delete);
         trim.Parameters.Add(new NpgsqlParameter { Value = due.ConvertAll(w => w.Workspace).ToArray() });
         trim.Parameters.Add(new NpgsqlParameter { Value = due.ConvertAll(w => w.LeadId).ToArray() });
-        trim.Parameters.Add(new NpgsqlParameter { Value = LeadLimits.RecentActivities });
+        trim.Parameters.Add(new NpgsqlParameter { Value = kept });
         return trim;
     }
 
