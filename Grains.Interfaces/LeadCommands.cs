@@ -41,6 +41,12 @@ public sealed record ActivityRecord(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] ActivityProperties Properties);
 
+/// <summary>One lead's activities within a batch of many leads' activities, in the order they were sent.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.LeadActivities")]
+public sealed record LeadActivities(
+    [property: Id(0)] string LeadId,
+    [property: Id(1)] IReadOnlyList<ActivityRecord> Activities);
+
 [GenerateSerializer, Immutable, Alias("LeadScoring.OutcomeRecord")]
 public sealed record OutcomeRecord(
     [property: Id(0)] bool Converted,

@@ -14,6 +14,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 # The activities' latency is judged at the target's rate, offered on a schedule over enough connections.
 ACTIVITIES_RATE=${ACTIVITIES_RATE:-5000}
 PACED_CONNECTIONS=${PACED_CONNECTIONS:-256}
+# The same activities in batches (POST /api/leads/activities/batch), ACTIVITY_BATCH page views of random leads each.
+ACTIVITY_BATCH=${ACTIVITY_BATCH:-50}
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
 out=docs/http-benchmarks.md
 # Both ways of running the API (README, "Two topologies"), one after the other, each on a fresh cluster.
 TOPOLOGIES=${TOPOLOGIES:-separate cohosted}
@@ -113,6 +116,20 @@ run_topology() {
   run_wrk activities-paced 2 "$PACED_CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$ACTIVITIES_RATE" 2 ids
   paced_rps=$(rps "$work/activities-paced.txt")
   paced_p99=$(ms "$(pct "$work/activities-paced.txt" 99)")
+  echo "== activities in batches of $ACTIVITY_BATCH, as fast as answered ($BATCH_CONNECTIONS connections), $ROUNDS rounds"
+  batched_rounds=(); batched_p99_rounds=()
+  for round in $(seq 1 "$ROUNDS"); do
+    run_wrk batched-$round 2 "$BATCH_CONNECTIONS" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids "$ACTIVITY_BATCH"
+    batched_rounds+=("$(awk -v b="$ACTIVITY_BATCH" '/Requests\/sec/ {printf "%.0f", $2 * b}' "$work/batched-$round.txt")")
+    batched_p99_rounds+=("$(ms "$(pct "$work/batched-$round.txt" 99)")")
+  done
+  batched_rps=$(median "${batched_rounds[@]}")
+  batched_p99=$(median "${batched_p99_rounds[@]}")
+  batched_rate=$((ACTIVITIES_RATE / ACTIVITY_BATCH))
+  echo "== activities in batches of $ACTIVITY_BATCH offered at $ACTIVITIES_RATE events/s ($batched_rate calls/s) on a fixed schedule"
+  run_wrk batched-paced 2 32 -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$batched_rate" 2 ids "$ACTIVITY_BATCH"
+  batched_paced=$(awk -v b="$ACTIVITY_BATCH" '/Requests\/sec/ {printf "%.0f", $2 * b}' "$work/batched-paced.txt")
+  batched_paced_p99=$(ms "$(pct "$work/batched-paced.txt" 99)")
   history_rows=$(psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -tAc "SELECT count(*) FROM score_history WHERE trigger = 'Activity'")
 
   metrics=$(api_curl "$API/api/ai/scoring/performance/metrics")
@@ -133,6 +150,8 @@ run_topology() {
     echo "| batch, $batch_size leads that all recompute (explanations off) | >= 20,000 leads/s | median $recompute_median leads/s of 6 calls (${recompute[*]}) | $(verdict "$recompute_median" 20000 ">=") |"
     echo "| activities with rescoring, state and score history in PostgreSQL before the 202, as fast as answered ($CONNECTIONS connections) | >= 5,000 events/s | median $activities_rps events/s of $ROUNDS rounds (${activities_rounds[*]}); at this saturation median p99 $activities_p99 ms (${activities_p99_rounds[*]}), last round p50 $(pct "$work/activities-$ROUNDS.txt" 50); non-2xx: $(non2xx "$work/activities-$ROUNDS.txt"); $history_rows history rows written by activities | $(verdict "$activities_rps" 5000 ">=") |"
     echo "| the same activities offered at $ACTIVITIES_RATE/s on a fixed schedule ($PACED_CONNECTIONS connections) | p99 <= 20 ms at 5,000 events/s | $paced_rps events/s answered, p50 $(pct "$work/activities-paced.txt" 50), p90 $(pct "$work/activities-paced.txt" 90), p99 $(pct "$work/activities-paced.txt" 99); non-2xx: $(non2xx "$work/activities-paced.txt") | $(both "$(verdict "$paced_p99" 20 "<=")" "$(verdict "$paced_rps" $((ACTIVITIES_RATE * 98 / 100)) ">=")") |"
+    echo "| activities in batches of $ACTIVITY_BATCH page views of random leads (POST /api/leads/activities/batch, answered once every lead's state is persisted), as fast as answered ($BATCH_CONNECTIONS connections) | >= 5,000 events/s | median $batched_rps events/s of $ROUNDS rounds (${batched_rounds[*]}); p99 per call median $batched_p99 ms (${batched_p99_rounds[*]}); non-2xx: $(non2xx "$work/batched-$ROUNDS.txt") | $(verdict "$batched_rps" 5000 ">=") |"
+    echo "| the same batches offered at $ACTIVITIES_RATE events/s ($batched_rate calls/s) on a fixed schedule (32 connections) | p99 <= 20 ms at 5,000 events/s | $batched_paced events/s answered, per call p50 $(pct "$work/batched-paced.txt" 50), p90 $(pct "$work/batched-paced.txt" 90), p99 $(pct "$work/batched-paced.txt" 99); non-2xx: $(non2xx "$work/batched-paced.txt") | $(both "$(verdict "$batched_paced_p99" 20 "<=")" "$(verdict "$batched_paced" $((ACTIVITIES_RATE * 98 / 100)) ">=")") |"
     echo
     echo "The API's own measurements after the run (GET /api/ai/scoring/performance/metrics):"
     echo

@@ -4,17 +4,23 @@ using LeadScoring.Api.Infrastructure;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LeadScoring.Api.Apis;
 
 public static class LeadsApi
 {
+    /// <summary>A batch of 1,000 activities with long URLs needs more than the default body limit.</summary>
+    public const long ActivityBatchBodyBytes = 4 * 1024 * 1024;
+
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/leads").WithTags("Leads");
         api.MapPost("/", UpsertLead).RequireAuthorization(Policies.Write).Audited("lead.upsert");
         api.MapGet("/{leadId}", GetLead).RequireAuthorization(Policies.Read).Audited("lead.read_personal_data", onlyWhenAdmin: true);
         api.MapPost("/{leadId}/activities", RecordActivities).RequireAuthorization(Policies.Write).Audited("lead.activities");
+        api.MapPost("/activities/batch", RecordActivityBatch).WithMetadata(new RequestSizeLimitAttribute(ActivityBatchBodyBytes))
+            .RequireAuthorization(Policies.Write).Audited("lead.activities");
         api.MapPost("/{leadId}/outcome", RecordOutcome).RequireAuthorization(Policies.Write).Audited("lead.outcome");
         api.MapPost("/{leadId}/consent", UpdateConsent).RequireAuthorization(Policies.Write).Audited("lead.consent");
         api.MapGet("/{leadId}/export", ExportLead).RequireAuthorization(Policies.Admin).Audited("lead.export");
@@ -69,6 +75,59 @@ public static class LeadsApi
             CommandStatus.NotFound => Problems.LeadNotFound(leadId),
             _ => Problems.Invalid(result.Errors),
         };
+    }
+
+    /// <summary>
+    /// Records up to <see cref="LeadRequests.MaxBatchActivities"/> activities of many leads in one call, as a tracker,
+    /// a CDP or a CRM sync sends them: each lead takes its own in one call of its grain, all leads at once, and the
+    /// answer comes once every lead's state is persisted. A lead that is unknown or refuses its activities is listed
+    /// under "failed" with the reason (and the batch's fields at fault) and stores none of them; the others are
+    /// stored. A body that is not a valid batch (a missing lead_id, a malformed activity) is refused whole.
+    /// </summary>
+    public static async Task<Results<Ok<ActivityBatchResponse>, ValidationProblem, ProblemHttpResult>> RecordActivityBatch(
+        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+    {
+        var body = await JsonBody.ParseAsync(
+            request, limits with { MaxBodyBytes = Math.Max(limits.MaxBodyBytes, ActivityBatchBodyBytes) }, LeadRequests.ParseActivityBatch);
+        if (body.Command is not { } batch)
+        {
+            return body.Problem is { } problem ? problem : body.Invalid!;
+        }
+
+        if (batch.Activities > LeadRequests.MaxBatchActivities)
+        {
+            return Problems.BatchTooLarge("activities", LeadRequests.MaxBatchActivities, batch.Activities);
+        }
+
+        AuditTrail.TargetLeads(request.HttpContext, batch.Leads.Select(lead => lead.LeadId));
+        var workspace = Workspaces.Of(request.HttpContext);
+        var answers = (await Task.WhenAll(batch.Leads.Chunk(ScoringApi.BatchChunk)
+            .Select(chunk => cluster.GetGrain<IActivityBatchGrain>(0).Record(workspace, chunk)))).SelectMany(chunk => chunk).ToList();
+        var results = new List<LeadActivitiesAcceptedResponse>(batch.Leads.Count);
+        var failed = new List<ActivityBatchFailure>();
+        for (var i = 0; i < batch.Leads.Count; i++)
+        {
+            var leadId = batch.Leads[i].LeadId;
+            switch (answers[i])
+            {
+                case { Status: CommandStatus.Ok } recorded:
+                    results.Add(new LeadActivitiesAcceptedResponse(leadId, recorded.Accepted, recorded.Duplicates));
+                    break;
+                case { Status: CommandStatus.NotFound }:
+                    failed.Add(new ActivityBatchFailure(leadId, $"No lead '{leadId}' exists in this workspace; none of its activities were stored.", []));
+                    break;
+                case { Errors: var errors }:
+                    failed.Add(new ActivityBatchFailure(leadId, "Invalid activities; none of this lead's were stored.",
+                        [.. errors.Select(error => InBatch(error, batch.Positions[i]))]));
+                    break;
+                case null:
+                    failed.Add(new ActivityBatchFailure(leadId,
+                        "Internal error while recording this lead's activities; they may not be stored. Retry them: with activity ids a retry never counts one twice.", []));
+                    break;
+            }
+        }
+
+        return TypedResults.Ok(new ActivityBatchResponse(results, failed));
     }
 
     public static async Task<Results<Ok<OutcomeResponse>, ValidationProblem, ProblemHttpResult>> RecordOutcome(
@@ -131,6 +190,17 @@ public static class LeadsApi
         }
 
         return await Lead(cluster, request, leadId).Erase() ? TypedResults.NoContent() : Problems.LeadNotFound(leadId);
+    }
+
+    /// <summary>A lead's error about its own list ("activities[2].occurred_at") as a field of the whole batch.</summary>
+    private static ValidationError InBatch(ValidationError error, IReadOnlyList<int> positions)
+    {
+        const string list = "activities[";
+        var end = error.Field.IndexOf(']');
+        return error.Field.StartsWith(list, StringComparison.Ordinal) && end > list.Length
+            && int.TryParse(error.Field.AsSpan(list.Length, end - list.Length), out var index) && index < positions.Count
+                ? error with { Field = $"{list}{positions[index]}{error.Field[end..]}" }
+                : error;
     }
 
     private static bool Masked(HttpRequest request) => !request.HttpContext.User.IsInRole(Roles.Admin);

@@ -10,7 +10,7 @@ namespace LeadScoring.Api.Apis;
 
 public static class ScoringApi
 {
-    /// <summary>Leads per message from the API to a silo's batch worker.</summary>
+    /// <summary>Leads per message from the API to a silo's batch worker (scores and activities).</summary>
     public const int BatchChunk = 500;
 
     /// <summary>A batch of 10,000 leads with long ids needs more than the default body limit.</summary>
@@ -72,10 +72,7 @@ public static class ScoringApi
 
         if (batch.LeadIds.Count > ScoreRequests.MaxBatchLeads)
         {
-            return TypedResults.Problem(
-                title: "Batch too large",
-                detail: $"A batch may score at most {ScoreRequests.MaxBatchLeads} leads; this one has {batch.LeadIds.Count}. Split it.",
-                statusCode: StatusCodes.Status413PayloadTooLarge);
+            return Problems.BatchTooLarge("leads", ScoreRequests.MaxBatchLeads, batch.LeadIds.Count);
         }
 
         var workspace = Workspaces.Of(request.HttpContext);

@@ -32,6 +32,16 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
     /// <summary>Names the lead a call acts on when the route does not (an upsert names it in the body).</summary>
     public static void TargetLead(HttpContext context, string leadId) => Target(context, AuditTargets.Lead(Workspaces.Of(context), leadId));
 
+    /// <summary>
+    /// Names the leads a batch call acts on: the call gets an entry for each (same request id), so that the trail
+    /// of any one lead shows it.
+    /// </summary>
+    public static void TargetLeads(HttpContext context, IEnumerable<string> leadIds)
+    {
+        var workspace = Workspaces.Of(context);
+        context.Items[TargetItem] = leadIds.Select(id => AuditTargets.Lead(workspace, id)).ToList();
+    }
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -67,20 +77,22 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
     private async Task<bool> TryRecord(HttpContext http, AuditedAction audited, int status)
     {
         var caller = CallerPrincipal.Of(http);
-        var entry = new AuditEntry(
-            clock.GetUtcNow(),
-            caller.Workspace,
-            caller.Subject,
-            caller.Role,
-            audited.Action,
-            http.Items[TargetItem] as string ?? TargetFromRoute(http),
-            AuditEntry.OutcomeOf(status),
-            status,
-            Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier,
-            http.Connection.RemoteIpAddress?.ToString());
+        var at = clock.GetUtcNow();
+        var requestId = Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier;
+        var clientAddress = http.Connection.RemoteIpAddress?.ToString();
+        AuditEntry EntryFor(string? target) => new(
+            at, caller.Workspace, caller.Subject, caller.Role, audited.Action, target, AuditEntry.OutcomeOf(status), status, requestId, clientAddress);
         try
         {
-            await log.RecordAsync(entry);
+            if (http.Items[TargetItem] is List<string> { Count: > 0 } targets)
+            {
+                await Task.WhenAll(targets.Select(target => log.RecordAsync(EntryFor(target))));
+            }
+            else
+            {
+                await log.RecordAsync(EntryFor(http.Items[TargetItem] as string ?? TargetFromRoute(http)));
+            }
+
             return true;
         }
         catch (Exception e)

@@ -14,6 +14,13 @@ public static class Problems
     public static ProblemHttpResult ExperimentNotFound(string experimentId) =>
         TypedResults.Problem(title: "Experiment not found", detail: $"No experiment '{experimentId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>413 problem+json for a batch of more <paramref name="items"/> than one call may carry.</summary>
+    public static ProblemHttpResult BatchTooLarge(string items, int max, int count) =>
+        TypedResults.Problem(
+            title: "Batch too large",
+            detail: $"A batch may carry at most {max} {items}; this one has {count}. Split it.",
+            statusCode: StatusCodes.Status413PayloadTooLarge);
+
     /// <summary>400 problem+json whose "errors" name each invalid field with its reasons.</summary>
     public static ValidationProblem Invalid(IEnumerable<ValidationError> errors)
     {

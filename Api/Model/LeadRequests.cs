@@ -7,6 +7,12 @@ namespace LeadScoring.Api.Model;
 public sealed record NewLead(string LeadId, LeadUpsert Upsert);
 
 /// <summary>
+/// A batch of activities: each lead's, where each of them was in the batch (to name a refused one's field), and
+/// how many there are in all.
+/// </summary>
+public sealed record ActivityBatch(IReadOnlyList<LeadActivities> Leads, IReadOnlyList<IReadOnlyList<int>> Positions, int Activities);
+
+/// <summary>
 /// Turns request bodies into grain commands. Only the shape is checked here (types, required fields, known
 /// names); the rules on values live in the grain, so every client of the cluster gets the same answers.
 /// </summary>
@@ -93,9 +99,45 @@ public static class LeadRequests
         return consent;
     }
 
-    public static List<ActivityRecord>? ParseActivities(JsonElement root, JsonFields fields)
+    /// <summary>Most activities one batch call may record.</summary>
+    public const int MaxBatchActivities = 1_000;
+
+    private static readonly string[] ActivityFields = ["activity_id", "type", "occurred_at", "properties"];
+    private static readonly string[] BatchActivityFields = ["lead_id", .. ActivityFields];
+
+    /// <summary>The body of POST /api/leads/{lead_id}/activities: {"activities": [activity, ...]}.</summary>
+    public static List<ActivityRecord>? ParseActivities(JsonElement root, JsonFields fields) =>
+        ParseActivityList(root, fields, inBatch: false).ConvertAll(item => item.Activity);
+
+    /// <summary>
+    /// The body of POST /api/leads/activities/batch: {"activities": [activity with its "lead_id", ...]}, grouped by
+    /// lead in the order each lead first appears, each lead's activities in the order sent.
+    /// </summary>
+    public static ActivityBatch? ParseActivityBatch(JsonElement root, JsonFields fields)
     {
-        var activities = new List<ActivityRecord>();
+        var items = ParseActivityList(root, fields, inBatch: true);
+        var byLead = new Dictionary<string, (List<ActivityRecord> Activities, List<int> Positions)>(StringComparer.Ordinal);
+        var leads = new List<LeadActivities>();
+        var positions = new List<IReadOnlyList<int>>();
+        foreach (var (leadId, activity, position) in items)
+        {
+            if (!byLead.TryGetValue(leadId!, out var lead))
+            {
+                byLead[leadId!] = lead = ([], []);
+                leads.Add(new LeadActivities(leadId!, lead.Activities));
+                positions.Add(lead.Positions);
+            }
+
+            lead.Activities.Add(activity);
+            lead.Positions.Add(position);
+        }
+
+        return new ActivityBatch(leads, positions, items.Count);
+    }
+
+    private static List<(string? LeadId, ActivityRecord Activity, int Position)> ParseActivityList(JsonElement root, JsonFields fields, bool inBatch)
+    {
+        var activities = new List<(string?, ActivityRecord, int)>();
         if (!fields.RequireObject(root, ""))
         {
             return activities;
@@ -108,16 +150,23 @@ public static class LeadRequests
             return activities;
         }
 
-        var index = 0;
+        var index = -1;
         foreach (var item in list.EnumerateArray())
         {
-            var path = $"activities[{index++}]";
+            var path = $"activities[{++index}]";
             if (!fields.RequireObject(item, path))
             {
                 continue;
             }
 
-            fields.RejectUnknown(item, path, "activity_id", "type", "occurred_at", "properties");
+            fields.RejectUnknown(item, path, inBatch ? BatchActivityFields : ActivityFields);
+            var leadId = inBatch ? fields.String(item, path, "lead_id", required: true) : null;
+            if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
+            {
+                fields.Errors.Add(new($"{path}.lead_id", LeadKey.LeadIdRule));
+                continue;
+            }
+
             var id = fields.String(item, path, "activity_id", required: false);
             var typeName = fields.String(item, path, "type", required: true);
             var occurredAt = fields.Timestamp(item, path, "occurred_at", required: true);
@@ -129,9 +178,9 @@ public static class LeadRequests
                 continue;
             }
 
-            if (typeName is not null && occurredAt is { } at)
+            if (typeName is not null && occurredAt is { } at && (leadId is not null || !inBatch))
             {
-                activities.Add(new ActivityRecord(id, type, at, properties));
+                activities.Add((leadId, new ActivityRecord(id, type, at, properties), index));
             }
         }
 

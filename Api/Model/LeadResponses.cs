@@ -67,4 +67,12 @@ public sealed record LeadResponse(
 
 public sealed record ActivitiesAcceptedResponse(int Accepted, int Duplicate);
 
+/// <summary>POST /api/leads/activities/batch: what each lead recorded, and the leads that recorded nothing, with why.</summary>
+public sealed record ActivityBatchResponse(IReadOnlyList<LeadActivitiesAcceptedResponse> Results, IReadOnlyList<ActivityBatchFailure> Failed);
+
+public sealed record LeadActivitiesAcceptedResponse(string LeadId, int Accepted, int Duplicate);
+
+/// <summary>A lead of a batch whose activities were not recorded; <see cref="Errors"/> name the batch's invalid fields.</summary>
+public sealed record ActivityBatchFailure(string LeadId, string Error, IReadOnlyList<ValidationError> Errors);
+
 public sealed record LeadExportResponse(LeadResponse Lead, IReadOnlyList<ScoreHistoryEntryResponse> ScoreHistory, DateTimeOffset ExportedAt);

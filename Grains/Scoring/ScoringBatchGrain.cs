@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -8,20 +9,6 @@ namespace LeadScoring.Grains.Scoring;
 [StatelessWorker, Reentrant]
 public sealed class ScoringBatchGrain(ILogger<ScoringBatchGrain> logger) : Grain, IScoringBatchGrain
 {
-    public async Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights)
-    {
-        var results = new BatchScoreResult?[leadIds.Count];
-        await Task.WhenAll(leadIds.Select(async (leadId, i) =>
-        {
-            try
-            {
-                results[i] = await GrainFactory.GetLead(workspace, leadId).GetBatchScore(includeInsights);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Scoring lead {Lead} of a batch failed", leadId);
-            }
-        }));
-        return results;
-    }
+    public Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights) =>
+        LeadFanOut.CallEach(leadIds, id => id, id => GrainFactory.GetLead(workspace, id).GetBatchScore(includeInsights), logger, "Scoring");
 }

@@ -5,7 +5,9 @@
 -- the answers' latency: a connection that comes back asks for the next free slot and waits for it, and slots
 -- that passed while every connection was waiting are sent at once. So the server is offered that rate, as by
 -- an open-loop client, as long as the connections suffice (use several times rate x expected latency).
--- With "ids" every page view carries a new activity id.
+-- With "ids" every page view carries a new activity id. With a batch size B above 1 (args[6]; needs "ids" or "-"
+-- as args[5]), every request is POST /api/leads/activities/batch with B page views, each of a random lead: the rate
+-- is then in requests/s, so B times that in events.
 local authorization = "Bearer " .. assert(os.getenv("LEADSCORING_TOKEN"), "LEADSCORING_TOKEN is not set")
 
 -- Runs in wrk's main Lua state once per thread, before the thread's own init.
@@ -25,6 +27,7 @@ function init(args)
   math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1000000))
   -- Ids unique across wrk's threads and runs: a random prefix per run, the thread's number, a counter.
   ids = args[5] == "ids" and string.format("%08x-%d", math.random(0, 0x7fffffff), thread_number) or nil
+  batch = tonumber(args[6] or "1")
   sent = 0
 end
 
@@ -32,6 +35,16 @@ function body()
   if not ids then return plain end
   sent = sent + 1
   return '{"activities":[{"activity_id":"' .. ids .. "-" .. sent .. '",' .. activity
+end
+
+local function batch_body()
+  local items = {}
+  for i = 1, batch do
+    sent = sent + 1
+    local id = ids and ('"activity_id":"' .. ids .. "-" .. sent .. '",') or ""
+    items[i] = '{"lead_id":"b-' .. math.random(0, total - 1) .. '",' .. id .. activity:sub(1, -3)
+  end
+  return '{"activities":[' .. table.concat(items, ",") .. "]}"
 end
 
 -- wrk's Lua has no wall clock finer than seconds; LuaJIT's ffi reaches clock_gettime (CLOCK_MONOTONIC).
@@ -56,6 +69,10 @@ function delay()
 end
 
 function request()
+  if batch > 1 then
+    return wrk.format("POST", "/api/leads/activities/batch",
+      { ["Content-Type"] = "application/json", ["Authorization"] = authorization }, batch_body())
+  end
   return wrk.format("POST", "/api/leads/b-" .. math.random(0, total - 1) .. "/activities",
     { ["Content-Type"] = "application/json", ["Authorization"] = authorization }, body())
 end
