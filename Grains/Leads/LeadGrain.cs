@@ -44,7 +44,10 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private RecentScores? _recentScores;
 
     // With a storage that keeps recent activities as rows: the activities taken since the last write, which
-    // the next write stores, and how many rows the lead holds.
+    // the next write stores, and how many rows the lead holds. The activation does not keep the rows: they are
+    // read when a read needs them (RecentActivities). Held here, every activity shifted a hundred-entry list
+    // in a long-lived object, and its strings outlived the young generation: in a cluster under 5,000
+    // activities/s that made each young collection mark and copy several MB and pause for about 20 ms.
     private List<NumberedActivity>? _unstoredActivities;
     private StoredRows _activityRows = NoActivityRows;
     private (string Workspace, string Id)? _key;
@@ -90,9 +93,9 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         if (services.Storage is ILeadStateStorage)
         {
-            if (State.ActivityRowsRead is { } read)
+            if (State.ActivityRows is { } count)
             {
-                _activityRows = StoredRows.AfterRead(read, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
+                _activityRows = StoredRows.Counted(count, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
             }
             else if (State.RecentActivities is { Count: > 0 } carried)
             {
@@ -100,6 +103,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
                 // every activity to come and in the list's order, which is the order the rows are read in.
                 _unstoredActivities = [.. carried.Select((activity, i) => new NumberedActivity(i - carried.Count, activity))];
             }
+
+            State.RecentActivities = null;
         }
     }
 
@@ -159,7 +164,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         State.UpdatedAt = now;
         await PersistRescored(ScoreTrigger.Attributes, now);
         await ForgetTrainingSnapshotIf(withdrawn);
-        return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, Snapshot(now), NoErrors);
+        return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, await Snapshot(now), NoErrors);
     }
 
     public async Task<UpdateConsentResult> UpdateConsent(ConsentUpdate consent)
@@ -186,7 +191,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         var now = services.Clock.GetUtcNow();
         // Everything held about the lead, the entries awaiting their trim included.
-        return new LeadExport(Snapshot(now), [.. await services.ScoreHistory.ListAsync(Workspace, LeadId, LeadLimits.StoredScoreHistory)], now);
+        return new LeadExport(await Snapshot(now), [.. await services.ScoreHistory.ListAsync(Workspace, LeadId, LeadLimits.StoredScoreHistory)], now);
     }
 
     public async Task<bool> Erase()
@@ -243,8 +248,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         _personal = personal;
     }
 
-    public Task<LeadSnapshot?> GetSnapshot() =>
-        Task.FromResult(State.Exists ? Snapshot(services.Clock.GetUtcNow()) : null);
+    public async Task<LeadSnapshot?> GetSnapshot() =>
+        State.Exists ? await Snapshot(services.Clock.GetUtcNow()) : null;
 
     public async Task<RecordActivitiesResult> RecordActivities(IReadOnlyList<ActivityRecord> activities)
     {
@@ -278,11 +283,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
             FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
             var recent = RecentActivity.Of(activity);
-            InsertByOccurrence(State.RecentActivities ??= [], recent);
             State.ActivityCount++;
             if (services.Storage is ILeadStateStorage)
             {
                 (_unstoredActivities ??= []).Add(new NumberedActivity(State.ActivityCount, recent));
+            }
+            else
+            {
+                InsertByOccurrence(State.RecentActivities ??= [], recent);
             }
 
             accepted++;
@@ -373,7 +381,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             ScoringMeters.CacheHits.Add(1);
             if (cached.DetailsPending)
             {
-                CompleteDetails(champion, cached);
+                await CompleteDetails(champion, cached);
             }
 
             // The explanation is of the cached score: the features as they were when it was computed.
@@ -434,7 +442,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             var now = services.Clock.GetUtcNow();
             var history = await LoadRecentScores();
             result = new ScoreResult(ScoreStatus.Ok, LeadScorer.Score(
-                model, Input(now, ScoreTrigger.Activation, history.Probabilities), Grades, includeInsights), false);
+                model, Input(now, ScoreTrigger.Activation, history.Probabilities, await RecentActivities()), Grades, includeInsights), false);
         }
 
         if (!(_exposedIn ??= new HashSet<string>(StringComparer.Ordinal)).Contains(experimentId))
@@ -472,7 +480,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
-        var input = Input(now, trigger, history.Probabilities);
+        // The headline needs no recent activities (only the recommendations do).
+        var input = Input(now, trigger, history.Probabilities, []);
         var encoded = Encode(champion, input);
         var headline = LeadScorer.Headline(champion, input, encoded, Grades);
         var entry = Observe(champion, encoded, input, headline, history);
@@ -484,7 +493,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     {
         ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
-        var input = Input(now, trigger, history.Probabilities);
+        var input = Input(now, trigger, history.Probabilities, await RecentActivities());
         var encoded = Encode(champion, input);
         var score = LeadScorer.Score(champion, input, encoded, Grades, explain);
         var entry = Observe(champion, encoded, input, ScoreHeadline.Of(score), history);
@@ -497,10 +506,10 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     /// The rest of a score whose headline a change decided: from the lead as it was when it was scored, which
     /// it still is (any change since would have rescored it). The trend is in the headline, so no history is needed.
     /// </summary>
-    private void CompleteDetails(ChampionModel champion, CachedScore cached)
+    private async Task CompleteDetails(ChampionModel champion, CachedScore cached)
     {
         var headline = cached.Headline;
-        var input = Input(headline.ScoredAt, headline.Trigger, []);
+        var input = Input(headline.ScoredAt, headline.Trigger, [], await RecentActivities());
         cached.Update(LeadScorer.Complete(champion, input, Encode(champion, input), headline, Grades), champion);
     }
 
@@ -573,8 +582,30 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
     private GradeThresholds Grades => services.Scoring.GradesOf(Workspace);
 
-    private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<double> history) =>
-        new(LeadId, State.Attributes, Features(now), State.RecentActivities ?? [], history, now, trigger);
+    private LeadScoringInput Input(DateTimeOffset now, ScoreTrigger trigger, IReadOnlyList<double> history, IReadOnlyList<RecentActivity> recent) =>
+        new(LeadId, State.Attributes, Features(now), recent, history, now, trigger);
+
+    /// <summary>
+    /// The lead's newest activities, newest occurrence first (then in the order taken): the state's list, or with a
+    /// storage that keeps them as rows, the stored rows with those taken since the last write.
+    /// </summary>
+    private async Task<IReadOnlyList<RecentActivity>> RecentActivities()
+    {
+        if (services.Storage is not ILeadStateStorage storage)
+        {
+            return State.RecentActivities ?? [];
+        }
+
+        var stored = _activityRows.Count == 0 ? [] : await storage.ReadRecentActivitiesAsync(this.GetGrainId(), LeadLimits.RecentActivities);
+        if (_unstoredActivities is not { } unstored)
+        {
+            return stored.Select(row => row.Activity).ToList();
+        }
+
+        return stored.Concat(unstored)
+            .OrderByDescending(row => row.Activity.OccurredAt).ThenBy(row => row.Received)
+            .Take(LeadLimits.RecentActivities).Select(row => row.Activity).ToList();
+    }
 
     private async Task<RecentScores> LoadRecentScores() =>
         _recentScores ??= new RecentScores(await services.ScoreHistory.ListAsync(Workspace, LeadId));
@@ -644,8 +675,9 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private IReadOnlyList<FeatureValue> Features(DateTimeOffset now) =>
         FeatureEngine.Compute(State.Aggregates ?? NoActivity, State.CreatedAt, now, services.Features);
 
-    private LeadSnapshot Snapshot(DateTimeOffset now)
+    private async Task<LeadSnapshot> Snapshot(DateTimeOffset now)
     {
+        var recent = await RecentActivities();
         var personal = Personal;
         return new LeadSnapshot(
             Workspace,
@@ -658,7 +690,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             State.UpdatedAt,
             State.ActivityCount,
             Features(now),
-            State.RecentActivities is { } recent ? recent.ConvertAll(a => a.ToRecord()) : [],
+            [.. recent.Select(a => a.ToRecord())],
             State.Outcome,
             personal.Phone,
             new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal));

@@ -57,10 +57,10 @@ public sealed class LeadState
     [Id(16)] public List<RecentActivity>? RecentActivities { get; set; }
 
     /// <summary>
-    /// Set by a storage that keeps recent activities as rows of their own, when it read them from those rows: how
-    /// many it read. Null when they came in the payload (a state written before the rows existed) or the storage
-    /// keeps them in the state. Never persisted.
+    /// Set by a storage that keeps recent activities as rows of their own: how many rows the lead holds, counted
+    /// when its state was read. Null when its activities came in the payload (a state written before the rows
+    /// existed) or the storage keeps them in the state. Never persisted.
     /// </summary>
     [field: NonSerialized]
-    public int? ActivityRowsRead { get; set; }
+    public int? ActivityRows { get; set; }
 }

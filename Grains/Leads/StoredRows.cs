@@ -11,6 +11,9 @@ public readonly record struct StoredRows(int Count, int Kept, int TrimAt)
     /// <summary>After reading the newest rows, at most <paramref name="kept"/>: a full page may hide more, so the first append trims.</summary>
     public static StoredRows AfterRead(int read, int kept, int trimAt) => new(read < kept ? read : trimAt - 1, kept, trimAt);
 
+    /// <summary>After counting them: a count past the trim (never reached by this lead's own writes) trims at the first append.</summary>
+    public static StoredRows Counted(int count, int kept, int trimAt) => new(Math.Min(count, trimAt - 1), kept, trimAt);
+
     /// <summary>Appending <paramref name="appending"/> rows must delete all but the newest <see cref="Kept"/>.</summary>
     public bool TrimsWith(int appending) => appending > 0 && Count + appending >= TrimAt;
 

@@ -22,7 +22,8 @@ namespace LeadScoring.Grains.Storage;
 /// serializer wrapper grows a buffer by doubling and then copies it: about 10 KB of garbage per write). A lead's
 /// recent activities are not in that payload: each is a row of lead_activity, inserted by the write that follows
 /// the lead taking it, so a change writes the lead's aggregates and one new row instead of its hundred
-/// activities again. A read loads the newest <see cref="LeadLimits.RecentActivities"/> rows into the state.
+/// activities again. A read of the state only counts the lead's rows; the lead reads them
+/// (<see cref="ReadRecentActivitiesAsync"/>) when a read of its own needs them.
 /// </remarks>
 public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : IGrainStorage, ILeadStateStorage
 {
@@ -38,12 +39,9 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
                 {
                     Parameters = { new() { Value = workspace }, new() { Value = leadId } },
                 },
-                new NpgsqlBatchCommand("""
-                    SELECT payload FROM lead_activity WHERE workspace = $1 AND lead_id = $2
-                     ORDER BY occurred_at DESC, received LIMIT $3
-                    """)
+                new NpgsqlBatchCommand("SELECT count(*) FROM lead_activity WHERE workspace = $1 AND lead_id = $2")
                 {
-                    Parameters = { new() { Value = workspace }, new() { Value = leadId }, new() { Value = LeadLimits.RecentActivities } },
+                    Parameters = { new() { Value = workspace }, new() { Value = leadId } },
                 },
             },
         };
@@ -54,18 +52,11 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
             grainState.ETag = reader.GetInt32(1).ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
             await reader.NextResultAsync();
-            var rows = new List<RecentActivity>();
-            while (await reader.ReadAsync())
-            {
-                rows.Add(serializer.Deserialize<RecentActivity>(reader.GetFieldValue<byte[]>(0)));
-            }
-
+            await reader.ReadAsync();
             // A state written before the rows existed carries its activities itself; the lead converts them.
             if (grainState.State is LeadState { RecentActivities: null, RecentActivityRecords: null } lead)
             {
-                // Exactly as long as read: the list stays in the activation, and growing it left spare room.
-                lead.RecentActivities = rows.Count > 0 ? new List<RecentActivity>(rows) : null;
-                lead.ActivityRowsRead = rows.Count;
+                lead.ActivityRows = (int)reader.GetInt64(0);
             }
         }
         else
@@ -96,6 +87,27 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
 
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+    }
+
+    /// <summary>The lead's newest <paramref name="limit"/> activity rows, newest occurrence first (then in the order taken).</summary>
+    public async Task<IReadOnlyList<NumberedActivity>> ReadRecentActivitiesAsync(GrainId grainId, int limit)
+    {
+        var (workspace, leadId) = KeyOf(grainId);
+        await using var command = database.CreateCommand("""
+            SELECT received, payload FROM lead_activity WHERE workspace = $1 AND lead_id = $2
+             ORDER BY occurred_at DESC, received LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspace });
+        command.Parameters.Add(new NpgsqlParameter { Value = leadId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<NumberedActivity>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new NumberedActivity(reader.GetInt64(0), serializer.Deserialize<RecentActivity>(reader.GetFieldValue<byte[]>(1))));
+        }
+
+        return rows;
     }
 
     /// <summary>Deletes the row and the lead's activity rows (erasure), if the state is still the version the grain read.</summary>
@@ -163,6 +175,9 @@ public interface ILeadStateStorage
 {
     /// <summary>As <see cref="IGrainStorage.WriteStateAsync{T}"/>, with the <paramref name="extras"/> committed alongside.</summary>
     Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, LeadWriteExtras extras);
+
+    /// <summary>The lead's newest <paramref name="limit"/> stored activities, newest occurrence first, then in the order taken.</summary>
+    Task<IReadOnlyList<NumberedActivity>> ReadRecentActivitiesAsync(GrainId grainId, int limit);
 }
 
 /// <summary>What a lead's state write carries.</summary>

@@ -2,6 +2,7 @@ using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Tests.Scoring;
 using LeadScoring.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -62,5 +63,32 @@ public class LeadActivityRowsTests
         Assert.Equal(3, await database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'older'"));
         var rewritten = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'older'"))!);
         Assert.Null(rewritten!.RecentActivities);
+    }
+
+    [Fact]
+    public async Task Recommendations_come_from_the_stored_rows_which_the_activation_reads_when_a_read_needs_them()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows-scored", "leadscoring-rows-tests", 0, 0));
+        var version = await cluster.RegisterModelAsync(WorkspaceKey.DefaultWorkspace, SimulatedModels.First);
+        Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(WorkspaceKey.DefaultWorkspace).Promote(version, "test"));
+        var now = DateTimeOffset.UtcNow;
+        var lead = cluster.Lead("reader");
+        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["industry"] = LeadAttributeValue.OfText("software") }, null, null, null));
+
+        await lead.RecordActivities([
+            new ActivityRecord("d1", ActivityType.Download, now.AddMinutes(-30), new ActivityProperties(null, null, "webinar", "pricing-guide")),
+            new ActivityRecord("e1", ActivityType.EmailClick, now.AddMinutes(-20), new ActivityProperties(null, null, "email", null)),
+            new ActivityRecord("e2", ActivityType.EmailReply, now.AddMinutes(-10), new ActivityProperties(null, null, "email", "case-study")),
+        ]);
+        var fresh = (await lead.GetScore(false)).Score!.Recommendations;
+        await cluster.DeactivateAsync(lead);
+        var reactivated = (await lead.GetScore(false)).Score!.Recommendations;
+
+        Assert.Equal("email", fresh.BestChannel);
+        Assert.Equal(["case-study", "pricing-guide"], fresh.Content);
+        Assert.Equal(fresh with { Content = [] }, reactivated with { Content = [] });
+        Assert.Equal(fresh.Content, reactivated.Content);
     }
 }

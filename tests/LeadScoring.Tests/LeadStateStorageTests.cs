@@ -167,12 +167,17 @@ public class LeadStateStorageTests
 
         var read = State("active", 0);
         await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
+        var rows = await fixture.Storage.ReadRecentActivitiesAsync(read.Id, LeadLimits.RecentActivities);
 
-        Assert.Equal(recent, read.State.State!.RecentActivities!);
-        Assert.Equal(4, read.State.State.ActivityRowsRead);
+        // A read of the state only counts the rows; the lead reads them when it needs them.
+        Assert.Null(read.State.State!.RecentActivities);
+        Assert.Equal(4, read.State.State.ActivityRows);
+        Assert.Equal(recent, rows.Select(row => row.Activity));
+        Assert.Equal([2L, 4, 3, 1], rows.Select(row => row.Received));
         Assert.Same(recent, lead.State.State.RecentActivities);
-        Assert.Equal(TimeSpan.FromHours(2), read.State.State.RecentActivities![0].OccurredAt.Offset);
-        Assert.Same(ActivityProperties.None, read.State.State.RecentActivities[3].ToRecord().Properties);
+        Assert.Equal(TimeSpan.FromHours(2), rows[0].Activity.OccurredAt.Offset);
+        Assert.Same(ActivityProperties.None, rows[3].Activity.ToRecord().Properties);
+        Assert.Equal(2, (await fixture.Storage.ReadRecentActivitiesAsync(read.Id, 2)).Count);
         Assert.Equal(4, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'active'"));
         // The state's own row no longer carries them.
         Assert.Null(fixture.Deserialize(await fixture.PayloadAsync("active")).RecentActivities);
@@ -199,9 +204,10 @@ public class LeadStateStorageTests
         await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
 
         Assert.Equal(rows.Count, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'busy'"));
+        Assert.Equal(rows.Count, read.State.State!.ActivityRows);
         Assert.Equal(
             Enumerable.Range(appended - LeadLimits.RecentActivities + 1, LeadLimits.RecentActivities).Reverse().Select(n => start.AddMinutes(n)),
-            read.State.State!.RecentActivities!.Select(a => a.OccurredAt));
+            (await fixture.Storage.ReadRecentActivitiesAsync(read.Id, LeadLimits.RecentActivities)).Select(row => row.Activity.OccurredAt));
     }
 
     [Fact]
@@ -218,7 +224,7 @@ public class LeadStateStorageTests
         await fixture.Storage.ReadStateAsync("lead", read.Id, read.State);
 
         Assert.Equal(lead.State.State.RecentActivities, read.State.State!.RecentActivities!);
-        Assert.Null(read.State.State.ActivityRowsRead);
+        Assert.Null(read.State.State.ActivityRows);
     }
 
     [Fact]
