@@ -88,6 +88,7 @@ public sealed class GroupCommitQueue<TItem, TResult> : IAsyncDisposable
             GroupCommitMeters.CommitDuration.Record(Stopwatch.GetElapsedTime(started, committed).TotalMilliseconds, _queueTag);
             for (var i = 0; i < batch.Count; i++)
             {
+                GroupCommitMeters.QueueWait.Record(Stopwatch.GetElapsedTime(batch[i].Enqueued, started).TotalMilliseconds, _queueTag);
                 GroupCommitMeters.ItemWait.Record(Stopwatch.GetElapsedTime(batch[i].Enqueued, committed).TotalMilliseconds, _queueTag);
                 batch[i].Done.TrySetResult(results[i]);
             }
@@ -119,6 +120,9 @@ public static class GroupCommitMeters
 
     /// <summary>From an item's enqueue to its batch's commit, in milliseconds.</summary>
     public static readonly Histogram<double> ItemWait = Meter.CreateHistogram<double>("leadscoring.group_commit.item_wait", "ms");
+
+    /// <summary>From an item's enqueue to the start of its batch's commit (waiting for a free commit slot), in milliseconds.</summary>
+    public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("leadscoring.group_commit.queue_wait", "ms");
 
     /// <summary>One batch's commit (its statements and the commit's WAL flush), in milliseconds.</summary>
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("leadscoring.group_commit.commit_duration", "ms");
