@@ -238,16 +238,25 @@ public sealed class LeadWrites : IAsyncDisposable
 
     /// <summary>
     /// For the leads whose activity rows are due for trimming, the delete of all but their newest
-    /// <see cref="LeadLimits.RecentActivities"/> (in the order the lead keeps them); null when none is. As for the
-    /// history, this is right whether or not the lead's own write happened.
+    /// <see cref="LeadLimits.RecentActivities"/> (in the order the lead keeps them: newest occurrence first, then in
+    /// the order taken); null when none is. As for the history, this is right whether or not the lead's own write
+    /// happened. Each lead's first row to go is found once (the lateral subquery), and every row ordered at or after
+    /// it goes. A filter that ran a subquery per row (NOT IN the newest) cost 16 ms a lead, and once the statement
+    /// was prepared PostgreSQL's generic plan scanned the whole table for it: 1.5 s a trim at 870,000 rows.
     /// </summary>
-    private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch) => TrimmingDelete("""
+    private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch) =>
+        TrimmingDelete(ActivityTrim, [.. batch.OfType<StateWrite>().Where(w => w.TrimActivities)], LeadLimits.RecentActivities);
+
+    /// <summary>The delete of <see cref="ActivityTrimStatement"/> (tests check its plan).</summary>
+    internal const string ActivityTrim = """
         DELETE FROM lead_activity a
-         USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched
+         USING (SELECT DISTINCT w, l FROM unnest($1, $2) AS t(w, l)) touched,
+               LATERAL (SELECT x.occurred_at, x.received FROM lead_activity x
+                         WHERE x.workspace = touched.w AND x.lead_id = touched.l
+                         ORDER BY x.occurred_at DESC, x.received OFFSET $3 LIMIT 1) first_gone
          WHERE a.workspace = touched.w AND a.lead_id = touched.l
-           AND a.received NOT IN (SELECT x.received FROM lead_activity x WHERE x.workspace = touched.w AND x.lead_id = touched.l
-                                   ORDER BY x.occurred_at DESC, x.received LIMIT $3)
-        """, [.. batch.OfType<StateWrite>().Where(w => w.TrimActivities)], LeadLimits.RecentActivities);
+           AND (a.occurred_at, -a.received) <= (first_gone.occurred_at, -first_gone.received)
+        """;
 
     /// <summary>The <paramref name="delete"/> ($1, $2: the due leads' keys; $3: the rows each keeps), or null when no lead is due.</summary>
     private static NpgsqlBatchCommand? TrimmingDelete(string delete, List<LeadWrite> due, int kept)

@@ -211,6 +211,25 @@ public class LeadStateStorageTests
     }
 
     [Fact]
+    public async Task The_activity_trim_reads_only_the_due_leads_rows_even_with_a_generic_plan()
+    {
+        await using var fixture = await StorageFixture.CreateAsync();
+        // Other leads' rows: enough that a scan of the table is what a bad plan would show.
+        await fixture.Database.ScalarAsync("""
+            INSERT INTO lead_activity (workspace, lead_id, received, occurred_at, payload)
+            SELECT 'w', 'other-' || (n % 500), n, now() - n * interval '1 second', '\x00'::bytea FROM generate_series(1, 50000) n;
+            ANALYZE lead_activity;
+            """);
+
+        // A prepared statement's generic plan knows neither the leads nor how many: the plan Npgsql's
+        // automatic preparation ends up with after a few executions.
+        var plan = await fixture.GenericPlanAsync(LeadWrites.ActivityTrim, "text[], text[], integer", "'{w}', '{other-1}', 100");
+
+        Assert.DoesNotContain("Seq Scan on lead_activity", plan, StringComparison.Ordinal);
+        Assert.Contains("Index Scan using lead_activity_pkey on lead_activity a", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_state_written_with_its_recent_activities_in_it_is_read_with_them()
     {
         await using var fixture = await StorageFixture.CreateAsync();
@@ -313,6 +332,26 @@ public class LeadStateStorageTests
         public byte[] Serialize(LeadState state) => _services.GetRequiredService<Serializer>().SerializeToArray(state);
 
         public LeadState Deserialize(byte[] payload) => _services.GetRequiredService<Serializer>().Deserialize<LeadState>(payload)!;
+
+        /// <summary>EXPLAIN of <paramref name="sql"/> prepared, as PostgreSQL plans it without looking at <paramref name="arguments"/>.</summary>
+        public async Task<string> GenericPlanAsync(string sql, string parameterTypes, string arguments)
+        {
+            await using var connection = await _source.OpenConnectionAsync();
+            await using (var prepare = new NpgsqlCommand($"SET plan_cache_mode = force_generic_plan; PREPARE statement ({parameterTypes}) AS {sql}", connection))
+            {
+                await prepare.ExecuteNonQueryAsync();
+            }
+
+            await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE statement({arguments})", connection);
+            var lines = new List<string>();
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+
+            return string.Join('\n', lines);
+        }
 
         public async Task<byte[]> PayloadAsync(string leadId)
         {
