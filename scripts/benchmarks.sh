@@ -33,7 +33,7 @@ training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
   echo
   echo "## Writing one lead's state"
   echo
-  echo "What every change to a lead costs the silo before PostgreSQL sees the write, for a lead with 0, 25 and 100 recent activities (100 is the most a lead keeps), each with an activity id (whose hash the state also remembers). Baseline: Orleans' serializer over the whole state, as every change wrote it while the recent activities were part of it. Against it, what a change writes now that they are rows of lead_activity: the state without them (\`LeadStateStorage.Payload\`) and the new activity's row. The allocation is about the bytes PostgreSQL then receives, compresses and logs."
+  echo "What every change to a lead costs the silo before PostgreSQL sees the write, for a lead that has taken 0, 25, 100, 1,000 and 10,000 activities (page views 1 minute apart), each with an activity id, whose hash the lead remembers (at least the newest 10,000). Both lines leave out the recent activities (rows of lead_activity) and add the new activity's row. Baseline: the state with every remembered id in it, as every change wrote it before the ids went to lead_activity_ids. Against it, the state with only the ids of the chunk being filled (fewer than 128); each full chunk (1 KB) is written once, by the change that fills it. The allocation is about the bytes PostgreSQL then receives and logs. What still grows with the lead is its hourly activity counts (at most 35 days of them)."
   echo
   sed -n '/^| Method/,$p' "$artifacts"/results/*LeadStateBenchmarks-report-github.md | sed "s/&#39;//g"
   echo

@@ -33,8 +33,8 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     private string? _etag;
     private bool _recordExists;
 
-    // The remembered activity id hashes as a set, built at the first activity of this activation.
-    private HashSet<long>? _seenActivityIdHashes;
+    // The remembered activity ids, loaded at the first activity of this activation.
+    private RememberedActivityIds? _rememberedIds;
 
     // The latest score and the hour its time-based features were computed in; null once the lead changed.
     private CachedScore? _score;
@@ -219,7 +219,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         _personal = null;
         _score = null;
         _recentScores = null;
-        _seenActivityIdHashes = null;
+        _rememberedIds = null;
         _unstoredActivities = null;
         _activityRows = NoActivityRows;
         _exposedIn = null;
@@ -265,20 +265,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
             return new RecordActivitiesResult(CommandStatus.Invalid, 0, 0, errors);
         }
 
-        var seen = _seenActivityIdHashes ??= [.. State.SeenActivityIdHashes ?? []];
+        var remembered = _rememberedIds ??= await LoadRememberedIds();
         int accepted = 0, duplicates = 0;
         foreach (var activity in activities)
         {
-            if (activity.ActivityId is { } id)
+            if (activity.ActivityId is { } id && !remembered.Add(ActivityIdHash.Of(id)))
             {
-                var idHash = ActivityIdHash.Of(id);
-                if (!seen.Add(idHash))
-                {
-                    duplicates++;
-                    continue;
-                }
-
-                (State.SeenActivityIdHashes ??= []).Add(idHash);
+                duplicates++;
+                continue;
             }
 
             FeatureEngine.Apply(State.Aggregates ??= new(), activity, services.Features, now);
@@ -298,7 +292,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         if (accepted > 0)
         {
-            TrimHistory(seen);
+            TrimRecentActivities();
             State.UpdatedAt = now;
             await PersistRescored(ScoreTrigger.Activity, now);
         }
@@ -545,7 +539,12 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         }
 
         IReadOnlyList<NumberedActivity> activities = _unstoredActivities is { } unstored ? [.. unstored] : [];
-        var extras = new LeadWriteExtras(entry, entry is not null && history!.TrimsOnNextAppend, activities, _activityRows.TrimsWith(activities.Count));
+        var (idChunks, forgetIdChunksBelow) = _rememberedIds?.TakeUnstored() ?? ([], 0);
+        var extras = new LeadWriteExtras(entry, entry is not null && history!.TrimsOnNextAppend, activities, _activityRows.TrimsWith(activities.Count))
+        {
+            IdChunks = idChunks,
+            ForgetIdChunksBelow = forgetIdChunksBelow,
+        };
         return Stored(storage.WriteStateAsync<LeadState>(StateName, this.GetGrainId(), this, extras), activities.Count);
     }
 
@@ -634,23 +633,23 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         newestFirst.Insert(at, activity);
     }
 
-    private void TrimHistory(HashSet<long> seen)
+    private void TrimRecentActivities()
     {
         if (State.RecentActivities is { Count: > LeadLimits.RecentActivities } recent)
         {
             recent.RemoveRange(LeadLimits.RecentActivities, recent.Count - LeadLimits.RecentActivities);
         }
+    }
 
-        if (State.SeenActivityIdHashes is { Count: > LeadLimits.RememberedActivityIds } seenIds)
+    private async Task<RememberedActivityIds> LoadRememberedIds()
+    {
+        if (services.Storage is not ILeadStateStorage storage)
         {
-            var excess = seenIds.Count - LeadLimits.RememberedActivityIds;
-            foreach (var forgotten in seenIds.Take(excess))
-            {
-                seen.Remove(forgotten);
-            }
-
-            seenIds.RemoveRange(0, excess);
+            return new RememberedActivityIds(State, chunked: false, []);
         }
+
+        var chunks = State.ActivityIdChunks == 0 ? [] : await storage.ReadActivityIdChunksAsync(this.GetGrainId());
+        return new RememberedActivityIds(State, chunked: true, chunks);
     }
 
     /// <summary>

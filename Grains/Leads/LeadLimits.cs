@@ -23,7 +23,17 @@ public static class LeadLimits
     /// <see cref="RecentActivities"/> are deleted in one statement (see <see cref="StoredRows"/>).
     /// </summary>
     public const int StoredRecentActivities = 2 * RecentActivities;
+    /// <summary>Activity ids a lead remembers at least (as hashes), so that a retried activity is not counted twice.</summary>
     public const int RememberedActivityIds = 10_000;
+
+    /// <summary>
+    /// With a storage that keeps remembered ids in chunks of their own (PostgreSQL's lead_activity_ids), the ids
+    /// per chunk: the state carries fewer than this many, and each chunk is written once.
+    /// </summary>
+    public const int ActivityIdChunk = 128;
+
+    /// <summary>Full chunks a lead keeps: enough for <see cref="RememberedActivityIds"/> without the chunk being filled.</summary>
+    public const int StoredActivityIdChunks = (RememberedActivityIds + ActivityIdChunk - 1) / ActivityIdChunk;
 
     /// <summary>Score history entries kept per lead: what its history shows and its export holds at least.</summary>
     public const int ScoreHistory = 100;

@@ -44,8 +44,10 @@ public sealed class LeadState
     [Id(14)] public LeadAttributes Attributes { get; set; } = new();
 
     /// <summary>
-    /// The activity ids already accepted, as <see cref="ActivityIdHash"/>es, oldest first, at most
-    /// <see cref="LeadLimits.RememberedActivityIds"/>; null before the first id.
+    /// The activity ids already accepted, as <see cref="ActivityIdHash"/>es, oldest first; null before the first id.
+    /// With a storage that keeps them in chunks of their own, only those not yet in a chunk (fewer than
+    /// <see cref="LeadLimits.ActivityIdChunk"/>); otherwise at most <see cref="LeadLimits.RememberedActivityIds"/>
+    /// (see <see cref="RememberedActivityIds"/>).
     /// </summary>
     [Id(15)] public List<long>? SeenActivityIdHashes { get; set; }
 
@@ -55,6 +57,9 @@ public sealed class LeadState
     /// (only states written before those rows existed have them here).
     /// </summary>
     [Id(16)] public List<RecentActivity>? RecentActivities { get; set; }
+
+    /// <summary>How many chunks of activity ids the lead has stored so far (the next chunk's number); see <see cref="RememberedActivityIds"/>.</summary>
+    [Id(17)] public int ActivityIdChunks { get; set; }
 
     /// <summary>
     /// Set by a storage that keeps recent activities as rows of their own: how many rows the lead holds, counted

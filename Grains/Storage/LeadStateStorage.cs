@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
@@ -79,7 +80,8 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         var activities = extras.Activities.Count == 0
             ? []
             : extras.Activities.Select(a => new ActivityRow(a.Received, a.Activity.OccurredAt, serializer.SerializeToArray(a.Activity))).ToList();
-        var version = await writes.WriteStateAsync(workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities);
+        var version = await writes.WriteStateAsync(
+            workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities, extras.IdChunks, extras.ForgetIdChunksBelow);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);
@@ -110,7 +112,24 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
         return rows;
     }
 
-    /// <summary>Deletes the row and the lead's activity rows (erasure), if the state is still the version the grain read.</summary>
+    /// <summary>The lead's stored chunks of remembered activity ids, oldest first (see <see cref="RememberedActivityIds"/>).</summary>
+    public async Task<IReadOnlyList<long[]>> ReadActivityIdChunksAsync(GrainId grainId)
+    {
+        var (workspace, leadId) = KeyOf(grainId);
+        await using var command = database.CreateCommand("SELECT hashes FROM lead_activity_ids WHERE workspace = $1 AND lead_id = $2 ORDER BY chunk");
+        command.Parameters.Add(new NpgsqlParameter { Value = workspace });
+        command.Parameters.Add(new NpgsqlParameter { Value = leadId });
+        var chunks = new List<long[]>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            chunks.Add(IdChunkBytes.Hashes(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return chunks;
+    }
+
+    /// <summary>Deletes the row and the lead's activity rows and remembered ids (erasure), if the state is still the version the grain read.</summary>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (workspace, leadId) = KeyOf(grainId);
@@ -132,6 +151,11 @@ public sealed class LeadStateStorage(NpgsqlDataSource database, Serializer seria
                 Parameters = { new() { Value = workspace }, new() { Value = leadId } },
             };
             await activities.ExecuteNonQueryAsync();
+            await using var ids = new NpgsqlCommand("DELETE FROM lead_activity_ids WHERE workspace = $1 AND lead_id = $2", connection, transaction)
+            {
+                Parameters = { new() { Value = workspace }, new() { Value = leadId } },
+            };
+            await ids.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
         }
 
@@ -178,6 +202,9 @@ public interface ILeadStateStorage
 
     /// <summary>The lead's newest <paramref name="limit"/> stored activities, newest occurrence first, then in the order taken.</summary>
     Task<IReadOnlyList<NumberedActivity>> ReadRecentActivitiesAsync(GrainId grainId, int limit);
+
+    /// <summary>The lead's stored chunks of remembered activity ids, oldest first.</summary>
+    Task<IReadOnlyList<long[]>> ReadActivityIdChunksAsync(GrainId grainId);
 }
 
 /// <summary>What a lead's state write carries.</summary>
@@ -188,7 +215,39 @@ public interface ILeadStateStorage
 public sealed record LeadWriteExtras(ScoreHistoryEntry? HistoryEntry, bool TrimHistory, IReadOnlyList<NumberedActivity> Activities, bool TrimActivities)
 {
     public static readonly LeadWriteExtras None = new(null, false, [], false);
+
+    /// <summary>The chunks of remembered activity ids the lead filled since its last write.</summary>
+    public IReadOnlyList<ActivityIdChunk> IdChunks { get; init; } = [];
+
+    /// <summary>The lead's stored chunks numbered below this are forgotten (0: none).</summary>
+    public int ForgetIdChunksBelow { get; init; }
 }
 
 /// <summary>An activity a lead took, with its activity count when it took it (negative: converted from an older state).</summary>
 public readonly record struct NumberedActivity(long Received, RecentActivity Activity);
+
+/// <summary>A chunk of activity id hashes as lead_activity_ids stores it: 8-byte little-endian integers.</summary>
+public static class IdChunkBytes
+{
+    public static byte[] Of(long[] hashes)
+    {
+        var bytes = new byte[hashes.Length * sizeof(long)];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), hashes[i]);
+        }
+
+        return bytes;
+    }
+
+    public static long[] Hashes(byte[] bytes)
+    {
+        var hashes = new long[bytes.Length / sizeof(long)];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(i * sizeof(long)));
+        }
+
+        return hashes;
+    }
+}

@@ -40,11 +40,15 @@ public sealed class LeadWrites : IAsyncDisposable
     /// the lead took since its last write become its rows in lead_activity in the same statement, unless the
     /// write conflicts; <paramref name="trimActivities"/>: they bring the lead's rows to
     /// <see cref="LeadLimits.StoredRecentActivities"/>, so all but its newest <see cref="LeadLimits.RecentActivities"/> go.
+    /// The <paramref name="idChunks"/> of remembered activity ids become rows of lead_activity_ids, and the lead's
+    /// chunks numbered below <paramref name="forgetIdChunksBelow"/> go, in the same statement, unless the write conflicts.
     /// </summary>
     public Task<int> WriteStateAsync(
         string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false,
-        IReadOnlyList<ActivityRow>? activities = null, bool trimActivities = false) =>
-        _queue.EnqueueAsync(new StateWrite(workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities));
+        IReadOnlyList<ActivityRow>? activities = null, bool trimActivities = false, IReadOnlyList<ActivityIdChunk>? idChunks = null,
+        int forgetIdChunksBelow = 0) =>
+        _queue.EnqueueAsync(new StateWrite(
+            workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities, idChunks ?? [], forgetIdChunksBelow));
 
     /// <summary>
     /// Completes once the entry is committed. <paramref name="trimHistory"/>: the lead's entries reach
@@ -183,7 +187,20 @@ public sealed class LeadWrites : IAsyncDisposable
                   FROM unnest($13, $14, $15, $16) AS a(n, received, occurred_at, payload)
                   JOIN written ok ON ok.n = a.n
                   JOIN input i ON i.n = a.n
-                ON CONFLICT DO NOTHING)
+                ON CONFLICT DO NOTHING),
+            id_chunks AS (
+                INSERT INTO lead_activity_ids (workspace, lead_id, chunk, hashes)
+                SELECT i.w, i.l, c.chunk, c.hashes
+                  FROM unnest($17, $18, $19) AS c(n, chunk, hashes)
+                  JOIN written ok ON ok.n = c.n
+                  JOIN input i ON i.n = c.n
+                ON CONFLICT DO NOTHING),
+            forgotten_ids AS (
+                DELETE FROM lead_activity_ids d
+                 USING unnest($20, $21) AS f(n, below)
+                  JOIN written ok ON ok.n = f.n
+                  JOIN input i ON i.n = f.n
+                 WHERE d.workspace = i.w AND d.lead_id = i.l AND d.chunk < f.below)
             SELECT n, version FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, writes.Count).ToArray() });
@@ -197,6 +214,13 @@ public sealed class LeadWrites : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.Received).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = activities.ConvertAll(a => a.Row.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        var chunks = Enumerable.Range(0, writes.Count).SelectMany(n => writes[n].IdChunks.Select(c => (N: n, Chunk: c))).ToList();
+        command.Parameters.Add(new NpgsqlParameter { Value = chunks.ConvertAll(c => c.N).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = chunks.ConvertAll(c => c.Chunk.Number).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = chunks.ConvertAll(c => IdChunkBytes.Of(c.Chunk.Hashes)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        var forgetting = Enumerable.Range(0, writes.Count).Where(n => writes[n].ForgetIdChunksBelow > 0).ToList();
+        command.Parameters.Add(new NpgsqlParameter { Value = forgetting.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = forgetting.ConvertAll(n => writes[n].ForgetIdChunksBelow).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         return command;
     }
 
@@ -277,7 +301,7 @@ public sealed class LeadWrites : IAsyncDisposable
 
     private sealed record StateWrite(
         string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory,
-        IReadOnlyList<ActivityRow> Activities, bool TrimActivities)
+        IReadOnlyList<ActivityRow> Activities, bool TrimActivities, IReadOnlyList<ActivityIdChunk> IdChunks, int ForgetIdChunksBelow)
         : LeadWrite(Workspace, LeadId);
 
     private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory) : LeadWrite(Workspace, LeadId);

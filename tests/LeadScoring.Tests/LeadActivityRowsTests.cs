@@ -91,4 +91,91 @@ public class LeadActivityRowsTests
         Assert.Equal(fresh with { Content = [] }, reactivated with { Content = [] });
         Assert.Equal(fresh.Content, reactivated.Content);
     }
+
+    [Fact]
+    public async Task Remembered_activity_ids_are_stored_in_chunks_outside_the_state_and_refuse_retries_after_reactivation()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids", "leadscoring-rows-tests", 0, 0));
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var now = DateTimeOffset.UtcNow;
+        const int chunk = LeadLimits.ActivityIdChunk;
+        ActivityRecord View(int i) => LeadGrainTests.PageView($"v{i}", now.AddSeconds(-i));
+
+        var lead = cluster.Lead("ids");
+        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["industry"] = LeadAttributeValue.OfText("software") }, null, null, null));
+        foreach (var part in Enumerable.Range(0, 2 * chunk + 44).Chunk(100))
+        {
+            await lead.RecordActivities([.. part.Select(View)]);
+        }
+
+        var state = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'ids'"))!);
+        Assert.Equal(44, state!.SeenActivityIdHashes!.Count);
+        Assert.Equal(2, state.ActivityIdChunks);
+        Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'ids'"));
+        Assert.Equal(2 * chunk * 8, await database.CountAsync("SELECT sum(octet_length(hashes)) FROM lead_activity_ids WHERE lead_id = 'ids'"));
+
+        await cluster.DeactivateAsync(lead);
+        var retry = await lead.RecordActivities([View(0), View(chunk + 1), View(2 * chunk + 43), View(-1)]);
+        Assert.Equal((1, 3), (retry.Accepted, retry.Duplicates));
+        Assert.Equal(2 * chunk + 45, (await lead.GetSnapshot())!.ActivityCount);
+
+        // A state from before the chunks: its ids go into chunks with its next write.
+        var older = cluster.Lead("older-ids");
+        var carried = new LeadState
+        {
+            Exists = true,
+            ProfilingConsent = true,
+            CreatedAt = now.AddDays(-1),
+            ActivityCount = 1000,
+            SeenActivityIdHashes = [.. Enumerable.Range(0, 1000).Select(i => ActivityIdHash.Of($"v{i}"))],
+        };
+        await using (var source = NpgsqlDataSource.Create(database.ConnectionString))
+        await using (var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, 'older-ids', $2, 1)"))
+        {
+            insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
+            insert.Parameters.Add(new() { Value = serializer.SerializeToArray(carried) });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var first = await older.RecordActivities([View(999), View(1000)]);
+        await cluster.DeactivateAsync(older);
+        var second = await older.RecordActivities([View(0), View(1000), View(1001)]);
+
+        Assert.Equal((1, 1), (first.Accepted, first.Duplicates));
+        Assert.Equal((1, 2), (second.Accepted, second.Duplicates));
+        Assert.Equal(1000 / chunk, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'older-ids'"));
+        var rewritten = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'older-ids'"))!);
+        Assert.Equal(1002 - 1000 / chunk * chunk, rewritten!.SeenActivityIdHashes!.Count);
+
+        // Erasure takes the chunks too.
+        Assert.True(await lead.Erase());
+        Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'ids'"));
+    }
+
+    [Fact]
+    public async Task A_lead_keeps_its_newest_chunks_of_activity_ids_and_forgets_the_oldest_in_storage_too()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids-forgotten", "leadscoring-rows-tests", 0, 0));
+        var now = DateTimeOffset.UtcNow;
+        const int chunk = LeadLimits.ActivityIdChunk;
+        ActivityRecord View(int i) => LeadGrainTests.PageView($"v{i}", now.AddSeconds(-i % 3600));
+        var lead = cluster.Lead("busy");
+        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?>(), null, null, null));
+
+        foreach (var part in Enumerable.Range(0, (LeadLimits.StoredActivityIdChunks + 1) * chunk + 5).Chunk(LeadLimits.MaxActivitiesPerCall))
+        {
+            await lead.RecordActivities([.. part.Select(View)]);
+        }
+
+        Assert.Equal(LeadLimits.StoredActivityIdChunks, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'busy'"));
+        Assert.Equal(1, await database.CountAsync("SELECT min(chunk) FROM lead_activity_ids WHERE lead_id = 'busy'"));
+        await cluster.DeactivateAsync(lead);
+        var retry = await lead.RecordActivities([View(chunk - 1), View(chunk), View(LeadLimits.RememberedActivityIds)]);
+        Assert.Equal((1, 2), (retry.Accepted, retry.Duplicates));
+    }
 }
