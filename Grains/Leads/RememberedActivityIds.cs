@@ -19,9 +19,10 @@ public sealed class RememberedActivityIds
     private readonly HashSet<long> _seen;
     private readonly List<long> _filling;
 
-    // Chunked: the chunks stored or about to be, oldest first, so that the oldest are forgotten in order.
-    private readonly Queue<long[]> _chunks = new();
-    private readonly List<ActivityIdChunk> _unstored = [];
+    // Chunked: the chunks stored or about to be, oldest first, so that the oldest are forgotten in order, and
+    // those to store. Null until the lead has a chunk: most leads never fill one, and a silo holds many leads.
+    private Queue<long[]>? _chunks;
+    private List<ActivityIdChunk>? _unstored;
     private int _forgetBelow;
 
     /// <param name="state">The lead's state, whose list of ids (and, chunked, its chunk count) this keeps up to date.</param>
@@ -34,7 +35,7 @@ public sealed class RememberedActivityIds
         _seen = [.. _filling];
         foreach (var chunk in storedChunks)
         {
-            _chunks.Enqueue(chunk);
+            (_chunks ??= new()).Enqueue(chunk);
             _seen.UnionWith(chunk);
         }
 
@@ -61,13 +62,13 @@ public sealed class RememberedActivityIds
     /// </summary>
     public (IReadOnlyList<ActivityIdChunk> Chunks, int ForgetBelow) TakeUnstored()
     {
-        if (_unstored.Count == 0)
+        if (_unstored is not { Count: > 0 } unstored)
         {
             return ([], 0);
         }
 
-        var taken = (_unstored.ToArray(), _forgetBelow);
-        _unstored.Clear();
+        var taken = (unstored.ToArray(), _forgetBelow);
+        unstored.Clear();
         return taken;
     }
 
@@ -89,8 +90,8 @@ public sealed class RememberedActivityIds
         {
             var hashes = _filling.GetRange(0, LeadLimits.ActivityIdChunk).ToArray();
             _filling.RemoveRange(0, LeadLimits.ActivityIdChunk);
-            _unstored.Add(new ActivityIdChunk(_state.ActivityIdChunks++, hashes));
-            _chunks.Enqueue(hashes);
+            (_unstored ??= []).Add(new ActivityIdChunk(_state.ActivityIdChunks++, hashes));
+            (_chunks ??= new()).Enqueue(hashes);
             while (_chunks.Count > LeadLimits.StoredActivityIdChunks)
             {
                 _seen.ExceptWith(_chunks.Dequeue());
