@@ -101,26 +101,26 @@ public class LeadActivityRowsTests
         using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         var now = DateTimeOffset.UtcNow;
-        const int chunk = LeadLimits.ActivityIdChunk;
+        const int chunk = LeadLimits.ActivityIdChunk, rest = chunk / 2 + 3;
         ActivityRecord View(int i) => LeadGrainTests.PageView($"v{i}", now.AddSeconds(-i));
 
         var lead = cluster.Lead("ids");
         await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["industry"] = LeadAttributeValue.OfText("software") }, null, null, null));
-        foreach (var part in Enumerable.Range(0, 2 * chunk + 44).Chunk(100))
+        foreach (var part in Enumerable.Range(0, 2 * chunk + rest).Chunk(100))
         {
             await lead.RecordActivities([.. part.Select(View)]);
         }
 
         var state = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'ids'"))!);
-        Assert.Equal(44, state!.SeenActivityIdHashes!.Count);
+        Assert.Equal(rest, state!.SeenActivityIdHashes!.Count);
         Assert.Equal(2, state.ActivityIdChunks);
         Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'ids'"));
         Assert.Equal(2 * chunk * 8, await database.CountAsync("SELECT sum(octet_length(hashes)) FROM lead_activity_ids WHERE lead_id = 'ids'"));
 
         await cluster.DeactivateAsync(lead);
-        var retry = await lead.RecordActivities([View(0), View(chunk + 1), View(2 * chunk + 43), View(-1)]);
+        var retry = await lead.RecordActivities([View(0), View(chunk + 1), View(2 * chunk + rest - 1), View(-1)]);
         Assert.Equal((1, 3), (retry.Accepted, retry.Duplicates));
-        Assert.Equal(2 * chunk + 45, (await lead.GetSnapshot())!.ActivityCount);
+        Assert.Equal(2 * chunk + rest + 1, (await lead.GetSnapshot())!.ActivityCount);
 
         // A state from before the chunks: its ids go into chunks with its next write.
         var older = cluster.Lead("older-ids");

@@ -5,6 +5,7 @@ namespace LeadScoring.Tests;
 public class RememberedActivityIdsTests
 {
     private const int Chunk = LeadLimits.ActivityIdChunk;
+    private const int Rest = Chunk / 2 + 3;
 
     [Fact]
     public void Chunked_ids_leave_the_state_in_chunks_written_once_and_stay_remembered()
@@ -12,7 +13,7 @@ public class RememberedActivityIdsTests
         var state = new LeadState();
         var remembered = new RememberedActivityIds(state, chunked: true, []);
 
-        Assert.All(Enumerable.Range(0, 2 * Chunk + 44), i => Assert.True(remembered.Add(i)));
+        Assert.All(Enumerable.Range(0, 2 * Chunk + Rest), i => Assert.True(remembered.Add(i)));
         var (chunks, forgetBelow) = remembered.TakeUnstored();
 
         Assert.Equal([0, 1], chunks.Select(c => c.Number));
@@ -20,11 +21,11 @@ public class RememberedActivityIdsTests
         Assert.Equal(Enumerable.Range(Chunk, Chunk).Select(i => (long)i), chunks[1].Hashes);
         Assert.Equal(0, forgetBelow);
         Assert.Equal(2, state.ActivityIdChunks);
-        Assert.Equal(Enumerable.Range(2 * Chunk, 44).Select(i => (long)i), state.SeenActivityIdHashes!);
+        Assert.Equal(Enumerable.Range(2 * Chunk, Rest).Select(i => (long)i), state.SeenActivityIdHashes!);
         Assert.Empty(remembered.TakeUnstored().Chunks);
         // Retries of ids in a chunk and in the state are both refused.
         Assert.False(remembered.Add(0));
-        Assert.False(remembered.Add(2 * Chunk + 43));
+        Assert.False(remembered.Add(2 * Chunk + Rest - 1));
 
         // A later activation gets the chunks from storage and the rest from the state.
         var reloaded = new RememberedActivityIds(state, chunked: true, [.. chunks.Select(c => c.Hashes)]);
