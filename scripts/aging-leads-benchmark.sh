@@ -61,7 +61,7 @@ else
 fi
 echo "==== this build"
 label=$(git rev-parse --short HEAD)
-git diff --quiet HEAD || label+=" with uncommitted changes"
+git diff --quiet HEAD -- . ':!*.md' || label+=" with uncommitted changes"
 (run_rounds "$label")
 
 {
