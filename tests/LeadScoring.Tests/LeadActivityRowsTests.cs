@@ -37,21 +37,8 @@ public class LeadActivityRowsTests
         using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         var older = cluster.Lead("older");
-        var carried = new LeadState
-        {
-            Exists = true,
-            ProfilingConsent = true,
-            CreatedAt = now.AddDays(-1),
-            ActivityCount = 2,
-            RecentActivities = [RecentActivity.Of(LeadGrainTests.PageView("o2", now.AddHours(-1))), RecentActivity.Of(LeadGrainTests.PageView("o1", now.AddHours(-2)))],
-        };
-        await using (var source = NpgsqlDataSource.Create(database.ConnectionString))
-        await using (var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, 'older', $2, 1)"))
-        {
-            insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
-            insert.Parameters.Add(new() { Value = serializer.SerializeToArray(carried) });
-            await insert.ExecuteNonQueryAsync();
-        }
+        await InsertOlderStateAsync(database, serializer, "older", 2, carried => carried.RecentActivities =
+            [RecentActivity.Of(LeadGrainTests.PageView("o2", now.AddHours(-1))), RecentActivity.Of(LeadGrainTests.PageView("o1", now.AddHours(-2)))]);
 
         var loaded = (await older.GetSnapshot())!.RecentActivities;
         await older.RecordActivities([LeadGrainTests.PageView("o3", now)]);
@@ -124,21 +111,8 @@ public class LeadActivityRowsTests
 
         // A state from before the chunks: its ids go into chunks with its next write.
         var older = cluster.Lead("older-ids");
-        var carried = new LeadState
-        {
-            Exists = true,
-            ProfilingConsent = true,
-            CreatedAt = now.AddDays(-1),
-            ActivityCount = 1000,
-            SeenActivityIdHashes = [.. Enumerable.Range(0, 1000).Select(i => ActivityIdHash.Of($"v{i}"))],
-        };
-        await using (var source = NpgsqlDataSource.Create(database.ConnectionString))
-        await using (var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, 'older-ids', $2, 1)"))
-        {
-            insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
-            insert.Parameters.Add(new() { Value = serializer.SerializeToArray(carried) });
-            await insert.ExecuteNonQueryAsync();
-        }
+        await InsertOlderStateAsync(database, serializer, "older-ids", 1000, carried => carried.SeenActivityIdHashes =
+            [.. Enumerable.Range(0, 1000).Select(i => ActivityIdHash.Of($"v{i}"))]);
 
         var first = await older.RecordActivities([View(999), View(1000)]);
         await cluster.DeactivateAsync(older);
@@ -177,5 +151,19 @@ public class LeadActivityRowsTests
         await cluster.DeactivateAsync(lead);
         var retry = await lead.RecordActivities([View(chunk - 1), View(chunk), View(LeadLimits.RememberedActivityIds)]);
         Assert.Equal((1, 2), (retry.Accepted, retry.Duplicates));
+    }
+
+    /// <summary>A lead's state row as an older build wrote it (what it carried set by <paramref name="carry"/>), straight into lead_state.</summary>
+    private static async Task InsertOlderStateAsync(TestDatabase database, Serializer serializer, string leadId, long activityCount, Action<LeadState> carry)
+    {
+        var state = new LeadState { Exists = true, ProfilingConsent = true, CreatedAt = DateTimeOffset.UtcNow.AddDays(-1), ActivityCount = activityCount };
+        carry(state);
+        var payload = serializer.SerializeToArray(state);
+        await using var source = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, $2, $3, 1)");
+        insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
+        insert.Parameters.Add(new() { Value = leadId });
+        insert.Parameters.Add(new() { Value = payload });
+        await insert.ExecuteNonQueryAsync();
     }
 }
