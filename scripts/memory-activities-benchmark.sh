@@ -39,7 +39,7 @@ print("| | leads only | with activities | added per activity | added per lead |\
 for key, label in [("gc_heap_bytes", "GC heap"), ("working_set_bytes", "working set")]:
     added = after[key] - before[key]
     print(f"| {label} | {mb(before[key])} | {mb(after[key])} | {added / max(1, activities):,.0f} bytes | {added / max(1, n):,.0f} bytes |")
-print("\nAn active lead keeps its activity aggregates and the hashes of up to 10,000 activity ids in memory; its recent activities are "
+print("\nAn active lead keeps its activity aggregates and the hashes of its newest 10,000 or so activity ids in memory; its recent activities are "
       "rows of `lead_activity`, read only when a read needs them. Its first activity brings its aggregates. The per-activity figure "
       "includes those first-activity costs spread over the activities.")
 PY
