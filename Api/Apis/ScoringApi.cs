@@ -29,8 +29,8 @@ public static class ScoringApi
         return api;
     }
 
-    public static async Task<Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreSingle(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics)
+    public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreSingle(
+        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics, ScoreResponseCache responses)
     {
         var started = Stopwatch.GetTimestamp();
         var body = await JsonBody.ParseAsync(request, limits, ScoreRequests.ParseSingle);
@@ -39,12 +39,13 @@ public static class ScoringApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        return Answer(score.LeadId, await Score(Lead(cluster, request, score.LeadId), score.IncludeInsights, score.ExperimentId), score.ExperimentId, started, metrics);
+        var result = await Score(Lead(cluster, request, score.LeadId), score.IncludeInsights, score.ExperimentId);
+        return Answer(request, score.LeadId, result, score.ExperimentId, started, metrics, responses);
     }
 
-    public static async Task<Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
+    public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
         string leadId, [FromQuery(Name = "include_insights")] bool? includeInsights, [FromQuery(Name = "experiment_id")] string? experimentId,
-        HttpRequest request, IClusterClient cluster, ScoringMetrics metrics)
+        HttpRequest request, IClusterClient cluster, ScoringMetrics metrics, ScoreResponseCache responses)
     {
         var started = Stopwatch.GetTimestamp();
         if (!LeadKey.IsValidLeadId(leadId))
@@ -52,7 +53,8 @@ public static class ScoringApi
             return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
         }
 
-        return Answer(leadId, await Score(Lead(cluster, request, leadId), includeInsights ?? false, experimentId), experimentId, started, metrics);
+        var result = await Score(Lead(cluster, request, leadId), includeInsights ?? false, experimentId);
+        return Answer(request, leadId, result, experimentId, started, metrics, responses);
     }
 
     /// <summary>
@@ -169,12 +171,17 @@ public static class ScoringApi
     private static Task<ScoreResult> Score(ILeadGrain lead, bool includeInsights, string? experimentId) =>
         experimentId is null ? lead.GetScore(includeInsights) : lead.GetExperimentScore(experimentId, includeInsights);
 
-    private static Results<Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
-        string leadId, ScoreResult result, string? experimentId, long started, ScoringMetrics metrics)
+    private static Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
+        HttpRequest request, string leadId, ScoreResult result, string? experimentId, long started, ScoringMetrics metrics, ScoreResponseCache responses)
     {
         if (result is { Status: ScoreStatus.Ok, Score: { } score })
         {
             metrics.RecordScores(1, result.CacheHit ? 1 : 0);
+            if (score.Explanation is null && result.ExperimentVariant is null)
+            {
+                return responses.Answer(Workspaces.Of(request.HttpContext), score, result.CacheHit, Elapsed(started));
+            }
+
             var response = ScoreResponse.From(score, result.CacheHit) with
             {
                 Experiment = result.ExperimentVariant is { } variant ? new ExperimentExposureResponse(experimentId!, variant) : null,

@@ -42,15 +42,18 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
         context.Items[TargetItem] = leadIds.Select(id => AuditTargets.Lead(workspace, id)).ToList();
     }
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (http.GetEndpoint()?.Metadata.GetMetadata<AuditedAction>() is not { } audited
-            || (audited.OnlyWhenAdmin && !http.User.IsInRole(Roles.Admin)))
-        {
-            return await next(context);
-        }
+        return http.GetEndpoint()?.Metadata.GetMetadata<AuditedAction>() is { } audited
+            && (!audited.OnlyWhenAdmin || http.User.IsInRole(Roles.Admin))
+            ? InvokeAudited(context, next, audited)
+            : next(context);
+    }
 
+    private async ValueTask<object?> InvokeAudited(EndpointFilterInvocationContext context, EndpointFilterDelegate next, AuditedAction audited)
+    {
+        var http = context.HttpContext;
         object? result;
         try
         {

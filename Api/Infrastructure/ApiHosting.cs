@@ -30,6 +30,7 @@ public static class ApiHosting
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
         builder.Services.AddSingleton(RequestLimits.FromConfiguration(configuration));
         builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddSingleton(ScoreResponseCache.FromServices);
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
 

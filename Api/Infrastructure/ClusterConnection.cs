@@ -31,17 +31,17 @@ public sealed class ClusterConnection : IHostedLifecycleService
 /// <summary>Answers 503 with Retry-After instead of calling grains before the client is connected.</summary>
 public sealed class RequiresClusterConnection(ClusterConnection connection) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (connection.IsConnected)
         {
-            return await next(context);
+            return next(context);
         }
 
         context.HttpContext.Response.Headers.RetryAfter = "2";
-        return TypedResults.Problem(
+        return ValueTask.FromResult<object?>(TypedResults.Problem(
             title: "The scoring cluster is unavailable",
             detail: "The API has not reached the cluster yet; retry shortly.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
+            statusCode: StatusCodes.Status503ServiceUnavailable));
     }
 }

@@ -212,7 +212,7 @@ public class LeadScorerTests
         Assert.Equal(ScoreTrend.Steady, LeadInsights.Trend(0.9, []));
     }
 
-    private static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
+    internal static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
         new(lead.LeadId, lead.Attributes, Features(lead.Activities, now), [.. lead.Activities.Reverse().Select(RecentActivity.Of)], [], now, ScoreTrigger.Activity);
 
     private static IReadOnlyList<FeatureValue> Features(IEnumerable<ActivityRecord> activities, DateTimeOffset now)
