@@ -26,6 +26,14 @@ public interface ILeadGrain : IGrainWithStringKey
     Task<ScoreResult> GetScore(bool includeInsights);
 
     /// <summary>
+    /// <see cref="GetScore"/> without insights for a caller that holds a score of the lead already (its
+    /// scored_at and model version): when that is still the lead's score the answer says so
+    /// (<see cref="ScoreResult.Unchanged"/>) instead of carrying it again, otherwise it is the new score.
+    /// </summary>
+    [Alias("GetScoreIfChanged")]
+    Task<ScoreResult> GetScoreIfChanged(DateTimeOffset knownScoredAt, string knownModelVersion);
+
+    /// <summary>
     /// <see cref="GetScore"/> as a batch reports it: the headline always, the whole score only with insights.
     /// </summary>
     [Alias("GetBatchScore")]

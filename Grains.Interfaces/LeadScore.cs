@@ -132,13 +132,17 @@ public sealed record LeadScore(
     [property: Id(17)] ScoreExplanation? Explanation);
 
 /// <param name="CacheHit">True when the lead served the score it already had (nothing changed since).</param>
-[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreResult")]
 /// <param name="ExperimentVariant">The variant that scored the lead, when scored in a running experiment.</param>
+/// <param name="Unchanged">
+/// True when the caller already holds the lead's score (<see cref="ILeadGrain.GetScoreIfChanged"/>); <see cref="Score"/> is then null.
+/// </param>
+[GenerateSerializer, Immutable, Alias("LeadScoring.ScoreResult")]
 public sealed record ScoreResult(
     [property: Id(0)] ScoreStatus Status,
     [property: Id(1)] LeadScore? Score,
     [property: Id(2)] bool CacheHit,
-    [property: Id(3)] string? ExperimentVariant = null);
+    [property: Id(3)] string? ExperimentVariant = null,
+    [property: Id(4)] bool Unchanged = false);
 
 /// <summary>The headline of a score: what a batch returns for each lead unless insights are asked for.</summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ScoreSummary")]

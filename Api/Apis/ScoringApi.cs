@@ -39,8 +39,7 @@ public static class ScoringApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        var result = await Score(Lead(cluster, request, score.LeadId), score.IncludeInsights, score.ExperimentId);
-        return Answer(request, score.LeadId, result, score.ExperimentId, started, metrics, responses);
+        return await Read(request, cluster, score.LeadId, score.IncludeInsights, score.ExperimentId, started, metrics, responses);
     }
 
     public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
@@ -53,8 +52,7 @@ public static class ScoringApi
             return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
         }
 
-        var result = await Score(Lead(cluster, request, leadId), includeInsights ?? false, experimentId);
-        return Answer(request, leadId, result, experimentId, started, metrics, responses);
+        return await Read(request, cluster, leadId, includeInsights ?? false, experimentId, started, metrics, responses);
     }
 
     /// <summary>
@@ -168,20 +166,42 @@ public static class ScoringApi
             : TypedResults.Problem(title: "No drift to report", detail: Reason(ScoreStatus.NoModel), statusCode: StatusCodes.Status409Conflict);
     }
 
-    private static Task<ScoreResult> Score(ILeadGrain lead, bool includeInsights, string? experimentId) =>
-        experimentId is null ? lead.GetScore(includeInsights) : lead.GetExperimentScore(experimentId, includeInsights);
-
-    private static Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
-        HttpRequest request, string leadId, ScoreResult result, string? experimentId, long started, ScoringMetrics metrics, ScoreResponseCache responses)
+    /// <summary>
+    /// A lead's score. Without insights or experiment, the lead is asked whether the score this process wrote
+    /// last is still its score, and if so that JSON is written again (<see cref="ScoreResponseCache"/>).
+    /// </summary>
+    private static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> Read(
+        HttpRequest request, IClusterClient cluster, string leadId, bool includeInsights, string? experimentId, long started,
+        ScoringMetrics metrics, ScoreResponseCache responses)
     {
+        var workspace = Workspaces.Of(request.HttpContext);
+        var lead = cluster.GetLead(workspace, leadId);
+        if (includeInsights || experimentId is not null)
+        {
+            var result = experimentId is null ? await lead.GetScore(includeInsights) : await lead.GetExperimentScore(experimentId, includeInsights);
+            return Answer(leadId, result, experimentId, started, metrics, json: null);
+        }
+
+        var known = responses.Find(workspace, leadId);
+        var read = known is null ? await lead.GetScore(false) : await lead.GetScoreIfChanged(known.ScoredAt, known.ModelVersion);
+        return read.Unchanged
+            ? Answer(leadId, read, null, started, metrics, known)
+            : Answer(leadId, read, null, started, metrics, read.Score is { } score ? responses.Remember(workspace, score) : null);
+    }
+
+    /// <param name="json">The score's JSON when the answer is a score without explanation or experiment.</param>
+    private static Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult> Answer(
+        string leadId, ScoreResult result, string? experimentId, long started, ScoringMetrics metrics, ScoreJson? json)
+    {
+        if (result.Status == ScoreStatus.Ok && json is not null)
+        {
+            metrics.RecordScores(1, result.CacheHit ? 1 : 0);
+            return json.Answer(result.CacheHit, Elapsed(started));
+        }
+
         if (result is { Status: ScoreStatus.Ok, Score: { } score })
         {
             metrics.RecordScores(1, result.CacheHit ? 1 : 0);
-            if (score.Explanation is null && result.ExperimentVariant is null)
-            {
-                return responses.Answer(Workspaces.Of(request.HttpContext), score, result.CacheHit, Elapsed(started));
-            }
-
             var response = ScoreResponse.From(score, result.CacheHit) with
             {
                 Experiment = result.ExperimentVariant is { } variant ? new ExperimentExposureResponse(experimentId!, variant) : null,

@@ -344,6 +344,15 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         return new ScoreResult(outcome.Status, outcome.Score(LeadId), outcome.CacheHit);
     }
 
+    public async Task<ScoreResult> GetScoreIfChanged(DateTimeOffset knownScoredAt, string knownModelVersion)
+    {
+        var outcome = await ScoreWithChampion(includeInsights: false);
+        // A lead stamps each score it computes with a later time, so its time and model name the score.
+        return outcome.Cached is { } cached && cached.ScoredAt.EqualsExact(knownScoredAt) && cached.ModelVersion == knownModelVersion
+            ? new ScoreResult(ScoreStatus.Ok, null, CacheHit: true, Unchanged: true)
+            : new ScoreResult(outcome.Status, outcome.Score(LeadId), outcome.CacheHit);
+    }
+
     public async Task<BatchScoreResult> GetBatchScore(bool includeInsights)
     {
         var outcome = await ScoreWithChampion(includeInsights);
@@ -474,6 +483,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
 
         ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
+        now = StampAfter(now, reusable);
         // The headline needs no recent activities (only the recommendations do).
         var input = Input(now, trigger, history.Probabilities, []);
         var encoded = Encode(champion, input);
@@ -487,6 +497,7 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
     {
         ScoringMeters.CacheMisses.Add(1);
         var history = await LoadRecentScores();
+        now = StampAfter(now, _score);
         var input = Input(now, trigger, history.Probabilities, await RecentActivities());
         var encoded = Encode(champion, input);
         var score = LeadScorer.Score(champion, input, encoded, Grades, explain);
@@ -495,6 +506,14 @@ public sealed class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, I
         Remember(entry, history, now, _score?.Update(score, champion) ?? new CachedScore(score, champion));
         return score;
     }
+
+    /// <summary>
+    /// The time a new score is stamped with: now, or a tick after the lead's previous score when the clock has
+    /// not passed it, so that a lead's scored_at and model version name one score (<see cref="GetScoreIfChanged"/>).
+    /// A new activation's first score needs no guard: the clock has moved on since the last one was stamped.
+    /// </summary>
+    private static DateTimeOffset StampAfter(DateTimeOffset now, CachedScore? previous) =>
+        previous is { } last && now <= last.ScoredAt ? last.ScoredAt.AddTicks(1) : now;
 
     /// <summary>
     /// The rest of a score whose headline a change decided: from the lead as it was when it was scored, which

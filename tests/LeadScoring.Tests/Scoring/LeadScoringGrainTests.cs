@@ -47,6 +47,35 @@ public class LeadScoringGrainTests(MemoryLeadClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_caller_holding_the_lead_s_score_is_told_it_is_unchanged_until_the_lead_rescores()
+    {
+        var workspace = await WorkspaceWithChampionAsync();
+        var lead = Cluster.Lead("l1", workspace);
+        await lead.Upsert(Profile("retail"));
+        var held = (await lead.GetScore(false)).Score!;
+
+        var unchanged = await lead.GetScoreIfChanged(held.ScoredAt, held.ModelVersion);
+        var otherModel = await lead.GetScoreIfChanged(held.ScoredAt, "v0");
+        var otherTime = await lead.GetScoreIfChanged(held.ScoredAt.AddTicks(-1), held.ModelVersion);
+        await lead.RecordActivities([Activity("m1", ActivityType.Meeting, DateTimeOffset.UtcNow)]);
+        var changed = await lead.GetScoreIfChanged(held.ScoredAt, held.ModelVersion);
+
+        Assert.Equal((ScoreStatus.Ok, true, true), (unchanged.Status, unchanged.Unchanged, unchanged.CacheHit));
+        Assert.Null(unchanged.Score);
+        foreach (var whole in new[] { otherModel, otherTime })
+        {
+            Assert.False(whole.Unchanged);
+            Assert.Equal(held.ScoredAt, whole.Score!.ScoredAt);
+            Assert.Equal(held.ConversionProbability, whole.Score.ConversionProbability);
+        }
+
+        Assert.False(changed.Unchanged);
+        Assert.True(changed.Score!.ScoredAt > held.ScoredAt);
+        Assert.Equal(ScoreTrigger.Activity, changed.Score.Trigger);
+        Assert.Equal(ScoreStatus.NotFound, (await Cluster.Lead("nobody", workspace).GetScoreIfChanged(held.ScoredAt, "v1")).Status);
+    }
+
+    [Fact]
     public async Task A_change_decides_the_headline_and_the_next_read_adds_the_details_of_the_lead_as_it_was_scored()
     {
         var workspace = await WorkspaceWithChampionAsync();

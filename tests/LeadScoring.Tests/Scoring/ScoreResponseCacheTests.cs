@@ -24,62 +24,60 @@ public class ScoreResponseCacheTests
         Assert.Contains(scores, s => s.PredictedDaysToClose is null);
         foreach (var (score, i) in scores.Select((s, i) => (s, i)))
         {
+            var json = cache.Remember("default", score);
             var milliseconds = new[] { 0, 0.001, 1.25, 12.345, 250 }[i % 5];
-            foreach (var hit in new[] { false, true, true })
+            foreach (var hit in new[] { false, true })
             {
                 var expected = JsonSerializer.Serialize(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(score, hit), milliseconds), Json);
-                var (contentType, length, body) = await Written(cache.Answer("default", score, hit, milliseconds));
+                var (contentType, length, body) = await Written(json.Answer(hit, milliseconds));
                 Assert.Equal(expected, body);
                 Assert.Equal(Encoding.UTF8.GetByteCount(body), length);
                 Assert.Equal("application/json; charset=utf-8", contentType);
             }
-        }
 
-        // Each score was serialized once, then read from the cache.
-        Assert.Equal(scores.Count, cache.Misses);
-        Assert.Equal(2 * scores.Count, cache.Hits);
+            Assert.Equal((score.ScoredAt, score.ModelVersion), (json.ScoredAt, json.ModelVersion));
+        }
     }
 
     [Fact]
-    public async Task A_new_score_of_the_lead_or_the_same_lead_in_another_workspace_is_never_answered_from_the_cache()
+    public void A_lead_is_found_with_its_newest_score_and_only_in_its_own_workspace()
     {
-        var cache = new ScoreResponseCache(Json, ScoreResponseCache.DefaultEntries);
-        var score = Scores(1, seed: 42)[0];
-        await Written(cache.Answer("default", score, false, 1));
-
-        // The lead rescored a tick later with the same figures (as after a change that moved nothing).
-        var rescored = score with { ScoredAt = score.ScoredAt.AddTicks(1) };
-        Assert.Contains(Iso(rescored.ScoredAt), (await Written(cache.Answer("default", rescored, true, 1))).Body, StringComparison.Ordinal);
-        Assert.Equal((0, 2), (cache.Hits, cache.Misses));
-
-        // Same moment, a different model, grade or figure: each is a different score.
-        foreach (var other in new[] { rescored with { ModelVersion = "v2" }, rescored with { Grade = "Z" }, rescored with { Confidence = rescored.Confidence / 2 } })
+        // Slots enough that no two of these leads could take both of each other's.
+        var cache = new ScoreResponseCache(Json, 1 << 20);
+        var scores = Scores(40, seed: 42);
+        foreach (var score in scores)
         {
-            var body = (await Written(cache.Answer("default", other, true, 1))).Body;
-            Assert.Equal(JsonSerializer.Serialize(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(other, true), 1), Json), body);
+            cache.Remember("default", score);
+            cache.Remember("default", score with { ScoredAt = score.ScoredAt.AddTicks(1), ModelVersion = "v2" });
         }
 
-        Assert.Equal((0, 5), (cache.Hits, cache.Misses));
+        foreach (var score in scores)
+        {
+            var found = cache.Find("default", score.LeadId);
+            Assert.Equal((score.ScoredAt.AddTicks(1), "v2"), (found?.ScoredAt, found?.ModelVersion));
+            Assert.Null(cache.Find("acme", score.LeadId));
+        }
 
-        // With one slot every lead shares it: only the workspace tells these two apart.
+        // With one slot every lead shares it: the last one remembered is the only one found.
         var oneSlot = new ScoreResponseCache(Json, 1);
-        await Written(oneSlot.Answer("default", score, true, 1));
-        await Written(oneSlot.Answer("acme", score, true, 1));
-        await Written(oneSlot.Answer("acme", score, true, 1));
-        Assert.Equal((1, 2), (oneSlot.Hits, oneSlot.Misses));
+        oneSlot.Remember("default", scores[0]);
+        oneSlot.Remember("acme", scores[0]);
+        Assert.Null(oneSlot.Find("default", scores[0].LeadId));
+        Assert.NotNull(oneSlot.Find("acme", scores[0].LeadId));
+        oneSlot.Remember("acme", scores[1]);
+        Assert.Null(oneSlot.Find("acme", scores[0].LeadId));
+        Assert.Equal(scores[1].LeadId, oneSlot.Find("acme", scores[1].LeadId)?.LeadId);
     }
 
     [Fact]
-    public async Task Leads_that_share_a_slot_replace_each_other_and_each_read_gets_its_own_lead()
+    public async Task Without_slots_nothing_is_found_and_every_score_is_still_written_whole()
     {
-        var scores = Scores(8, seed: 43);
-        foreach (var cache in new[] { new ScoreResponseCache(Json, 1), new ScoreResponseCache(Json, 0) })
+        var cache = new ScoreResponseCache(Json, 0);
+        foreach (var score in Scores(5, seed: 43))
         {
-            foreach (var score in scores.Concat(scores))
-            {
-                var body = (await Written(cache.Answer("default", score, true, 0.5))).Body;
-                Assert.Equal(JsonSerializer.Serialize(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(score, true), 0.5), Json), body);
-            }
+            var body = (await Written(cache.Remember("default", score).Answer(true, 0.5))).Body;
+            Assert.Equal(JsonSerializer.Serialize(new ScoringEnvelope<ScoreResponse>(true, ScoreResponse.From(score, true), 0.5), Json), body);
+            Assert.Null(cache.Find("default", score.LeadId));
         }
     }
 
@@ -95,8 +93,6 @@ public class ScoreResponseCacheTests
         await result.ExecuteAsync(http);
         return (http.Response.ContentType, http.Response.ContentLength, Encoding.UTF8.GetString(body.ToArray()));
     }
-
-    private static string Iso(DateTimeOffset at) => JsonSerializer.Serialize(at).Trim('"');
 
     private static JsonSerializerOptions ApiJson()
     {

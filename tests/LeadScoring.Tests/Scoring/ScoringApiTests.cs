@@ -62,6 +62,14 @@ public class ScoringApiTests
         var history = (await api.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{lead0}/history")).GetProperty("data").GetProperty("history");
         Assert.Equal(historyBefore + 1, history.GetArrayLength());
         Assert.Equal("activity", history[0].GetProperty("trigger").GetString());
+        // The read after the change gets the new score, not the JSON this process wrote for the old one; the read
+        // after that is written from the new score's JSON, and says the same.
+        var reread = (await api.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{lead0}")).GetProperty("data");
+        var rereadAgain = (await api.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{lead0}")).GetProperty("data");
+        Assert.Equal("activity", reread.GetProperty("trigger").GetString());
+        Assert.True(reread.GetProperty("scored_at").GetDateTimeOffset() > cached.GetProperty("scored_at").GetDateTimeOffset());
+        Assert.Equal(history[0].GetProperty("overall_score").GetDouble(), reread.GetProperty("overall_score").GetDouble());
+        Assert.Equal(reread.GetRawText(), rereadAgain.GetRawText());
         Assert.True(await cluster.Database.CountAsync($"SELECT count(*) FROM score_history WHERE lead_id = '{lead0}'") >= historyBefore + 1);
         // The lead's state and the entry of the score it holds were committed by one transaction.
         Assert.Equal(1, await cluster.Database.CountAsync($"""
