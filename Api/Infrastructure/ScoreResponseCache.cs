@@ -23,7 +23,7 @@ namespace LeadScoring.Api.Infrastructure;
 /// serve a score the lead no longer has.
 /// </para>
 /// <para>
-/// <see cref="Capacity"/> slots, each lead in one of two given by the hash of its workspace and id: a lead
+/// A fixed number of slots (<see cref="EntriesSetting"/>), each lead in one of two given by the hash of its workspace and id: a lead
 /// whose slots are both taken replaces one of their leads, so memory is bounded (about 2.5 KB a slot when
 /// full) and nothing needs evicting. Slots are replaced whole, so concurrent readers see an old entry or a
 /// new one, never a mix.
@@ -47,8 +47,6 @@ public sealed class ScoreResponseCache
         services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions,
         int.TryParse(services.GetRequiredService<IConfiguration>()[EntriesSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var entries)
             ? entries : DefaultEntries);
-
-    public int Capacity => _slots.Length;
 
     /// <summary>The lead's score as this process last wrote it, if it still holds it.</summary>
     public ScoreJson? Find(string workspace, string leadId)
