@@ -23,6 +23,15 @@ public class PostgresStorageTests
         Assert.Equal(1, await database.CountAsync("""
             SELECT count(*) FROM pg_attribute WHERE attrelid = 'lead_state'::regclass AND attname = 'payload' AND attcompression = 'l'
             """));
+        // The keys of the tables that grow with the leads compare byte for byte (migration 0016).
+        Assert.Equal(15, await database.CountAsync("""
+            SELECT count(*) FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+             WHERE c.collname = 'C' AND a.attname IN ('workspace', 'lead_id', 'experiment_id', 'target')
+               AND a.attrelid IN ('lead_state'::regclass, 'lead_activity'::regclass, 'lead_activity_ids'::regclass, 'score_history'::regclass,
+                                  'training_snapshots'::regclass, 'experiment_exposures'::regclass, 'audit_log'::regclass)
+            """));
+        // An audited call writes two index entries: the key (workspace, id) and the target's index (migration 0017).
+        Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM pg_index WHERE indrelid = 'audit_log'::regclass"));
         // Every query key the three Orleans ADO.NET providers look up is registered.
         Assert.Equal(21, await database.CountAsync("SELECT count(*) FROM orleansquery"));
     }

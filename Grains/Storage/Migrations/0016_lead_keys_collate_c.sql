@@ -1,0 +1,36 @@
+-- The tables that grow with the leads key their rows by identifiers (workspace, lead id, experiment id, and the
+-- audit's hashed target): opaque strings that are compared on every write and read, and never sorted for a person.
+-- Under the database's default collation every b-tree comparison of them went through the C library's strcoll
+-- (a locale such as C.UTF-8 or en_US.UTF-8 is not treated as "C"), about a tenth of PostgreSQL's CPU under
+-- activities. With COLLATE "C" they compare byte for byte, and their indexes no longer depend on the C
+-- library's collation version (an OS upgrade that changes it can silently corrupt text indexes).
+-- Equality is unchanged: every one of these is an exact-match key. No table is rewritten; the indexes on these
+-- columns are rebuilt, under an exclusive lock, once.
+ALTER TABLE lead_state
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE lead_activity
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE lead_activity_ids
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE score_history
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE training_snapshots
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE experiment_exposures
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN experiment_id TYPE text COLLATE "C",
+    ALTER COLUMN lead_id TYPE text COLLATE "C";
+
+ALTER TABLE audit_log
+    ALTER COLUMN workspace TYPE text COLLATE "C",
+    ALTER COLUMN target TYPE text COLLATE "C";
