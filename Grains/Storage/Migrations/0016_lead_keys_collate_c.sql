@@ -1,9 +1,10 @@
 -- The tables that grow with the leads key their rows by identifiers (workspace, lead id, experiment id, and the
 -- audit's hashed target): opaque strings that are compared on every write and read, and never sorted for a person.
--- Under the database's default collation every b-tree comparison of them went through the C library's strcoll
--- (a locale such as C.UTF-8 or en_US.UTF-8 is not treated as "C"), about a tenth of PostgreSQL's CPU under
--- activities. With COLLATE "C" they compare byte for byte, and their indexes no longer depend on the C
--- library's collation version (an OS upgrade that changes it can silently corrupt text indexes).
+-- Under the database's default collation their b-tree comparisons could go through the C library's strcoll (a
+-- locale such as C.UTF-8 or en_US.UTF-8 is not treated as "C"), and their indexes depended on the C library's
+-- collation version: an OS upgrade that changes it can silently corrupt text indexes. With COLLATE "C" they
+-- compare byte for byte and are immune to that. (Under activities, strcoll and its callers were about 1.5% of
+-- PostgreSQL's CPU samples; the change in CPU per activity was within run-to-run noise.)
 -- Equality is unchanged: every one of these is an exact-match key. No table is rewritten; the indexes on these
 -- columns are rebuilt, under an exclusive lock, once.
 ALTER TABLE lead_state
