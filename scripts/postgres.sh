@@ -32,6 +32,7 @@ free_port() {
 
 # Starts a server in a new temporary directory; sets PG_TEMP_DIR, PG_PORT and PG_CONNECTION.
 # PG_DURABLE=1 keeps PostgreSQL's durability defaults (fsync, synchronous commit): what benchmarks measure.
+# PG_WARM_WAL=0 leaves a durable server's WAL cold (see warm_postgres_wal).
 # PG_OPTIONS adds server settings ("-c name=value ..."), for example pg_stat_statements when profiling.
 start_private_postgres() {
   local bin run_as=() durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -51,6 +52,23 @@ start_private_postgres() {
     start >/dev/null || { cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=leadscoring;Database=postgres"
   echo "== private PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TEMP_DIR)"
+  if [ "${PG_DURABLE:-0}" = "1" ] && [ "${PG_WARM_WAL:-1}" = "1" ]; then
+    warm_postgres_wal
+  fi
+}
+
+# A server that has been running reuses its WAL segment files: each checkpoint renames the ones it no longer
+# needs for the WAL to come. A new server has none, so it creates every 16 MB segment by writing it full of
+# zeros and syncing it (wal_init_zero), and at the benchmarks' write rate (8-16 MB of WAL a second) that
+# stalled the commits for 30-70 ms every second or two, the tail of every write in a run on a fresh server.
+# So a durable server writes about a gigabyte of WAL and checkpoints before it is used, and is measured as
+# a long-running one would be (PG_WARM_WAL=0 measures a fresh one).
+warm_postgres_wal() {
+  local started=$SECONDS
+  psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -qtA \
+    -c "CREATE TABLE leadscoring_wal_warmup AS SELECT repeat('w', 1000) AS filler FROM generate_series(1, 900000)" \
+    -c "DROP TABLE leadscoring_wal_warmup" -c "CHECKPOINT" >/dev/null
+  echo "== WAL segments written and recycled ($(ls "$PG_TEMP_DIR/data/pg_wal" | grep -c '^[0-9A-F]*$') in pg_wal, $((SECONDS - started)) s)"
 }
 
 stop_private_postgres() {
