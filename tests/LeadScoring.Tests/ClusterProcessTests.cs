@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -102,10 +103,13 @@ public class ClusterProcessTests
     {
         await using var cluster = await ProductCluster.StartAsync(silos: 1, apis: 0);
         var apiPort = ProductProcess.FreePort();
+        var cohostedGateway = ProductProcess.FreePort();
         await using var cohosted = ProductProcess.StartSiloWithApi(new Dictionary<string, string>(cluster.SiloEnvironment())
         {
             ["LEADSCORING_SILO_PORT"] = Port(ProductProcess.FreePort()),
-            ["LEADSCORING_GATEWAY_PORT"] = Port(ProductProcess.FreePort()),
+            ["LEADSCORING_GATEWAY_PORT"] = Port(cohostedGateway),
+            // This silo opts back into the dashboard's Orleans counters; the other keeps the default (none).
+            ["OTEL_SDK_DISABLED"] = "false",
         }, apiPort);
         await cohosted.WaitUntilReadyAsync();
         using var api = new HttpClient { BaseAddress = cohosted.HealthBase, Timeout = TimeSpan.FromSeconds(30) };
@@ -150,6 +154,23 @@ public class ClusterProcessTests
         using var analyst = new HttpClient { BaseAddress = cohosted.HealthBase };
         analyst.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create("analyst"));
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/dashboard/orleans/")).StatusCode);
+
+        // The dashboard's counters come from OpenTelemetry, which a silo runs only when asked (one of the counters
+        // walks every activation each second): the silo that asked reports them, the other none.
+        var hosts = (await api.GetFromJsonAsync<JsonElement>("/dashboard/orleans/DashboardCounters")).GetProperty("hosts").EnumerateArray().ToList();
+        Assert.Equal(2, hosts.Count);
+        var asked = hosts.Single(h => h.GetProperty("proxyPort").GetInt32() == cohostedGateway).GetProperty("siloAddress").GetString();
+        var notAsked = hosts.Single(h => h.GetProperty("proxyPort").GetInt32() != cohostedGateway).GetProperty("siloAddress").GetString();
+        async Task<int> CountersOf(string? silo) =>
+            (await api.GetFromJsonAsync<JsonElement>($"/dashboard/orleans/SiloCounters/{Uri.EscapeDataString(silo!)}")).GetArrayLength();
+        var waited = Stopwatch.StartNew();
+        while (await CountersOf(asked) == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.NotEqual(0, await CountersOf(asked));
+        Assert.Equal(0, await CountersOf(notAsked));
 
         // The silo's own figures are served on the API's port.
         var memory = await api.GetFromJsonAsync<JsonElement>("/health/memory");
