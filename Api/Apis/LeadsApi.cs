@@ -68,6 +68,11 @@ public static class LeadsApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
+        if (RateLimits.ChargeBatch(request.HttpContext, activities.Count) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var result = await Lead(cluster, request, leadId).RecordActivities(activities);
         return result.Status switch
         {
@@ -97,6 +102,11 @@ public static class LeadsApi
         if (batch.Activities > LeadRequests.MaxBatchActivities)
         {
             return Problems.BatchTooLarge("activities", LeadRequests.MaxBatchActivities, batch.Activities);
+        }
+
+        if (RateLimits.ChargeBatch(request.HttpContext, batch.Activities) is { } tooMany)
+        {
+            return tooMany;
         }
 
         AuditTrail.TargetLeads(request.HttpContext, batch.Leads.Select(lead => lead.LeadId));

@@ -75,6 +75,11 @@ public static class ScoringApi
             return Problems.BatchTooLarge("leads", ScoreRequests.MaxBatchLeads, batch.LeadIds.Count);
         }
 
+        if (RateLimits.ChargeBatch(request.HttpContext, batch.LeadIds.Count) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var workspace = Workspaces.Of(request.HttpContext);
         var valid = batch.LeadIds.Where(LeadKey.IsValidLeadId).ToList();
         var chunks = valid.Chunk(BatchChunk).ToList();

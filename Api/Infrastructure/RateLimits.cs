@@ -1,10 +1,15 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Api.Infrastructure;
 
-/// <summary>One token bucket: a burst of <see cref="Burst"/> requests, refilled at <see cref="PerSecond"/> a second.</summary>
+/// <summary>
+/// One token bucket: a burst of <see cref="Burst"/> tokens, refilled at <see cref="PerSecond"/> a second. A request
+/// takes one; a batch one per item (<see cref="RateLimits.ChargeBatch"/>).
+/// </summary>
 public sealed class TokenBucket
 {
     public int PerSecond { get; set; }
@@ -37,17 +42,41 @@ public static class RateLimits
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 Bucket(options.PerSubject, caller => caller.RateLimitKey),
                 Bucket(options.PerWorkspace, caller => caller.Workspace));
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await TypedResults.Problem(
-                    title: "Too many requests",
-                    detail: $"The rate limit of this token's subject or workspace is reached; retry after {retryAfter} s.",
-                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
-            };
+            limiter.OnRejected = (context, cancellationToken) =>
+                new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
         });
+        builder.Services.AddSingleton(options);
         return builder;
+    }
+
+    /// <summary>
+    /// A batch costs a token per item, as the same items sent one by one would: its request took one token on the
+    /// way in, and once its body is read this takes the rest from the same buckets, before anything is written.
+    /// A batch larger than a bucket's burst could never pass, so it is charged that burst. Null when the tokens
+    /// are there; otherwise the 429 to answer.
+    /// </summary>
+    public static ProblemHttpResult? ChargeBatch(HttpContext context, int items)
+    {
+        var services = context.RequestServices;
+        var buckets = services.GetRequiredService<RateLimitOptions>();
+        var rest = Math.Min(items, Math.Min(buckets.PerSubject.Burst, buckets.PerWorkspace.Burst)) - 1;
+        if (rest <= 0 || services.GetRequiredService<IOptions<RateLimiterOptions>>().Value.GlobalLimiter is not { } limiter)
+        {
+            return null;
+        }
+
+        using var lease = limiter.AttemptAcquire(context, rest);
+        return lease.IsAcquired ? null : TooManyRequests(context, lease);
+    }
+
+    private static ProblemHttpResult TooManyRequests(HttpContext context, RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            title: "Too many requests",
+            detail: $"The rate limit of this token's subject or workspace is reached; retry after {retryAfter} s.",
+            statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     private static PartitionedRateLimiter<HttpContext> Bucket(TokenBucket bucket, Func<CallerPrincipal, string> partition)

@@ -274,4 +274,44 @@ public class RateLimitTests
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) >= 3, string.Join(",", statuses));
         limited.Dispose();
     }
+
+    [Fact]
+    public async Task A_batch_costs_a_token_per_item_and_one_refused_for_want_of_tokens_writes_nothing()
+    {
+        await using var cluster = await ProductCluster.StartAsync(apiEnvironment: new Dictionary<string, string>
+        {
+            ["LeadScoring__RateLimits__PerSubject__PerSecond"] = "1",
+            ["LeadScoring__RateLimits__PerSubject__Burst"] = "30",
+        });
+        using var api = cluster.CreateApiClient(workspace: "batches");
+        using (var created = await api.PostAsJsonAsync("/api/leads", new { lead_id = "batched", consent = new { profiling = true } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        object Views(int count) => new
+        {
+            activities = Enumerable.Range(0, count).Select(i => new
+            {
+                lead_id = "batched", activity_id = $"view-{count}-{i}", type = "page_view", occurred_at = DateTimeOffset.UtcNow.AddMinutes(-1),
+            }),
+        };
+
+        // 1 token for the upsert, 20 for this batch: about 9 left (plus a token a second).
+        using (var first = await api.PostAsJsonAsync("/api/leads/activities/batch", Views(20)))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var refused = await api.PostAsJsonAsync("/api/leads/activities/batch", Views(20)))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        }
+
+        // A call of one item still passes, and the refused batch left no trace on the lead.
+        var lead = await api.GetFromJsonAsync<JsonElement>("/api/leads/batched");
+        Assert.Equal(20, lead.GetProperty("activity_count").GetInt64());
+    }
 }
