@@ -65,7 +65,15 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
             throw;
         }
 
-        return await TryRecord(http, audited, StatusOf(result)) ? result : AuditUnavailable();
+        // A call refused for want of tokens (a batch charged per item) wrote nothing, like a call the rate limiter
+        // refused on the way in; recording it would let a flood of refused batches write what the limit holds back.
+        var status = StatusOf(result);
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            return result;
+        }
+
+        return await TryRecord(http, audited, status) ? result : AuditUnavailable();
     }
 
     /// <summary>Records a call to an audited endpoint that the caller's role may not make.</summary>

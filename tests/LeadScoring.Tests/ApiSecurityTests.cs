@@ -310,8 +310,11 @@ public class RateLimitTests
             Assert.NotNull(refused.Headers.RetryAfter?.Delta);
         }
 
-        // A call of one item still passes, and the refused batch left no trace on the lead.
+        // A call of one item still passes, and the refused batch left no trace on the lead or in its audit trail.
         var lead = await api.GetFromJsonAsync<JsonElement>("/api/leads/batched");
         Assert.Equal(20, lead.GetProperty("activity_count").GetInt64());
+        var trail = (await api.GetFromJsonAsync<JsonElement>("/api/audit?action=lead.activities")).GetProperty("data").GetProperty("entries")
+            .EnumerateArray().Select(e => e.GetProperty("status").GetInt32()).ToList();
+        Assert.Equal([200], trail);
     }
 }
