@@ -94,32 +94,3 @@ public sealed record DriftSample(
     [property: Id(1)] double[] Numbers,
     [property: Id(2)] string?[] Categories,
     [property: Id(3)] double Probability);
-
-/// <summary>
-/// A silo's pre-aggregator for one workspace (a stateless worker, so every silo has its own): lead grains
-/// report to the one on their silo without waiting, and it sends compact counts to the workspace's
-/// <see cref="IDriftGrain"/> on a timer, so no call per rescore reaches the singleton.
-/// </summary>
-[Alias("LeadScoring.IDriftAggregatorGrain")]
-public interface IDriftAggregatorGrain : IGrainWithStringKey
-{
-    [OneWay, Alias("Observe")]
-    Task Observe(DriftSample sample);
-
-    /// <summary>An outcome recorded for a lead, with the probability the model gave it.</summary>
-    [OneWay, Alias("ObserveOutcome")]
-    Task ObserveOutcome(string modelVersion, LabelledScore outcome);
-}
-
-/// <summary>The workspace's drift watch, keyed by workspace: one activation in the cluster.</summary>
-[Alias("LeadScoring.IDriftGrain")]
-public interface IDriftGrain : IGrainWithStringKey
-{
-    /// <summary>Adds a pre-aggregator's counts to the current window.</summary>
-    [Alias("Merge")]
-    Task Merge(DriftCounts counts);
-
-    /// <summary>Where the window stands, or null before the workspace has a champion.</summary>
-    [Alias("GetReport")]
-    Task<DriftReport?> GetReport();
-}

@@ -37,19 +37,6 @@ public sealed record TrainingJobStatus(
     [property: Id(7)] DateTimeOffset StartedAt,
     [property: Id(8)] DateTimeOffset? FinishedAt);
 
-/// <summary>One training job, keyed "{workspace}/{job_id}". Training runs off the grain's scheduler.</summary>
-[Alias("LeadScoring.ITrainingJobGrain")]
-public interface ITrainingJobGrain : IGrainWithStringKey
-{
-    /// <summary>Starts the job; a job that already started answers with its status and starts nothing.</summary>
-    [Alias("Start")]
-    Task<TrainingJobStatus> Start(TrainingRequest request);
-
-    /// <summary>Null when no job with this id was ever started.</summary>
-    [Alias("GetStatus")]
-    Task<TrainingJobStatus?> GetStatus();
-}
-
 /// <param name="ReportJson">The model's training report (snake_case JSON).</param>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ModelSummary")]
 public sealed record ModelSummary(
@@ -58,22 +45,3 @@ public sealed record ModelSummary(
     [property: Id(2)] string DataFingerprint,
     [property: Id(3)] bool IsChampion,
     [property: Id(4)] string ReportJson);
-
-/// <summary>The model versions of one workspace (keyed by workspace); promotions go through it one at a time.</summary>
-[Alias("LeadScoring.IModelRegistryGrain")]
-public interface IModelRegistryGrain : IGrainWithStringKey
-{
-    [Alias("List")]
-    Task<IReadOnlyList<ModelSummary>> List();
-
-    [Alias("Get")]
-    Task<ModelSummary?> Get(string version);
-
-    /// <returns>False when the workspace has no such version.</returns>
-    [Alias("Promote")]
-    Task<bool> Promote(string version, string reason);
-
-    /// <returns>The champion after the rollback, or null when there was no earlier champion.</returns>
-    [Alias("Rollback")]
-    Task<string?> Rollback();
-}

@@ -6,6 +6,6 @@ public static class GrainStorage
     /// <summary>Registry, training jobs: few writes; each grain type has its own state name inside it.</summary>
     public const string Name = "leadscoring";
 
-    /// <summary>Lead grains only (see <see cref="Storage.LeadStateStorage"/>).</summary>
+    /// <summary>Memory mode's lead records (see <see cref="Storage.MemoryLeadStore"/>); PostgreSQL mode has tables of its own.</summary>
     public const string Leads = "leads";
 }

@@ -1,7 +1,9 @@
-using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Simulation;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Silo;

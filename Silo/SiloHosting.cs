@@ -3,12 +3,17 @@ using LeadScoring.Common;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
-using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.PersonalData;
+using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Drift;
+using LeadScoring.Modeling.Experiments;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -40,10 +45,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IDriftAlertStore, PostgresDriftAlertStore>();
             silo.Services.AddSingleton<IRetrainingDecisionStore, PostgresRetrainingDecisionStore>();
             silo.Services.AddSingleton<ISystemAudit, PostgresSystemAudit>();
-            silo.Services.AddGrainStorage(GrainStorage.Leads, (services, _) => new LeadStateStorage(
-                services.GetRequiredService<NpgsqlDataSource>(),
-                services.GetRequiredService<Serializer>(),
-                services.GetRequiredService<LeadWrites>()));
+            silo.Services.AddSingleton<ILeadStore, PostgresLeadStore>();
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
@@ -65,6 +67,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<IDriftAlertStore, InMemoryDriftAlertStore>();
             silo.Services.AddSingleton<IRetrainingDecisionStore, InMemoryRetrainingDecisionStore>();
             silo.Services.AddSingleton<ISystemAudit, NoSystemAudit>();
+            silo.Services.AddSingleton<ILeadStore, MemoryLeadStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

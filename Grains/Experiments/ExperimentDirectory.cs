@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Modeling.Experiments;
 
 namespace LeadScoring.Grains.Experiments;
 

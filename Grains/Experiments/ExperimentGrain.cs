@@ -1,6 +1,9 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Experiments;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Orleans.Concurrency;
 
 namespace LeadScoring.Grains.Experiments;
@@ -109,13 +112,4 @@ public sealed class ExperimentGrain(
 
     private static bool SameDefinition(ExperimentDefinition a, ExperimentDefinition b) =>
         a with { Variants = [] } == b with { Variants = [] } && a.Variants.SequenceEqual(b.Variants);
-}
-
-/// <summary>Lists a workspace's experiments from the store; stateless, so any silo answers locally.</summary>
-[StatelessWorker]
-public sealed class ExperimentCatalogGrain(IExperimentStore experiments) : Grain, IExperimentCatalogGrain, IWorkspaceScoped
-{
-    public string Workspace => this.GetPrimaryKeyString();
-
-    public Task<IReadOnlyList<ExperimentRecord>> List() => experiments.ListAsync(Workspace);
 }

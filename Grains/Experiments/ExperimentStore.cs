@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Storage;
+using LeadScoring.Modeling.Experiments;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -191,13 +193,7 @@ public sealed class PostgresExperimentStore : IExperimentStore, IAsyncDisposable
         return tallies;
     }
 
-    public async Task DeleteLeadAsync(string workspace, string leadId)
-    {
-        await using var command = _database.CreateCommand("DELETE FROM experiment_exposures WHERE workspace = @w AND lead_id = @l");
-        command.Parameters.AddWithValue("w", workspace);
-        command.Parameters.AddWithValue("l", leadId);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task DeleteLeadAsync(string workspace, string leadId) => LeadRows.DeleteAsync(_database, "experiment_exposures", workspace, leadId);
 
     public ValueTask DisposeAsync() => _exposures.DisposeAsync();
 

@@ -1,6 +1,8 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Grains.Leads;
 

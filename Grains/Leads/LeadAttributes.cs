@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Grains.Leads;
 

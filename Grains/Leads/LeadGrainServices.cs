@@ -1,20 +1,23 @@
 using LeadScoring.Grains.Experiments;
-using LeadScoring.Grains.Features;
+using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Experiments;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace LeadScoring.Grains.Leads;
 
 /// <summary>
-/// Everything a lead grain uses from the silo, as one singleton: injected one by one, the eleven references
-/// took 88 bytes in each of a million activations; this takes 8.
+/// Everything a lead grain uses from the silo, as one singleton: injected one by one, a reference each would
+/// cost every activation a field (docs/performance.md, "Memory per lead").
 /// </summary>
 public sealed class LeadGrainServices(
-    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage,
+    ILeadStore store,
     IOptions<FeatureOptions> featureOptions,
     IOptions<ScoringOptions> scoringOptions,
     IOptions<PersonalDataOptions> personalDataOptions,
@@ -26,7 +29,7 @@ public sealed class LeadGrainServices(
     IScoreHistoryStore scoreHistory,
     TimeProvider clock)
 {
-    public IGrainStorage Storage { get; } = storage;
+    public ILeadStore Store { get; } = store;
     public FeatureOptions Features { get; } = featureOptions.Value;
     public ScoringOptions Scoring { get; } = scoringOptions.Value;
     public PersonalDataOptions PersonalData { get; } = personalDataOptions.Value;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Logging;
 
 namespace LeadScoring.Grains.Models;

@@ -1,7 +1,10 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -124,7 +127,7 @@ public sealed class RetrainingGrain(
         var challenger = ChampionModel.Load(registered.Version, result.Artifact);
         var championScore = ChallengerEvaluation.Evaluate(champion, evaluation);
         var challengerScore = ChallengerEvaluation.Evaluate(challenger, evaluation);
-        var (promote, explanation) = ChallengerEvaluation.Decide(championScore, challengerScore, options.Value);
+        var (promote, explanation) = ChallengerEvaluation.Decide(championScore, challengerScore, options.Value.AucMargin, options.Value.EceTolerance);
         if (promote)
         {
             await registryGrain.Promote(registered.Version, $"automatic retraining ({trigger}): {explanation}");

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Grains.Scoring;
@@ -87,33 +90,4 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<ScoringOptions>
     }
 
     private sealed record ChampionLookup(Lazy<Task<ChampionModel?>> Model, long CheckedAt);
-}
-
-/// <summary>Tunables of live scoring (configuration section "LeadScoring:Scoring").</summary>
-public sealed class ScoringOptions
-{
-    public const string SectionName = "LeadScoring:Scoring";
-
-    /// <summary>How long a silo trusts its knowledge of a workspace's champion before asking the registry again.</summary>
-    public TimeSpan ChampionRefresh { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Grade thresholds on the 0-100 score for workspaces without their own.</summary>
-    public GradeThresholds Grades { get; set; } = new();
-
-    /// <summary>Grade thresholds per workspace.</summary>
-    public Dictionary<string, GradeThresholds> WorkspaceGrades { get; set; } = new(StringComparer.Ordinal);
-
-    public GradeThresholds GradesOf(string workspace) => WorkspaceGrades.GetValueOrDefault(workspace) ?? Grades;
-}
-
-/// <summary>A score at or above <see cref="A"/> is grade A, at or above <see cref="B"/> B, at or above <see cref="C"/> C, else D.</summary>
-public sealed class GradeThresholds
-{
-    public double A { get; set; } = 75;
-
-    public double B { get; set; } = 50;
-
-    public double C { get; set; } = 25;
-
-    public string Grade(double score) => score >= A ? "A" : score >= B ? "B" : score >= C ? "C" : "D";
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Modeling.Scoring;
 using Npgsql;
 
 namespace LeadScoring.Grains.Scoring;
@@ -104,11 +105,5 @@ public sealed class PostgresScoreHistoryStore(NpgsqlDataSource database, LeadWri
     /// Appends of the lead still queued could land after the delete; the lead grain awaits its own writes
     /// before it erases, and a grain's calls do not interleave, so none are queued when this runs.
     /// </remarks>
-    public async Task DeleteAsync(string workspace, string leadId)
-    {
-        await using var command = database.CreateCommand("DELETE FROM score_history WHERE workspace = @w AND lead_id = @l");
-        command.Parameters.AddWithValue("w", workspace);
-        command.Parameters.AddWithValue("l", leadId);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task DeleteAsync(string workspace, string leadId) => LeadRows.DeleteAsync(database, "score_history", workspace, leadId);
 }

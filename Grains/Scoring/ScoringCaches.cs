@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Experiments;
+using LeadScoring.Modeling.Experiments;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime.Services;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Training;
 using Npgsql;
 
 namespace LeadScoring.Silo.Commands;
@@ -56,7 +57,7 @@ internal static class RegistryCommands
                     return 0;
                 case "simulated-model":
                     var seed = int.TryParse(args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault(), CultureInfo.InvariantCulture, out var s) ? s : 1;
-                    var result = Grains.Simulation.SimulatedHistory.Train(workspace, InitialModelService.SimulatedLeads, seed, DateTimeOffset.UtcNow, new Grains.Features.FeatureOptions());
+                    var result = Modeling.Simulation.SimulatedHistory.Train(workspace, InitialModelService.SimulatedLeads, seed, DateTimeOffset.UtcNow, new Modeling.Features.FeatureOptions());
                     var registered = await registry.RegisterAsync(workspace, result);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{registered.Version} registered in '{workspace}' (SIMULATED history, seed {seed}, holdout AUC {result.Report.Holdout.Auc:0.000}); promote it to use it"));

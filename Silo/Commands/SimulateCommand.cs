@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Simulation;
 
 namespace LeadScoring.Silo.Commands;
 

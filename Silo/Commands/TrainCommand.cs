@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Silo.Commands;
 

@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
 
 namespace LeadScoring.Benchmarks;
 

@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
-using LeadScoring.Grains.Simulation;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -37,8 +38,8 @@ public class LeadStateBenchmarks
         var lead = SyntheticCrm.Generate(50, seed: 5, Now).First(l => l.Activities.Count > 0);
         _everyId = NewState(lead);
         _chunked = NewState(lead);
-        var remembered = new RememberedActivityIds(_everyId, chunked: false, []);
-        var chunked = new RememberedActivityIds(_chunked, chunked: true, []);
+        var everyId = _everyId.SeenActivityIdHashes = [];
+        var chunked = new RememberedActivityIds(_chunked, []);
         var options = new FeatureOptions();
         for (var i = 0; i < ActivitiesTaken; i++)
         {
@@ -50,7 +51,7 @@ public class LeadStateBenchmarks
                 state.ActivityCount++;
             }
 
-            remembered.Add(ActivityIdHash.Of(activity.ActivityId!));
+            everyId.Add(ActivityIdHash.Of(activity.ActivityId!));
             chunked.Add(ActivityIdHash.Of(activity.ActivityId!));
         }
 
@@ -77,5 +78,5 @@ public class LeadStateBenchmarks
     public int FillingChunkInState() => Written(_chunked);
 
     private int Written(LeadState state) =>
-        LeadStateStorage.Payload(_serializer, state).Length + _serializer.SerializeToArray(_newest).Length;
+        _serializer.SerializeToArray(state).Length + _serializer.SerializeToArray(_newest).Length;
 }

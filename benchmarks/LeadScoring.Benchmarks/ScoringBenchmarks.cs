@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

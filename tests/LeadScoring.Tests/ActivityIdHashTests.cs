@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Leads;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests;
 

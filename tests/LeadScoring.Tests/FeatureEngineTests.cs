@@ -1,5 +1,5 @@
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Modeling.Features;
 
 namespace LeadScoring.Tests;
 

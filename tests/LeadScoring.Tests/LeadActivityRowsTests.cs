@@ -1,9 +1,10 @@
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Tests.Scoring;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
 using LeadScoring.Tests.Infrastructure;
+using LeadScoring.Tests.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
@@ -14,7 +15,7 @@ namespace LeadScoring.Tests;
 public class LeadActivityRowsTests
 {
     [Fact]
-    public async Task Recent_activities_survive_reactivation_as_rows_and_a_state_that_carried_them_converts_on_its_next_write()
+    public async Task Recent_activities_survive_reactivation_as_rows()
     {
         await using var database = await TestDatabase.CreateAsync();
         await new SchemaMigrator(database.ConnectionString).MigrateAsync();
@@ -33,23 +34,6 @@ public class LeadActivityRowsTests
         Assert.Equal(before, after);
         Assert.Equal(3, await database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'acting'"));
 
-        // A state as written before activities were rows: the list inside the payload.
-        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-        var serializer = services.GetRequiredService<Serializer>();
-        var older = cluster.Lead("older");
-        await InsertOlderStateAsync(database, serializer, "older", 2, carried => carried.RecentActivities =
-            [RecentActivity.Of(LeadGrainTests.PageView("o2", now.AddHours(-1))), RecentActivity.Of(LeadGrainTests.PageView("o1", now.AddHours(-2)))]);
-
-        var loaded = (await older.GetSnapshot())!.RecentActivities;
-        await older.RecordActivities([LeadGrainTests.PageView("o3", now)]);
-        await cluster.DeactivateAsync(older);
-        var reloaded = (await older.GetSnapshot())!.RecentActivities;
-
-        Assert.Equal(["o2", "o1"], loaded.Select(a => a.ActivityId));
-        Assert.Equal(["o3", "o2", "o1"], reloaded.Select(a => a.ActivityId));
-        Assert.Equal(3, await database.CountAsync("SELECT count(*) FROM lead_activity WHERE lead_id = 'older'"));
-        var rewritten = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'older'"))!);
-        Assert.Null(rewritten!.RecentActivities);
     }
 
     [Fact]
@@ -109,21 +93,6 @@ public class LeadActivityRowsTests
         Assert.Equal((1, 3), (retry.Accepted, retry.Duplicates));
         Assert.Equal(2 * chunk + rest + 1, (await lead.GetSnapshot())!.ActivityCount);
 
-        // A state from before the chunks: its ids go into chunks with its next write.
-        var older = cluster.Lead("older-ids");
-        await InsertOlderStateAsync(database, serializer, "older-ids", 1000, carried => carried.SeenActivityIdHashes =
-            [.. Enumerable.Range(0, 1000).Select(i => ActivityIdHash.Of($"v{i}"))]);
-
-        var first = await older.RecordActivities([View(999), View(1000)]);
-        await cluster.DeactivateAsync(older);
-        var second = await older.RecordActivities([View(0), View(1000), View(1001)]);
-
-        Assert.Equal((1, 1), (first.Accepted, first.Duplicates));
-        Assert.Equal((1, 2), (second.Accepted, second.Duplicates));
-        Assert.Equal(1000 / chunk, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'older-ids'"));
-        var rewritten = serializer.Deserialize<LeadState>((byte[])(await database.ScalarAsync("SELECT payload FROM lead_state WHERE lead_id = 'older-ids'"))!);
-        Assert.Equal(1002 - 1000 / chunk * chunk, rewritten!.SeenActivityIdHashes!.Count);
-
         // Erasure takes the chunks too.
         Assert.True(await lead.Erase());
         Assert.Equal(0, await database.CountAsync("SELECT count(*) FROM lead_activity_ids WHERE lead_id = 'ids'"));
@@ -151,19 +120,5 @@ public class LeadActivityRowsTests
         await cluster.DeactivateAsync(lead);
         var retry = await lead.RecordActivities([View(chunk - 1), View(chunk), View(LeadLimits.RememberedActivityIds)]);
         Assert.Equal((1, 2), (retry.Accepted, retry.Duplicates));
-    }
-
-    /// <summary>A lead's state row as an older build wrote it (what it carried set by <paramref name="carry"/>), straight into lead_state.</summary>
-    private static async Task InsertOlderStateAsync(TestDatabase database, Serializer serializer, string leadId, long activityCount, Action<LeadState> carry)
-    {
-        var state = new LeadState { Exists = true, ProfilingConsent = true, CreatedAt = DateTimeOffset.UtcNow.AddDays(-1), ActivityCount = activityCount };
-        carry(state);
-        var payload = serializer.SerializeToArray(state);
-        await using var source = NpgsqlDataSource.Create(database.ConnectionString);
-        await using var insert = source.CreateCommand("INSERT INTO lead_state (workspace, lead_id, payload, version) VALUES ($1, $2, $3, 1)");
-        insert.Parameters.Add(new() { Value = WorkspaceKey.DefaultWorkspace });
-        insert.Parameters.Add(new() { Value = leadId });
-        insert.Parameters.Add(new() { Value = payload });
-        await insert.ExecuteNonQueryAsync();
     }
 }

@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Modeling.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -69,7 +70,5 @@ public class LeadAttributesTests
 
         Assert.Equal(state.Attributes.ToList(), read!.Attributes.ToList());
         Assert.Null(read.Aggregates);
-        Assert.Null(read.RecentActivities);
-        Assert.Null(read.AttributesByName);
     }
 }

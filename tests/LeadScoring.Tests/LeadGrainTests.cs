@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Modeling.Scoring;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests;
@@ -78,88 +79,6 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
         Assert.False(snapshot.Consent.Profiling);
         Assert.Equal(created.Lead!.CreatedAt, snapshot.CreatedAt);
         Assert.True(snapshot.UpdatedAt >= snapshot.CreatedAt);
-    }
-
-    [Fact]
-    public async Task A_lead_stored_with_attributes_by_name_loads_them_and_writes_them_back_compactly()
-    {
-        var lead = Cluster.Lead(NewId());
-        var stored = new LeadState
-        {
-            Exists = true,
-            ProfilingConsent = true,
-            CreatedAt = DateTimeOffset.UtcNow.AddDays(-3),
-            AttributesByName = new(StringComparer.Ordinal)
-            {
-                ["industry"] = LeadAttributeValue.OfText("software"),
-                ["company_size"] = LeadAttributeValue.OfNumber(120),
-            },
-        };
-        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
-
-        var loaded = (await lead.GetSnapshot())!;
-        await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["region"] = LeadAttributeValue.OfText("emea") }, null, null, null));
-        await Cluster.DeactivateAsync(lead);
-        var rewritten = new GrainState<LeadState>(new LeadState());
-        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
-
-        Assert.Equal(["company_size", "industry"], loaded.Attributes.Keys.Order());
-        Assert.Equal(120, loaded.Attributes["company_size"].Number);
-        Assert.Null(rewritten.State!.AttributesByName);
-        Assert.Equal(["company_size", "industry", "region"], rewritten.State.Attributes.Keys);
-        Assert.Equal(["company_size", "industry", "region"], (await lead.GetSnapshot())!.Attributes.Keys.Order());
-    }
-
-    [Fact]
-    public async Task Activity_ids_stored_as_text_by_earlier_versions_still_make_their_retries_duplicates()
-    {
-        var lead = Cluster.Lead(NewId());
-        var now = DateTimeOffset.UtcNow;
-        var stored = new LeadState { Exists = true, ProfilingConsent = true, CreatedAt = now.AddDays(-1), SeenActivityIds = ["a1", "a2"], ActivityCount = 2 };
-        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
-
-        var retry = await lead.RecordActivities([PageView("a2", now), PageView("a3", now)]);
-        await Cluster.DeactivateAsync(lead);
-        var rewritten = new GrainState<LeadState>(new LeadState());
-        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
-        var again = await lead.RecordActivities([PageView("a1", now), PageView("a3", now), PageView("a4", now)]);
-
-        Assert.Equal((1, 1), (retry.Accepted, retry.Duplicates));
-        Assert.Null(rewritten.State!.SeenActivityIds);
-        Assert.Equal(new[] { "a1", "a2", "a3" }.Select(ActivityIdHash.Of), rewritten.State.SeenActivityIdHashes!);
-        Assert.Equal((1, 2), (again.Accepted, again.Duplicates));
-    }
-
-    [Fact]
-    public async Task Recent_activities_stored_as_records_by_earlier_versions_load_and_are_written_back_as_values()
-    {
-        var lead = Cluster.Lead(NewId());
-        var now = DateTimeOffset.UtcNow;
-        var stored = new LeadState
-        {
-            Exists = true,
-            ProfilingConsent = true,
-            CreatedAt = now.AddDays(-1),
-            ActivityCount = 2,
-            RecentActivityRecords =
-            [
-                new ActivityRecord("a2", ActivityType.Download, now.AddHours(-1), new ActivityProperties(null, null, "web", "guide")),
-                new ActivityRecord(null, ActivityType.EmailOpen, now.AddHours(-2), ActivityProperties.None),
-            ],
-        };
-        await Cluster.LeadStorage.WriteStateAsync("lead", lead.GetGrainId(), new GrainState<LeadState>(stored));
-
-        var loaded = (await lead.GetSnapshot())!;
-        await lead.RecordActivities([PageView("a3", now)]);
-        await Cluster.DeactivateAsync(lead);
-        var rewritten = new GrainState<LeadState>(new LeadState());
-        await Cluster.LeadStorage.ReadStateAsync("lead", lead.GetGrainId(), rewritten);
-
-        Assert.Equal(stored.RecentActivityRecords, loaded.RecentActivities);
-        Assert.Null(rewritten.State!.RecentActivityRecords);
-        Assert.Equal(["a3", "a2", null], rewritten.State.RecentActivities!.Select(a => a.ActivityId));
-        Assert.Equal(loaded.RecentActivities, rewritten.State.RecentActivities!.Skip(1).Select(a => a.ToRecord()));
-        Assert.Equal(3, (await lead.GetSnapshot())!.RecentActivities.Count);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Simulation;
 using LeadScoring.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Leads;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests;
 
@@ -8,10 +9,10 @@ public class RememberedActivityIdsTests
     private const int Rest = Chunk / 2 + 3;
 
     [Fact]
-    public void Chunked_ids_leave_the_state_in_chunks_written_once_and_stay_remembered()
+    public void Ids_leave_the_state_in_chunks_written_once_and_stay_remembered()
     {
         var state = new LeadState();
-        var remembered = new RememberedActivityIds(state, chunked: true, []);
+        var remembered = new RememberedActivityIds(state, []);
 
         Assert.All(Enumerable.Range(0, 2 * Chunk + Rest), i => Assert.True(remembered.Add(i)));
         var (chunks, forgetBelow) = remembered.TakeUnstored();
@@ -28,7 +29,7 @@ public class RememberedActivityIdsTests
         Assert.False(remembered.Add(2 * Chunk + Rest - 1));
 
         // A later activation gets the chunks from storage and the rest from the state.
-        var reloaded = new RememberedActivityIds(state, chunked: true, [.. chunks.Select(c => c.Hashes)]);
+        var reloaded = new RememberedActivityIds(state, [.. chunks.Select(c => c.Hashes)]);
         Assert.False(reloaded.Add(5));
         Assert.False(reloaded.Add(2 * Chunk + 1));
         Assert.True(reloaded.Add(-1));
@@ -36,10 +37,10 @@ public class RememberedActivityIdsTests
     }
 
     [Fact]
-    public void Chunked_ids_beyond_the_kept_chunks_forget_the_oldest_chunk_and_never_fewer_than_the_remembered_count()
+    public void Ids_beyond_the_kept_chunks_forget_the_oldest_chunk_and_never_fewer_than_the_remembered_count()
     {
         var state = new LeadState();
-        var remembered = new RememberedActivityIds(state, chunked: true, []);
+        var remembered = new RememberedActivityIds(state, []);
         var total = (LeadLimits.StoredActivityIdChunks + 1) * Chunk;
 
         Assert.All(Enumerable.Range(0, total), i => Assert.True(remembered.Add(i)));
@@ -50,34 +51,5 @@ public class RememberedActivityIdsTests
         Assert.True(remembered.Add(0));
         Assert.False(remembered.Add(Chunk));
         Assert.True(LeadLimits.StoredActivityIdChunks * Chunk >= LeadLimits.RememberedActivityIds);
-    }
-
-    [Fact]
-    public void A_state_written_before_chunks_gives_up_its_full_chunks_at_the_next_write()
-    {
-        var state = new LeadState { SeenActivityIdHashes = [.. Enumerable.Range(0, 1000).Select(i => (long)i)] };
-
-        var remembered = new RememberedActivityIds(state, chunked: true, []);
-        var (chunks, _) = remembered.TakeUnstored();
-
-        Assert.Equal(1000 / Chunk, chunks.Count);
-        Assert.Equal(1000 % Chunk, state.SeenActivityIdHashes.Count);
-        Assert.False(remembered.Add(0));
-        Assert.False(remembered.Add(999));
-    }
-
-    [Fact]
-    public void Unchunked_ids_stay_in_the_state_up_to_the_remembered_count()
-    {
-        var state = new LeadState();
-        var remembered = new RememberedActivityIds(state, chunked: false, []);
-
-        Assert.All(Enumerable.Range(0, LeadLimits.RememberedActivityIds + 1), i => Assert.True(remembered.Add(i)));
-
-        Assert.Empty(remembered.TakeUnstored().Chunks);
-        Assert.Equal(LeadLimits.RememberedActivityIds, state.SeenActivityIdHashes!.Count);
-        Assert.Equal(0, state.ActivityIdChunks);
-        Assert.False(remembered.Add(1));
-        Assert.True(remembered.Add(0));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Simulation;
 
 namespace LeadScoring.Tests;
 

@@ -1,10 +1,14 @@
 using LeadScoring.Grains.Drift;
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Simulation;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Drift;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using LeadScoring.Grains.Statistics;
+using LeadScoring.Modeling.Statistics;
 
 namespace LeadScoring.Tests.Drift;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Simulation;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Experiments;

@@ -1,6 +1,7 @@
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Statistics;
+using LeadScoring.Modeling.Experiments;
+using LeadScoring.Modeling.Statistics;
 
 namespace LeadScoring.Tests.Experiments;
 

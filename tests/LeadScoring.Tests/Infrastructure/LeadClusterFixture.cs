@@ -1,6 +1,7 @@
 using LeadScoring.Grains;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 using LeadScoring.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -48,9 +49,6 @@ public sealed class LeadCluster : IAsyncDisposable
             await store.SaveAsync(snapshot);
         }
     }
-
-    /// <summary>The silo's storage of lead state, for tests that write a stored state as an older version left it.</summary>
-    public IGrainStorage LeadStorage => _cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Leads);
 
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);

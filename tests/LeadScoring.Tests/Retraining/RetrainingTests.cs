@@ -1,8 +1,10 @@
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 using LeadScoring.Tests.Scoring;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +22,7 @@ public class RetrainingTests
     [InlineData(0.80, 0.05, 0.79, 0.01, false)]
     public void The_challenger_wins_only_by_the_margin_and_without_worse_calibration(double championAuc, double championEce, double challengerAuc, double challengerEce, bool promote)
     {
-        var (decided, why) = ChallengerEvaluation.Decide(new("v1", 100, championAuc, championEce), new("v2", 100, challengerAuc, challengerEce), Defaults);
+        var (decided, why) = ChallengerEvaluation.Decide(new("v1", 100, championAuc, championEce), new("v2", 100, challengerAuc, challengerEce), Defaults.AucMargin, Defaults.EceTolerance);
         Assert.True(decided == promote, why);
     }
 

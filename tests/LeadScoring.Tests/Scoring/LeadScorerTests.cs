@@ -1,9 +1,11 @@
 using System.Text.Json;
-using LeadScoring.Grains.Features;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Simulation;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Scoring;
 

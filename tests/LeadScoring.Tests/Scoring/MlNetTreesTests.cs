@@ -1,5 +1,7 @@
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Training;
 
 namespace LeadScoring.Tests.Scoring;

@@ -1,6 +1,7 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests.Scoring;
 

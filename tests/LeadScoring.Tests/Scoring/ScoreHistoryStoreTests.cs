@@ -2,6 +2,7 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Modeling.Scoring;
 using LeadScoring.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -3,9 +3,11 @@ using System.Text.Json;
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Grains.Simulation;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace LeadScoring.Tests.Scoring;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests.Scoring;
 

@@ -1,6 +1,7 @@
-using LeadScoring.Grains.Features;
-using LeadScoring.Grains.Simulation;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Scoring;
 

@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests.Scoring;
 

@@ -1,4 +1,5 @@
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Training;
 

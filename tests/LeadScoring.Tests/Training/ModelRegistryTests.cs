@@ -1,5 +1,6 @@
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Grains.Training;
+using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 using Npgsql;
 

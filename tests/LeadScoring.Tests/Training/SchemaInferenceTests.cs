@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Training;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using LeadScoring.Grains.Training;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Training;
 

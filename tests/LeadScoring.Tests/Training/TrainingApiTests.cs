@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Simulation;
+using LeadScoring.Modeling.Simulation;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Training;
@@ -90,6 +90,6 @@ public class TrainingApiTests
         Assert.Contains(schema, c => c.GetProperty("source").GetString() == "activity");
     }
 
-    private static string Csv(LeadScoring.Grains.Training.CsvTable table) =>
+    private static string Csv(LeadScoring.Modeling.Training.CsvTable table) =>
         string.Join(',', table.Columns) + "\n" + string.Concat(table.Rows.Select(r => string.Join(',', r.Select(c => $"\"{c}\"")) + "\n"));
 }

@@ -1,0 +1,136 @@
+using LeadScoring.Grains.Drift;
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.PersonalData;
+using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Training;
+
+namespace LeadScoring.Grains.Leads;
+
+/// <summary>The lead's commands: attributes, consent and the outcome.</summary>
+public sealed partial class LeadGrain
+{
+    public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
+    {
+        var errors = LeadValidator.ValidateUpsert(upsert, State.Attributes);
+        if (errors.Count > 0)
+        {
+            return new UpsertLeadResult(CommandStatus.Invalid, null, errors);
+        }
+
+        var now = services.Clock.GetUtcNow();
+        var created = !State.Exists;
+        if (created)
+        {
+            State.Exists = true;
+            State.CreatedAt = now;
+            // Profiling defaults to on (legitimate interest in B2B); a lead can opt out at creation or later.
+            State.ProfilingConsent = true;
+        }
+
+        var personalDataOf = services.PersonalData;
+        var personal = Personal;
+        var personalAttributes = new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal);
+        var personalChanged = upsert.Email is not null || upsert.Name is not null || upsert.Phone is not null;
+        foreach (var (name, value) in upsert.Attributes)
+        {
+            if (personalDataOf.IsPersonal(Workspace, name))
+            {
+                personalChanged = true;
+                if (value is null)
+                {
+                    personalAttributes.Remove(name);
+                }
+                else
+                {
+                    personalAttributes[name] = value.ToString();
+                }
+            }
+            else if (value is null)
+            {
+                State.Attributes.Remove(name);
+            }
+            else
+            {
+                State.Attributes.Set(SharedValues.Text(name), SharedValues.Attribute(value));
+            }
+        }
+
+        if (personalChanged || (State.Personal is { } sealedData && !services.Protector.IsSealedUnderCurrentKey(sealedData)))
+        {
+            SealPersonal(new LeadPersonalData(
+                upsert.Email ?? personal.Email, upsert.Name ?? personal.Name, upsert.Phone ?? personal.Phone, personalAttributes));
+        }
+
+        var withdrawn = ApplyConsent(upsert.Consent);
+        State.UpdatedAt = now;
+        await PersistRescored(ScoreTrigger.Attributes, now);
+        await ForgetTrainingSnapshotIf(withdrawn);
+        return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, await Snapshot(now), NoErrors);
+    }
+
+    public async Task<UpdateConsentResult> UpdateConsent(ConsentUpdate consent)
+    {
+        if (!State.Exists)
+        {
+            return new UpdateConsentResult(CommandStatus.NotFound, null);
+        }
+
+        var now = services.Clock.GetUtcNow();
+        var withdrawn = ApplyConsent(consent);
+        State.UpdatedAt = now;
+        await PersistRescored(ScoreTrigger.Attributes, now);
+        await ForgetTrainingSnapshotIf(withdrawn);
+        return new UpdateConsentResult(CommandStatus.Ok, new LeadConsent(State.ProfilingConsent, State.MarketingConsent));
+    }
+
+    public async Task<RecordOutcomeResult> RecordOutcome(OutcomeRecord outcome)
+    {
+        if (!State.Exists)
+        {
+            return new RecordOutcomeResult(CommandStatus.NotFound, null, NoErrors);
+        }
+
+        var now = services.Clock.GetUtcNow();
+        var errors = LeadValidator.ValidateOutcome(outcome, now);
+        if (errors.Count > 0)
+        {
+            return new RecordOutcomeResult(CommandStatus.Invalid, null, errors);
+        }
+
+        // The features as they are at recording time: training must never see what happened after the outcome.
+        State.Outcome = new LeadOutcome(outcome.Converted, outcome.DealValue, outcome.ClosedAt, now, Features(now));
+        State.UpdatedAt = now;
+        // The snapshot is stored before the state: if the state write then fails the caller retries, and the
+        // snapshot (keyed by lead) is simply replaced. Leads without profiling consent are never training data.
+        if (State.ProfilingConsent)
+        {
+            await services.Snapshots.SaveAsync(new TrainingSnapshot(
+                Workspace, LeadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
+                State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
+        }
+
+        await Persist();
+        await services.Experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
+        if (State.ProfilingConsent && (await LoadRecentScores()).Latest is { } scored)
+        {
+            // The realized performance of the model that last scored the lead.
+            _ = GrainFactory.GetGrainOfResolvedType<IDriftAggregatorGrain>(Workspace)
+                .ObserveOutcome(scored.ModelVersion, new LabelledScore(scored.ConversionProbability, outcome.Converted));
+        }
+
+        return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
+    }
+
+    /// <summary>Applies the given flags; true when profiling consent was withdrawn by them.</summary>
+    private bool ApplyConsent(ConsentUpdate? consent)
+    {
+        var hadProfiling = State.ProfilingConsent;
+        State.ProfilingConsent = consent?.Profiling ?? State.ProfilingConsent;
+        State.MarketingConsent = consent?.Marketing ?? State.MarketingConsent;
+        return hadProfiling && !State.ProfilingConsent;
+    }
+
+    /// <summary>A lead that withdrew profiling consent is no longer training data.</summary>
+    private Task ForgetTrainingSnapshotIf(bool profilingWithdrawn) =>
+        profilingWithdrawn && State.Outcome is not null ? services.Snapshots.DeleteAsync(Workspace, LeadId) : Task.CompletedTask;
+}

@@ -1,0 +1,37 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Grains.Leads;
+
+/// <summary>Writing the state with what goes alongside it, and what a failed write does to the activation.</summary>
+public sealed partial class LeadGrain
+{
+    /// <summary>
+    /// Writes the state; if that fails the in-memory state is ahead of storage, so the activation is dropped
+    /// and the next call starts again from what was persisted.
+    /// </summary>
+    private Task Persist() => PersistWithHistory(null, null);
+
+    /// <summary>
+    /// The changed state with the history entry of the score it now holds and the activities taken since the
+    /// last write, in one transaction: the entry and the activities are stored only if the state write succeeds.
+    /// </summary>
+    private async Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores? history)
+    {
+        var (activities, extras) = TakeUnstored(entry, entry is not null && history!.TrimsOnNextAppend);
+        await Persisted(services.Store.WriteAsync(this.GetGrainId(), this, extras));
+        StoredActivities(activities.Count);
+    }
+
+    private async Task Persisted(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}

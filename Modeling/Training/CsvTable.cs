@@ -1,0 +1,171 @@
+using System.Text;
+
+namespace LeadScoring.Modeling.Training;
+
+/// <summary>A CSV file held as text cells: a header row and data rows of the same width.</summary>
+public sealed class CsvTable
+{
+    public CsvTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows)
+    {
+        Columns = columns;
+        Rows = rows;
+    }
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public IReadOnlyList<string[]> Rows { get; }
+
+    public int IndexOf(string column)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (string.Equals(Columns[i], column, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public IEnumerable<string> Column(int index) => Rows.Select(r => r[index]);
+
+    public static CsvTable Load(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Parse(reader);
+    }
+
+    /// <summary>
+    /// RFC 4180 CSV with a header. The delimiter (comma or semicolon) is whichever occurs more often outside
+    /// quotes in the header. Quoted fields may contain delimiters, doubled quotes and line breaks.
+    /// </summary>
+    /// <exception cref="FormatException">No header, an unterminated quote, or a row of another width.</exception>
+    public static CsvTable Parse(TextReader reader)
+    {
+        var text = reader.ReadToEnd();
+        var delimiter = DetectDelimiter(text);
+        var records = ParseRecords(text, delimiter);
+        if (records.Count == 0 || records[0].All(string.IsNullOrWhiteSpace))
+        {
+            throw new FormatException("the file has no header row");
+        }
+
+        var header = records[0].Select(h => h.Trim()).ToArray();
+        var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new FormatException($"the header names column '{duplicate.Key}' twice");
+        }
+
+        var rows = new List<string[]>(records.Count - 1);
+        for (var i = 1; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (record.Length == 1 && record[0].Length == 0)
+            {
+                continue; // blank line
+            }
+
+            if (record.Length != header.Length)
+            {
+                throw new FormatException($"row {i + 1} has {record.Length} fields where the header has {header.Length}");
+            }
+
+            rows.Add(record);
+        }
+
+        return new CsvTable(header, rows);
+    }
+
+    private static char DetectDelimiter(string text)
+    {
+        int commas = 0, semicolons = 0;
+        var quoted = false;
+        foreach (var c in text)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c is '\n' or '\r')
+            {
+                break;
+            }
+            else if (!quoted)
+            {
+                commas += c == ',' ? 1 : 0;
+                semicolons += c == ';' ? 1 : 0;
+            }
+        }
+
+        return semicolons > commas ? ';' : ',';
+    }
+
+    private static List<string[]> ParseRecords(string text, char delimiter)
+    {
+        var records = new List<string[]>();
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        var start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"' && field.Length == 0)
+            {
+                quoted = true;
+            }
+            else if (c == delimiter)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c is '\n' or '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                fields.Add(field.ToString());
+                field.Clear();
+                records.Add([.. fields]);
+                fields.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (quoted)
+        {
+            throw new FormatException("a quoted field is not closed before the end of the file");
+        }
+
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add([.. fields]);
+        }
+
+        return records;
+    }
+}
