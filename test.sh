@@ -15,12 +15,16 @@ dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "== test"
 log=$(mktemp)
 status=0
-dotnet test tests/LeadScoring.Tests/LeadScoring.Tests.csproj -c Release --no-build -nologo \
-  --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
-# dotnet test prints "Total tests: N / Passed: N / Failed: N" at normal verbosity.
-total=$(grep -E "^Total tests: [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || true)
-passed=$(grep -E "^ +Passed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
-failed=$(grep -E "^ +Failed: [0-9]+$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0)
+# Both test projects: the engine's (seconds), then the grains', PostgreSQL's, processes' and layout's.
+for project in tests/LeadScoring.Modeling.Tests tests/LeadScoring.Tests; do
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "console;verbosity=normal" 2>&1 | tee -a "$log" || status=$?
+done
+# dotnet test prints "Total tests: N / Passed: N / Failed: N" per project at normal verbosity: add them up.
+sum() { { grep -E "$1" "$log" || true; } | { grep -oE "[0-9]+" || true; } | awk '{s += $1} END {print s + 0}'; }
+total=$(sum "^Total tests: [0-9]+")
+passed=$(sum "^ +Passed: [0-9]+$")
+failed=$(sum "^ +Failed: [0-9]+$")
 if [ "$failed" != 0 ]; then
   # CI shows only the end of the output: repeat each failure (name, message, stack) here.
   echo "== failures"

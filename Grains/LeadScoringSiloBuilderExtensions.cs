@@ -22,11 +22,7 @@ public static class LeadScoringSiloBuilderExtensions
     public static ISiloBuilder AddLeadScoringGrains(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
-        silo.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName);
-        silo.Services.AddOptions<PersonalDataOptions>().BindConfiguration(PersonalDataOptions.SectionName);
-        silo.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.SectionName);
-        silo.Services.AddOptions<RetrainingOptions>().BindConfiguration(RetrainingOptions.SectionName);
+        silo.Services.AddLeadScoringOptions();
         // Hosts whose data outlives the process register a protector with the configured key first (see the silo host).
         silo.Services.TryAddSingleton(services => PersonalDataProtector.FromConfiguration(services.GetRequiredService<IConfiguration>(), required: false));
         silo.Services.TryAddSingleton<ModelCache>();

@@ -6,6 +6,7 @@ using LeadScoring.Tests.Infrastructure;
 namespace LeadScoring.Tests;
 
 /// <summary>POST /api/leads/activities/batch against silo and API processes on PostgreSQL.</summary>
+[Trait("Category", "Cluster")]
 public class ActivityBatchApiTests(BadInputClusterFixture fixture) : IClassFixture<BadInputClusterFixture>
 {
     private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddMinutes(-5);

@@ -6,6 +6,9 @@ using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public sealed class BadInputClusterFixture : IAsyncLifetime
 {
     public const int MaxBodyBytes = 8192;

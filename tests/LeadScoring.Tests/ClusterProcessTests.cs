@@ -10,6 +10,9 @@ using Orleans.Configuration;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public class ClusterProcessTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace LeadScoring.Tests;
 
 /// <summary>Offline checks of k8s/: what kubectl would accept is not enough, the pieces must fit together.</summary>
+[Trait("Category", "Unit")]
 public class KubernetesManifestTests
 {
     // The health endpoints both executables serve (exercised for real by the process tests).

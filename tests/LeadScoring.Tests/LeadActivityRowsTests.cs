@@ -3,6 +3,7 @@ using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
 using LeadScoring.Modeling.Features;
 using LeadScoring.Modeling.Scoring;
+using LeadScoring.Modeling.Tests.Scoring;
 using LeadScoring.Tests.Infrastructure;
 using LeadScoring.Tests.Scoring;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,8 @@ using Orleans.Serialization;
 namespace LeadScoring.Tests;
 
 /// <summary>Lead grains on PostgreSQL storage, whose recent activities are rows of lead_activity.</summary>
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
 public class LeadActivityRowsTests
 {
     [Fact]

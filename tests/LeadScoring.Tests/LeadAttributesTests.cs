@@ -6,6 +6,7 @@ using Orleans.Serialization;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Unit")]
 public class LeadAttributesTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Cluster")]
 public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<MemoryLeadClusterFixture>
 {
     private static readonly LeadUpsert Acme = new(

@@ -10,6 +10,9 @@ using Npgsql;
 namespace LeadScoring.Tests;
 
 /// <summary>A cluster (silo and API processes on PostgreSQL) whose workspace has a champion trained on its own history.</summary>
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public sealed class PersonalDataClusterFixture : IAsyncLifetime
 {
     public ProductCluster Cluster { get; private set; } = null!;

@@ -14,6 +14,7 @@ using Orleans.Storage;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Postgres")]
 public class PostgresLeadStoreTests
 {
     [Fact]

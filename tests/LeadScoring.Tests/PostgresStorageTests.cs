@@ -4,6 +4,8 @@ using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
 public class PostgresStorageTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Unit")]
 public class RememberedActivityIdsTests
 {
     private const int Chunk = LeadLimits.ActivityIdChunk;

@@ -3,6 +3,7 @@ using LeadScoring.Api.Infrastructure;
 
 namespace LeadScoring.Tests;
 
+[Trait("Category", "Unit")]
 public class RememberedTokensTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LeadScoring.Tests.Common;
 
+[Trait("Category", "Unit")]
 public class GroupCommitQueueTests
 {
     [Fact]

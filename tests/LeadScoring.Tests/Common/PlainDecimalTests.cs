@@ -4,6 +4,7 @@ using LeadScoring.Common;
 
 namespace LeadScoring.Tests.Common;
 
+[Trait("Category", "Unit")]
 public class PlainDecimalTests
 {
     [Fact]

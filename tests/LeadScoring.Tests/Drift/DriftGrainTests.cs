@@ -14,6 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Tests.Drift;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
 public class DriftGrainTests
 {
     private const int LiveLeads = 800;

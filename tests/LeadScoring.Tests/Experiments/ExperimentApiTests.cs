@@ -6,6 +6,9 @@ using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Experiments;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public class ExperimentApiTests
 {
     [Fact]

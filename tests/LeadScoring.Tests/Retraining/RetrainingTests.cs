@@ -4,6 +4,7 @@ using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Storage;
 using LeadScoring.Modeling.Features;
 using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Tests.Scoring;
 using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 using LeadScoring.Tests.Scoring;
@@ -11,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadScoring.Tests.Retraining;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
 public class RetrainingTests
 {
     private static readonly RetrainingOptions Defaults = new();

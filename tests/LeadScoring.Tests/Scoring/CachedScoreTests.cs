@@ -6,10 +6,12 @@ using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Features;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Tests.Scoring;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Unit")]
 public class CachedScoreTests
 {
     private static readonly ChampionModel Model = ChampionModel.Load("v1", SimulatedModels.First.Artifact);

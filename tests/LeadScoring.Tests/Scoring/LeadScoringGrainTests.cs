@@ -1,10 +1,12 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Tests.Scoring;
 using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Cluster")]
 public class LeadScoringGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<MemoryLeadClusterFixture>
 {
     private LeadCluster Cluster => fixture.Cluster;

@@ -5,6 +5,7 @@ using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Unit")]
 public class RecentScoresTests
 {
     private static ScoreHistoryEntry Entry(int i) =>

@@ -9,6 +9,7 @@ using Npgsql;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Postgres")]
 public class ScoreHistoryStoreTests
 {
     [Fact]

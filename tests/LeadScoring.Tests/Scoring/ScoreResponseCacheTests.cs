@@ -7,11 +7,13 @@ using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Tests.Scoring;
 using LeadScoring.Modeling.Training;
 using Microsoft.AspNetCore.Http;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Unit")]
 public class ScoreResponseCacheTests
 {
     private static readonly ChampionModel Model = ChampionModel.Load("v1", SimulatedModels.First.Artifact);

@@ -8,6 +8,9 @@ using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Scoring;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public class ScoringApiTests
 {
     [Fact]

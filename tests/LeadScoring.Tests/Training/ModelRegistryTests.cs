@@ -1,11 +1,14 @@
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Modeling.Tests.Training;
 using LeadScoring.Modeling.Training;
 using LeadScoring.Tests.Infrastructure;
 using Npgsql;
 
 namespace LeadScoring.Tests.Training;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
 public class ModelRegistryTests(TrainedSyntheticModel trained) : IClassFixture<TrainedSyntheticModel>
 {
     [Fact]

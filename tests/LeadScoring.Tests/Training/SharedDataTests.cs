@@ -5,6 +5,7 @@ using LeadScoring.Tests.Infrastructure;
 namespace LeadScoring.Tests.Training;
 
 /// <summary>Checks on the real X Education export in ../shared/data (read in place, never copied).</summary>
+[Trait("Category", "Unit")]
 public class SharedDataTests
 {
     private static readonly string LeadsCsv = Path.Combine(RepositoryPaths.Root, "..", "shared", "data", "leads-xeducation.csv");

@@ -5,6 +5,7 @@ using LeadScoring.Tests.Infrastructure;
 namespace LeadScoring.Tests.Training;
 
 /// <summary>./run.sh train on inputs it cannot use: one line naming the problem, exit code 2.</summary>
+[Trait("Category", "Process")]
 public class TrainCommandTests
 {
     public static TheoryData<string, string, string> Cases => new()

@@ -4,10 +4,14 @@ using System.Text;
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Simulation;
+using LeadScoring.Modeling.Tests.Training;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Training;
 
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
 public class TrainingApiTests
 {
     [Fact]

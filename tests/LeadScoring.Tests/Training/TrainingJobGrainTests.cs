@@ -1,8 +1,10 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Modeling.Tests.Training;
 using LeadScoring.Tests.Infrastructure;
 
 namespace LeadScoring.Tests.Training;
 
+[Trait("Category", "Cluster")]
 public class TrainingJobGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<MemoryLeadClusterFixture>
 {
     [Fact]

@@ -1,9 +1,8 @@
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Features;
 using LeadScoring.Modeling.Simulation;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 /// <summary>Two models trained once per test run on simulated history (different seeds), shared by the scoring tests.</summary>
 public static class SimulatedModels

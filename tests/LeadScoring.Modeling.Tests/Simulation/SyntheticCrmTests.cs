@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LeadScoring.Modeling.Simulation;
 
-namespace LeadScoring.Tests;
+namespace LeadScoring.Modeling.Tests.Simulation;
 
 public class SyntheticCrmTests
 {

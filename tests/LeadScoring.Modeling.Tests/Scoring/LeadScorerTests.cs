@@ -1,13 +1,11 @@
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Models;
-using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Features;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Simulation;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 public class LeadScorerTests
 {
@@ -214,7 +212,7 @@ public class LeadScorerTests
         Assert.Equal(ScoreTrend.Steady, LeadInsights.Trend(0.9, []));
     }
 
-    internal static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
+    public static LeadScoringInput Input(SimulatedLead lead, DateTimeOffset now) =>
         new(lead.LeadId, lead.Attributes, Features(lead.Activities, now), [.. lead.Activities.Reverse().Select(RecentActivity.Of)], [], now, ScoreTrigger.Activity);
 
     private static IReadOnlyList<FeatureValue> Features(IEnumerable<ActivityRecord> activities, DateTimeOffset now)

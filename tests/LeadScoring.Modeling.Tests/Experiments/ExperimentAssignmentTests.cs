@@ -1,9 +1,8 @@
-using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Experiments;
 using LeadScoring.Modeling.Statistics;
 
-namespace LeadScoring.Tests.Experiments;
+namespace LeadScoring.Modeling.Tests.Experiments;
 
 public class ExperimentAssignmentTests
 {

@@ -1,7 +1,6 @@
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Training;
+namespace LeadScoring.Modeling.Tests.Training;
 
 public class MetricsAndCalibrationTests
 {

@@ -1,7 +1,6 @@
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Training;
+namespace LeadScoring.Modeling.Tests.Training;
 
 /// <summary>One training run on the crafted export, shared by the tests that inspect it.</summary>
 public sealed class TrainedSyntheticModel

@@ -1,6 +1,6 @@
 using LeadScoring.Modeling.Statistics;
 
-namespace LeadScoring.Tests.Drift;
+namespace LeadScoring.Modeling.Tests.Drift;
 
 /// <summary>Worked examples computed by hand, with the arithmetic in the comments.</summary>
 public class DriftStatisticsTests

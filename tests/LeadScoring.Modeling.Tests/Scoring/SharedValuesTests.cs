@@ -1,9 +1,8 @@
 using System.Globalization;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Leads;
 using LeadScoring.Modeling.Scoring;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 public class SharedValuesTests
 {

@@ -1,8 +1,7 @@
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Training;
+namespace LeadScoring.Modeling.Tests.Training;
 
 public class SchemaInferenceTests
 {

@@ -1,8 +1,7 @@
 using System.Globalization;
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
-namespace LeadScoring.Tests.Training;
+namespace LeadScoring.Modeling.Tests.Training;
 
 /// <summary>A crafted CRM export with one column of each kind the schema inference must recognize.</summary>
 public static class SyntheticLeads

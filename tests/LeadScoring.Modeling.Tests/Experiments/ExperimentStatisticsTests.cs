@@ -1,6 +1,6 @@
 using LeadScoring.Modeling.Statistics;
 
-namespace LeadScoring.Tests.Experiments;
+namespace LeadScoring.Modeling.Tests.Experiments;
 
 /// <summary>
 /// Against values from standard statistical tables (normal, chi-square and Student t critical values, as in

@@ -1,7 +1,6 @@
-using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Scoring;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 public class TreeShapTests
 {

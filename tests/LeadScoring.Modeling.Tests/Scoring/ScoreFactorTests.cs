@@ -1,6 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 public class ScoreFactorTests
 {

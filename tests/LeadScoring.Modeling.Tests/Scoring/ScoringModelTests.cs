@@ -1,10 +1,8 @@
-using LeadScoring.Grains.Models;
-using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
-using LeadScoring.Tests.Training;
+using LeadScoring.Modeling.Tests.Training;
 
-namespace LeadScoring.Tests.Scoring;
+namespace LeadScoring.Modeling.Tests.Scoring;
 
 public class ScoringModelTests(TrainedSyntheticModel trained) : IClassFixture<TrainedSyntheticModel>
 {

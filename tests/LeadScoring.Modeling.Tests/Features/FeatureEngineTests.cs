@@ -1,7 +1,7 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Features;
 
-namespace LeadScoring.Tests;
+namespace LeadScoring.Modeling.Tests.Features;
 
 public class FeatureEngineTests
 {
