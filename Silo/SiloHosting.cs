@@ -6,6 +6,7 @@ using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Models;
+using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Scoring;
@@ -14,6 +15,7 @@ using LeadScoring.Modeling.Drift;
 using LeadScoring.Modeling.Experiments;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -25,8 +27,6 @@ namespace LeadScoring.Silo;
 
 public static class SiloHosting
 {
-    public const int DefaultDirectoryCacheSize = 100_000;
-
     /// <summary>
     /// Grain storage, reminders, the model registry, the training snapshots and the score history: in PostgreSQL when <see cref="ClusterSettings.UsesPostgres"/>,
     /// otherwise in this process's memory. The grains are the same in both modes.
@@ -110,12 +110,7 @@ public static class SiloHosting
             silo.Configure<SiloOptions>(o => o.SiloName = podName);
         }
 
-        // Orleans caches each placement decision and each directory lookup answered by another silo (about 150
-        // bytes an entry). Its default of 1,000,000 entries is 145 MiB in a silo holding a million leads, where
-        // every lookup is local anyway. An entry saves a directory call to another silo for a lead placed there,
-        // so clusters of several silos with many hot leads may want it larger (README, "Memory").
-        silo.Configure<GrainDirectoryOptions>(o =>
-            o.CacheSize = configuration.GetValue("LeadScoring:Cluster:DirectoryCacheSize", DefaultDirectoryCacheSize));
+        silo.Services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<DirectoryCacheOptions>>((o, cache) => o.CacheSize = cache.Value.DirectoryCacheSize);
 
         // Resolved now so that a missing or malformed key stops the silo at start, not at a lead's first write.
         silo.Services.AddSingleton(PersonalDataProtector.FromConfiguration(configuration, required: settings.UsesPostgres));

@@ -1,5 +1,6 @@
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Options;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,9 +24,9 @@ public static class ExperimentsApi
     }
 
     public static async Task<Results<Created<ExperimentEnvelope<ExperimentRecord>>, Ok<ExperimentEnvelope<ExperimentRecord>>, ValidationProblem, ProblemHttpResult>> CreateExperiment(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
-        var body = await JsonBody.ParseAsync(request, limits, ExperimentRequests.ParseCreate);
+        var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, ExperimentRequests.ParseCreate);
         if (body.Command is not { } definition)
         {
             return body.Problem is { } problem ? problem : body.Invalid!;
@@ -65,7 +66,7 @@ public static class ExperimentsApi
     }
 
     public static async Task<Results<Ok<ExperimentEnvelope<ExperimentRecord>>, ValidationProblem, ProblemHttpResult>> StopExperiment(
-        string experimentId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        string experimentId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         if (!LeadKey.IsValidLeadId(experimentId))
         {
@@ -75,7 +76,7 @@ public static class ExperimentsApi
         var stop = new StopRequest(false);
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            var body = await JsonBody.ParseAsync(request, limits, ExperimentRequests.ParseStop);
+            var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, ExperimentRequests.ParseStop);
             if (body.Command is not { } parsed)
             {
                 return body.Problem is { } problem ? problem : body.Invalid!;

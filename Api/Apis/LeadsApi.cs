@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Options;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,9 +30,9 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> UpsertLead(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
-        var body = await JsonBody.ParseAsync(request, limits, LeadRequests.ParseUpsert);
+        var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, LeadRequests.ParseUpsert);
         if (body.Command is not { } lead)
         {
             return body.Problem is { } problem ? problem : body.Invalid!;
@@ -60,7 +61,7 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Accepted<ActivitiesAcceptedResponse>, ValidationProblem, ProblemHttpResult>> RecordActivities(
-        string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        string leadId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseActivities);
         if (body.Command is not { } activities)
@@ -90,10 +91,10 @@ public static class LeadsApi
     /// stored. A body that is not a valid batch (a missing lead_id, a malformed activity) is refused whole.
     /// </summary>
     public static async Task<Results<Ok<ActivityBatchResponse>, ValidationProblem, ProblemHttpResult>> RecordActivityBatch(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         var body = await JsonBody.ParseAsync(
-            request, limits with { MaxBodyBytes = Math.Max(limits.MaxBodyBytes, ActivityBatchBodyBytes) }, LeadRequests.ParseActivityBatch);
+            request, Math.Max(limits.MaxBodyBytes, ActivityBatchBodyBytes), LeadRequests.ParseActivityBatch);
         if (body.Command is not { } batch)
         {
             return body.Problem is { } problem ? problem : body.Invalid!;
@@ -141,7 +142,7 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Ok<OutcomeResponse>, ValidationProblem, ProblemHttpResult>> RecordOutcome(
-        string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        string leadId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseOutcome);
         if (body.Command is not { } outcome)
@@ -160,7 +161,7 @@ public static class LeadsApi
 
     /// <summary>Sets profiling and/or marketing consent; without profiling consent the lead is neither scored nor trained on.</summary>
     public static async Task<Results<Ok<ConsentResponse>, ValidationProblem, ProblemHttpResult>> UpdateConsent(
-        string leadId, HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        string leadId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseConsent);
         if (body.Command is not { } consent)
@@ -217,10 +218,10 @@ public static class LeadsApi
 
     /// <summary>The lead id in the path is checked before the body is read.</summary>
     private static async Task<ParsedBody<T>> ParseForLead<T>(
-        string leadId, HttpRequest request, RequestLimits limits, Func<JsonElement, JsonFields, T?> parse) where T : class =>
+        string leadId, HttpRequest request, RequestLimitOptions limits, Func<JsonElement, JsonFields, T?> parse) where T : class =>
         InvalidLeadId(leadId) is { } invalid
             ? new ParsedBody<T>(null, null, invalid)
-            : await JsonBody.ParseAsync(request, limits, parse);
+            : await JsonBody.ParseAsync(request, limits.MaxBodyBytes, parse);
 
     private static ValidationProblem? InvalidLeadId(string leadId) =>
         LeadKey.IsValidLeadId(leadId)

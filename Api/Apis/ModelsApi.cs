@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Options;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,13 +11,10 @@ namespace LeadScoring.Api.Apis;
 
 public static class ModelsApi
 {
-    /// <summary>Largest CSV upload for training (LEADSCORING_MAX_TRAINING_UPLOAD_BYTES, 64 MiB by default).</summary>
-    public const string UploadLimitVariable = "LEADSCORING_MAX_TRAINING_UPLOAD_BYTES";
-
-    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app, IConfiguration configuration)
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Models");
-        var uploadLimit = long.TryParse(configuration[UploadLimitVariable], out var bytes) && bytes > 0 ? bytes : 64L * 1024 * 1024;
+        var uploadLimit = app.ServiceProvider.GetRequiredService<RequestLimitOptions>().MaxTrainingUploadBytes;
         api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Admin).Audited("model.train");
         api.MapGet("/model/train/{jobId}", GetTrainingJob).RequireAuthorization(Policies.Read);
         api.MapGet("/models", ListModels).RequireAuthorization(Policies.Read);
@@ -44,7 +42,7 @@ public static class ModelsApi
     /// {"source": "history"} to train on the workspace's own labelled leads.
     /// </summary>
     public static async Task<Results<Accepted<TrainingJobAccepted>, ValidationProblem, ProblemHttpResult>> StartTraining(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         TrainingRequest? training;
         if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
@@ -89,7 +87,7 @@ public static class ModelsApi
         }
         else
         {
-            var body = await JsonBody.ParseAsync(request, limits, ParseHistoryRequest);
+            var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, ParseHistoryRequest);
             if (body.Command is null)
             {
                 return body.Problem is { } problem ? problem : body.Invalid!;

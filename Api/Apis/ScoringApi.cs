@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LeadScoring.Api.Infrastructure;
+using LeadScoring.Api.Options;
 using LeadScoring.Api.Model;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,10 +31,10 @@ public static class ScoringApi
     }
 
     public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreSingle(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics, ScoreResponseCache responses)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics, ScoreResponseCache responses)
     {
         var started = Stopwatch.GetTimestamp();
-        var body = await JsonBody.ParseAsync(request, limits, ScoreRequests.ParseSingle);
+        var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, ScoreRequests.ParseSingle);
         if (body.Command is not { } score)
         {
             return body.Problem is { } problem ? problem : body.Invalid!;
@@ -61,10 +62,10 @@ public static class ScoringApi
     /// Each result is the score's headline; with include_insights it is the whole score with its explanation.
     /// </summary>
     public static async Task<Results<Ok<ScoringEnvelope<BatchScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, IClusterClient cluster, RequestLimits limits, ScoringMetrics metrics)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
-        var body = await JsonBody.ParseAsync(request, limits with { MaxBodyBytes = Math.Max(limits.MaxBodyBytes, BatchBodyBytes) }, ScoreRequests.ParseBatch);
+        var body = await JsonBody.ParseAsync(request, Math.Max(limits.MaxBodyBytes, BatchBodyBytes), ScoreRequests.ParseBatch);
         if (body.Command is not { } batch)
         {
             return body.Problem is { } problem ? problem : body.Invalid!;

@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadScoring.Api.Apis;
 using LeadScoring.Api.Audit;
+using LeadScoring.Api.Options;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Dashboard;
@@ -22,13 +24,13 @@ public static class ApiHosting
         var configuration = builder.Configuration;
         var port = ClusterSettings.Port(configuration, "LEADSCORING_API_PORT", 5080);
         builder.WebHost.UseUrls($"http://+:{port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.FromConfiguration(configuration).MaxBodyBytes + 1);
+        builder.Services.AddLeadScoringApiOptions();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<RequestLimitOptions>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes + 1);
 
         // Serve /health (and 503 from /health/ready) while the Orleans client is still looking for the cluster.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
-        builder.Services.AddSingleton(RequestLimits.FromConfiguration(configuration));
         builder.Services.AddSingleton<ScoringMetrics>();
         builder.Services.AddSingleton(ScoreResponseCache.FromServices);
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -94,7 +96,7 @@ public static class ApiHosting
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
         api.MapLeadsApi();
-        api.MapModelsApi(app.Configuration);
+        api.MapModelsApi();
         api.MapScoringApi();
         api.MapExperimentsApi();
         api.MapAuditApi();

@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using LeadScoring.Api.Audit;
+using LeadScoring.Api.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace LeadScoring.Api.Infrastructure;
@@ -38,29 +40,16 @@ public static class Policies
 
 public static partial class ApiSecurity
 {
-    /// <summary>External identity provider: its issuer URL (keys from its metadata) and the audience tokens must name.</summary>
-    public const string AuthoritySetting = "LeadScoring:Auth:Authority";
-    public const string AudienceSetting = "LeadScoring:Auth:Audience";
-
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// JWT bearer authentication, either against an external identity provider (<see cref="AuthoritySetting"/>)
-    /// or with the local key (<see cref="LocalTokens.KeyVariable"/>). With neither the API refuses to start:
-    /// an API that silently accepted anyone would be worse than one that does not run.
+    /// JWT bearer authentication, either against an external identity provider (<see cref="AuthOptions"/>) or with
+    /// the local key (<see cref="LocalTokens.KeyVariable"/>). With neither the API refuses to start
+    /// (<see cref="ApiOptionsRegistration"/>): an API that silently accepted anyone would be worse than one that
+    /// does not run.
     /// </summary>
     public static WebApplicationBuilder AddLeadScoringSecurity(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var authority = configuration[AuthoritySetting];
-        var localKey = configuration[LocalTokens.KeyVariable];
-        if (string.IsNullOrWhiteSpace(authority) && string.IsNullOrWhiteSpace(localKey))
-        {
-            throw new InvalidOperationException(
-                $"No authentication configured: set {LocalTokens.KeyVariable} (base64, at least {LocalTokens.MinimumKeyBytes} bytes) " +
-                $"or {AuthoritySetting} and {AudienceSetting}.");
-        }
-
         builder.Services.AddSingleton(services => new RememberedTokens(services.GetRequiredService<TimeProvider>(), ClockSkew));
         builder.Services.AddAuthentication(RememberedBearerHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, RememberedBearerHandler>(RememberedBearerHandler.SchemeName, options =>
@@ -68,7 +57,8 @@ public static partial class ApiSecurity
                 options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
                 options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
             })
-            .AddJwtBearer(options =>
+            .AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, IConfiguration>((options, auth, configuration) =>
         {
             options.MapInboundClaims = false;
             var parameters = new TokenValidationParameters
@@ -79,16 +69,16 @@ public static partial class ApiSecurity
                 NameClaimType = TokenClaims.Subject,
                 RoleClaimType = TokenClaims.Role,
             };
-            if (!string.IsNullOrWhiteSpace(authority))
+            if (auth.Value.UsesIdentityProvider)
             {
-                options.Authority = authority;
-                parameters.ValidAudience = configuration[AudienceSetting];
+                options.Authority = auth.Value.Authority;
+                parameters.ValidAudience = auth.Value.Audience;
             }
             else
             {
                 parameters.ValidIssuer = LocalTokens.Issuer;
                 parameters.ValidAudience = LocalTokens.Audience;
-                parameters.IssuerSigningKey = LocalTokens.KeyFrom(localKey!);
+                parameters.IssuerSigningKey = LocalTokens.KeyFrom(configuration[LocalTokens.KeyVariable]!);
                 parameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
 

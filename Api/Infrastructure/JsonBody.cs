@@ -1,3 +1,4 @@
+using LeadScoring.Api.Options;
 using System.Buffers;
 using System.Text.Json;
 using LeadScoring.Api.Model;
@@ -17,15 +18,15 @@ public static class JsonBody
     /// the activities path). It is consumed from the request pipe as it arrives: holding it there unconsumed
     /// would stall a body larger than Kestrel's request buffer.
     /// </remarks>
-    public static async Task<ParsedBody<T>> ParseAsync<T>(HttpRequest request, RequestLimits limits, Func<JsonElement, JsonFields, T?> parse)
+    public static async Task<ParsedBody<T>> ParseAsync<T>(HttpRequest request, long maxBodyBytes, Func<JsonElement, JsonFields, T?> parse)
         where T : class
     {
-        if (request.ContentLength > limits.MaxBodyBytes)
+        if (request.ContentLength > maxBodyBytes)
         {
-            return new ParsedBody<T>(null, TooLarge(request, limits), null);
+            return new ParsedBody<T>(null, TooLarge(request, maxBodyBytes), null);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, limits.MaxBodyBytes) + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, maxBodyBytes) + 1);
         var length = 0;
         try
         {
@@ -33,10 +34,10 @@ public static class JsonBody
             while (true)
             {
                 var read = await body.ReadAsync(request.HttpContext.RequestAborted);
-                if (length + read.Buffer.Length > limits.MaxBodyBytes)
+                if (length + read.Buffer.Length > maxBodyBytes)
                 {
                     body.AdvanceTo(read.Buffer.End);
-                    return new ParsedBody<T>(null, TooLarge(request, limits), null);
+                    return new ParsedBody<T>(null, TooLarge(request, maxBodyBytes), null);
                 }
 
                 if (length + read.Buffer.Length > buffer.Length)
@@ -98,12 +99,12 @@ public static class JsonBody
     /// 413, closing the connection: the rest of the body is never read, so the connection cannot carry
     /// another request.
     /// </summary>
-    private static ProblemHttpResult TooLarge(HttpRequest request, RequestLimits limits)
+    private static ProblemHttpResult TooLarge(HttpRequest request, long maxBodyBytes)
     {
         request.HttpContext.Response.Headers.Connection = "close";
         return TypedResults.Problem(
             title: "Request body too large",
-            detail: $"The request body exceeds the limit of {limits.MaxBodyBytes} bytes ({RequestLimits.Variable}).",
+            detail: $"The request body exceeds the limit of {maxBodyBytes} bytes ({RequestLimitOptions.SectionName}:MaxBodyBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge);
     }
 }

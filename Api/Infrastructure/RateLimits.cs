@@ -2,30 +2,10 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
+using LeadScoring.Api.Options;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Api.Infrastructure;
-
-/// <summary>
-/// One token bucket: a burst of <see cref="Burst"/> tokens, refilled at <see cref="PerSecond"/> a second. A request
-/// takes one; a batch one per item (<see cref="RateLimits.ChargeBatch"/>).
-/// </summary>
-public sealed class TokenBucket
-{
-    public int PerSecond { get; set; }
-
-    public int Burst { get; set; }
-}
-
-/// <summary>Configuration section "LeadScoring:RateLimits": a bucket per token subject and one per workspace.</summary>
-public sealed class RateLimitOptions
-{
-    public const string SectionName = "LeadScoring:RateLimits";
-
-    public TokenBucket PerSubject { get; set; } = new() { PerSecond = 2_000, Burst = 4_000 };
-
-    public TokenBucket PerWorkspace { get; set; } = new() { PerSecond = 10_000, Burst = 20_000 };
-}
 
 public static class RateLimits
 {
@@ -36,8 +16,8 @@ public static class RateLimits
     /// </summary>
     public static WebApplicationBuilder AddLeadScoringRateLimits(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimitOptions>((limiter, options) =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 Bucket(options.PerSubject, caller => caller.RateLimitKey),
@@ -45,7 +25,6 @@ public static class RateLimits
             limiter.OnRejected = (context, cancellationToken) =>
                 new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
         });
-        builder.Services.AddSingleton(options);
         return builder;
     }
 

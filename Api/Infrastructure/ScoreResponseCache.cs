@@ -7,6 +7,7 @@ using LeadScoring.Api.Model;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.Json;
+using LeadScoring.Api.Options;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Api.Infrastructure;
@@ -23,7 +24,7 @@ namespace LeadScoring.Api.Infrastructure;
 /// serve a score the lead no longer has.
 /// </para>
 /// <para>
-/// A fixed number of slots (<see cref="EntriesSetting"/>), each lead in one of two given by the hash of its workspace and id: a lead
+/// A fixed number of slots (<see cref="ScoreResponseCacheOptions.Entries"/>), each lead in one of two given by the hash of its workspace and id: a lead
 /// whose slots are both taken replaces one of their leads, so memory is bounded (about 2.5 KB a slot when
 /// full) and nothing needs evicting. Slots are replaced whole, so concurrent readers see an old entry or a
 /// new one, never a mix.
@@ -31,9 +32,6 @@ namespace LeadScoring.Api.Infrastructure;
 /// </summary>
 public sealed class ScoreResponseCache
 {
-    public const string EntriesSetting = "LeadScoring:ScoreResponseCache:Entries";
-    public const int DefaultEntries = 16_384;
-
     private readonly JsonSerializerOptions _json;
     private readonly ScoreJson?[] _slots;
 
@@ -45,8 +43,7 @@ public sealed class ScoreResponseCache
 
     public static ScoreResponseCache FromServices(IServiceProvider services) => new(
         services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions,
-        int.TryParse(services.GetRequiredService<IConfiguration>()[EntriesSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var entries)
-            ? entries : DefaultEntries);
+        services.GetRequiredService<IOptions<ScoreResponseCacheOptions>>().Value.Entries);
 
     /// <summary>The lead's score as this process last wrote it, if it still holds it.</summary>
     public ScoreJson? Find(string workspace, string leadId)

@@ -40,6 +40,9 @@ public static class OptionsRegistration
             .Validate(o => o.Attributes.All(a => !string.IsNullOrWhiteSpace(a)) && o.WorkspaceAttributes.Values.All(list => list.All(a => !string.IsNullOrWhiteSpace(a))),
                 $"{PersonalDataOptions.SectionName}:Attributes and WorkspaceAttributes must not hold empty names")
             .ValidateOnStart();
+        services.AddOptions<DirectoryCacheOptions>().BindConfiguration(DirectoryCacheOptions.SectionName)
+            .Validate(o => o.DirectoryCacheSize > 0, Positive(DirectoryCacheOptions.SectionName, nameof(DirectoryCacheOptions.DirectoryCacheSize)))
+            .ValidateOnStart();
         return services;
     }
 

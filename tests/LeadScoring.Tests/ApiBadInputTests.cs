@@ -21,7 +21,7 @@ public sealed class BadInputClusterFixture : IAsyncLifetime
     {
         Cluster = await ProductCluster.StartAsync(apiEnvironment: new Dictionary<string, string>
         {
-            ["LEADSCORING_MAX_BODY_BYTES"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LeadScoring__Requests__MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         Api = Cluster.CreateApiClient();
         (await Api.PostAsJsonAsync("/api/leads", new { lead_id = "existing", attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();

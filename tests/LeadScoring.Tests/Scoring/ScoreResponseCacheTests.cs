@@ -1,3 +1,4 @@
+using LeadScoring.Api.Options;
 using System.Text;
 using System.Text.Json;
 using LeadScoring.Api.Infrastructure;
@@ -22,7 +23,7 @@ public class ScoreResponseCacheTests
     [Fact]
     public async Task A_score_read_is_written_byte_for_byte_as_the_serializer_writes_the_envelope()
     {
-        var cache = new ScoreResponseCache(Json, ScoreResponseCache.DefaultEntries);
+        var cache = new ScoreResponseCache(Json, new ScoreResponseCacheOptions().Entries);
         var scores = Scores(60, seed: 41);
         Assert.Contains(scores, s => s.KeyFactors.Count > 0 && s.RiskFactors.Count > 0 && s.Recommendations.Content.Count > 0);
         Assert.Contains(scores, s => s.PredictedDaysToClose is null);

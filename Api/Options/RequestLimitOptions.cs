@@ -1,0 +1,13 @@
+namespace LeadScoring.Api.Options;
+
+/// <summary>Configuration section "LeadScoring:Requests": the largest bodies the API reads.</summary>
+public sealed class RequestLimitOptions
+{
+    public const string SectionName = "LeadScoring:Requests";
+
+    /// <summary>Any request but a training upload; larger is 413.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>A CSV uploaded to train a model.</summary>
+    public long MaxTrainingUploadBytes { get; set; } = 64L * 1024 * 1024;
+}
