@@ -1,4 +1,3 @@
-using Orleans.Concurrency;
 
 namespace LeadScoring.Grains.Interfaces;
 

@@ -1,15 +1,8 @@
-using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Leads;
-using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Modeling.Drift;
-using LeadScoring.Modeling.Experiments;
-using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
-using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

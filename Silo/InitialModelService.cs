@@ -1,9 +1,7 @@
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Simulation;
-using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Silo;

@@ -11,15 +11,12 @@ using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
-using LeadScoring.Modeling.Drift;
-using LeadScoring.Modeling.Experiments;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 

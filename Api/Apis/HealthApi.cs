@@ -1,6 +1,5 @@
 using LeadScoring.Api.Infrastructure;
 using Npgsql;
-using Orleans.Runtime;
 
 namespace LeadScoring.Api.Apis;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Runtime;
 
 namespace LeadScoring.Api.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;

@@ -1,10 +1,7 @@
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Drift;
-using LeadScoring.Modeling.Scoring;
-using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 

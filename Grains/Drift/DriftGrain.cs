@@ -3,10 +3,8 @@ using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Drift;
-using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
 
 namespace LeadScoring.Grains.Drift;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Modeling.Experiments;
 
 namespace LeadScoring.Grains.Experiments;
 

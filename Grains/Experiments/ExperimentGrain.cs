@@ -2,9 +2,6 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Experiments;
-using LeadScoring.Modeling.Scoring;
-using LeadScoring.Modeling.Training;
-using Orleans.Concurrency;
 
 namespace LeadScoring.Grains.Experiments;
 

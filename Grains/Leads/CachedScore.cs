@@ -1,6 +1,4 @@
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Models;
-using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 

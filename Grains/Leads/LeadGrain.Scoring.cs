@@ -1,4 +1,3 @@
-using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Drift;

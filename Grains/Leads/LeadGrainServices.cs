@@ -3,11 +3,7 @@ using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Modeling.Experiments;
 using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
-using LeadScoring.Modeling.Training;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Grains.Leads;

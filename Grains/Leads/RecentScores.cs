@@ -1,5 +1,4 @@
 using LeadScoring.Grains.Interfaces;
-using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Scoring;
 
 namespace LeadScoring.Grains.Leads;

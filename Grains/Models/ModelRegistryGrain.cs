@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
-using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Grains.Models;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Storage;

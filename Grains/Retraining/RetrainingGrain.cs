@@ -7,7 +7,6 @@ using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace LeadScoring.Grains.Retraining;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
 using LeadScoring.Modeling.Scoring;
-using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Grains.Scoring;

@@ -1,6 +1,5 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
-using LeadScoring.Modeling.Scoring;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 

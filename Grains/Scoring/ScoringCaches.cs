@@ -1,5 +1,4 @@
 using LeadScoring.Grains.Experiments;
-using LeadScoring.Modeling.Experiments;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime.Services;

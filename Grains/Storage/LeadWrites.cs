@@ -1,7 +1,6 @@
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
-using LeadScoring.Modeling.Scoring;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;

@@ -3,7 +3,6 @@ using System.Globalization;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
 using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;

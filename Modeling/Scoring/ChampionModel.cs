@@ -1,7 +1,5 @@
-using System.Globalization;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Modeling.Scoring;

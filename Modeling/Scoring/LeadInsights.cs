@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Features;
-using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Modeling.Scoring;

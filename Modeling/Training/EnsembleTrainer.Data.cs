@@ -1,15 +1,15 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using LeadScoring.Modeling.Statistics;
-using Microsoft.ML;
 
 namespace LeadScoring.Modeling.Training;
 
-/// <summary>Reading the table: labels, time columns, column names, the data fingerprint.</summary>
+/// <summary>Stages 1-4, reading the table: labels, the feature columns, the holdout split; and the data fingerprint.</summary>
 public sealed partial class EnsembleTrainer
 {
-    private (List<int> Rows, List<bool> Labels, string Positive, int Unlabelled) ResolveLabels(CsvTable table)
+    private static readonly string[] InferredPositives = ["1", "yes", "y", "true", "t", "won", "win", "converted", "closed won", "closed-won"];
+
+    /// <summary>Stage 2: which value of the label column means converted, and the rows that have a label.</summary>
+    private LabelledRows ResolveLabels(CsvTable table)
     {
         var index = table.IndexOf(options.Label);
         if (index < 0)
@@ -63,7 +63,57 @@ public sealed partial class EnsembleTrainer
                 $"{positives} positive and {rows.Count - positives} negative rows; at least {TrainingOptions.MinimumPerClass} of each are needed");
         }
 
-        return (rows, labels, positive, unlabelled);
+        return new LabelledRows(new CsvTable(table.Columns, [.. rows.Select(r => table.Rows[r])]), labels, positive, unlabelled);
+    }
+
+    /// <summary>
+    /// Stage 3: every column but the label, the regression targets, the time column, columns about the close and
+    /// those excluded by name, with its inferred type; identifiers, free text and constants are left out with the reason.
+    /// </summary>
+    private CandidateColumns ChooseColumns(CsvTable table, LabelledRows labelled)
+    {
+        foreach (var named in new[] { options.DealValueColumn, options.StartDateColumn, options.CloseDateColumn, options.FairnessColumn, options.TimeColumn }.Concat(options.Exclude))
+        {
+            if (named is not null && table.IndexOf(named) < 0)
+            {
+                throw new TrainingInputException($"unknown column '{named}'; the columns are: {string.Join(", ", table.Columns)}");
+            }
+        }
+
+        var dealValue = options.DealValueColumn ?? FindColumn(table, ["close_value", "deal_value", "deal_size", "amount", "opportunity_value"]);
+        var closeDate = options.CloseDateColumn ?? FindColumn(table, ["close_date", "closed_at", "closed_date", "close date"]);
+        var startDate = options.StartDateColumn ?? FindColumn(table, ["engage_date", "created_date", "created_at", "start_date", "engage date"]);
+
+        // Regression targets and the split's time column describe the outcome or its timing, never the lead.
+        var reserved = new[] { options.Label, dealValue, closeDate, options.TimeColumn }.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        // Columns about the close (its date, quarter, value) exist only once a deal is decided: they leak.
+        var closing = table.Columns.Where(c => !reserved.Contains(c) && c.Contains("close", StringComparison.OrdinalIgnoreCase)).ToList();
+        var candidates = table.Columns
+            .Where(c => !reserved.Contains(c) && !closing.Contains(c) && !options.Exclude.Contains(c, StringComparer.Ordinal))
+            .ToList();
+        var (schema, excluded) = SchemaInference.Infer(labelled.Table, candidates, options.Schema);
+        excluded.InsertRange(0, options.Exclude.Select(c => new ExcludedColumn(c, "excluded by --exclude")));
+        excluded.AddRange(closing.Where(c => !options.Exclude.Contains(c)).Select(c => new ExcludedColumn(c, "describes the close: known only after the outcome")));
+        excluded.AddRange(reserved.Where(c => c != options.Label).Select(c => new ExcludedColumn(c, c == options.TimeColumn
+            ? "time column: used to split, not as a feature"
+            : "regression target: known only after the outcome")));
+        return new CandidateColumns(schema, excluded, dealValue, startDate, closeDate);
+    }
+
+    /// <summary>Stage 4: a 20% holdout, stratified or the latest by the time column, and the folds of the training part.</summary>
+    private HoldoutSplit SplitHoldout(LabelledRows labelled)
+    {
+        var (train, holdout) = options.TimeColumn is { } timeColumn
+            ? DataSplits.ByTime(ParseTimes(labelled.Table, timeColumn), TrainingOptions.HoldoutFraction)
+            : DataSplits.Stratified(labelled.Labels, TrainingOptions.HoldoutFraction, options.Seed);
+        var trainLabels = train.Select(i => labelled.Labels[i]).ToArray();
+        var holdoutLabels = holdout.Select(i => labelled.Labels[i]).ToArray();
+        if (trainLabels.Count(l => l) < 2 || holdoutLabels.Count(l => l) < 1 || holdoutLabels.All(l => l))
+        {
+            throw new TrainingInputException("the holdout split leaves a class empty; add rows or drop --time-column");
+        }
+
+        return new HoldoutSplit(train, holdout, trainLabels, holdoutLabels, DataSplits.Folds(trainLabels, options.Folds, options.Seed));
     }
 
     private static List<DateTime?> ParseTimes(CsvTable table, string column)

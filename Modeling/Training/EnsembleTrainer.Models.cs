@@ -1,14 +1,90 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using LeadScoring.Modeling.Statistics;
 using Microsoft.ML;
 
 namespace LeadScoring.Modeling.Training;
 
-/// <summary>The model stages: the blend choice, permutation importance, the secondary regressions.</summary>
+/// <summary>Stages 8-11, the models: out-of-fold predictions, the blend, the final models, the holdout, the regressions.</summary>
 public sealed partial class EnsembleTrainer
 {
+    /// <summary>
+    /// Stages 6 and 8: features encoded on the whole training part, and k-fold cross-validation of the three base
+    /// models, whose out-of-fold raw scores the blend is fitted on.
+    /// </summary>
+    private OutOfFoldScores CrossValidate(
+        BaseModels models, LabelledRows labelled, CandidateColumns columns, HoldoutSplit split, float positiveWeight, BoostingSettings boosting)
+    {
+        var encoder = FeatureEncoder.Fit(labelled.Table, split.Train, columns.Schema);
+        var trainX = encoder.EncodeRows(labelled.Table, split.Train);
+        var holdoutX = encoder.EncodeRows(labelled.Table, split.Holdout);
+        var outOfFold = new double[split.Train.Count][];
+        for (var f = 0; f < options.Folds; f++)
+        {
+            var fitRows = Enumerable.Range(0, split.Train.Count).Where(i => split.Folds[i] != f).ToArray();
+            var scoreRows = Enumerable.Range(0, split.Train.Count).Where(i => split.Folds[i] == f).ToArray();
+            var fitX = fitRows.Select(i => trainX[i]).ToArray();
+            var fitY = fitRows.Select(i => split.TrainLabels[i]).ToArray();
+            var scoreX = scoreRows.Select(i => trainX[i]).ToArray();
+            var perModel = Enum.GetValues<BaseModelKind>()
+                .Select(kind => models.Score(models.Train(kind, fitX, fitY, positiveWeight, boosting, encoder.Width), scoreX, encoder.Width))
+                .ToArray();
+            for (var k = 0; k < scoreRows.Length; k++)
+            {
+                outOfFold[scoreRows[k]] = [perModel[0][k], perModel[1][k], perModel[2][k]];
+            }
+
+            Report("cross-validating", 40 + 40 * (f + 1) / options.Folds);
+        }
+
+        return new OutOfFoldScores(encoder, trainX, holdoutX, outOfFold);
+    }
+
+    /// <summary>Stage 9: each model's own calibration, and the blend of the three (or the best one alone).</summary>
+    private FittedBlend FitBlend(OutOfFoldScores outOfFold, HoldoutSplit split)
+    {
+        var calibrators = Enumerable.Range(0, ModelNames.Length)
+            .Select(m => LogisticStacker.Fit([.. outOfFold.Scores.Select(s => new[] { s[m] })], split.TrainLabels))
+            .ToList();
+        var (stacker, choice) = ChooseBlend(outOfFold.Scores, split.TrainLabels, split.Folds, calibrators);
+        return new FittedBlend(stacker, calibrators, choice);
+    }
+
+    /// <summary>Stage 10: the three models on the whole training part, and the threshold of best out-of-fold accuracy.</summary>
+    private FinalModels TrainFinalModels(
+        BaseModels models, OutOfFoldScores outOfFold, FittedBlend blend, HoldoutSplit split, float positiveWeight, BoostingSettings boosting)
+    {
+        var width = outOfFold.Encoder.Width;
+        var finals = Enum.GetValues<BaseModelKind>().Select(kind => models.Train(kind, outOfFold.TrainX, split.TrainLabels, positiveWeight, boosting, width)).ToArray();
+        var artifact = new ModelArtifact(
+            outOfFold.Encoder.Columns, options.Blend, blend.Stacker, blend.Calibrators,
+            models.Save(finals[0], width), models.Save(finals[1], width), models.Save(finals[2], width),
+            null, null, 0.5, [], [], []);
+        var probabilities = outOfFold.Scores.Select(s => ModelPredictor.Blend(artifact, s)).ToArray();
+        return new FinalModels(finals, artifact, ClassificationMetrics.BestAccuracyThreshold(probabilities, split.TrainLabels), probabilities);
+    }
+
+    /// <summary>Stage 10: the final models and the blend on the holdout, and the blend's AUC per fold.</summary>
+    private HoldoutEvaluation Evaluate(BaseModels models, FinalModels finals, OutOfFoldScores outOfFold, HoldoutSplit split, FittedBlend blend)
+    {
+        var scores = finals.Models.Select(m => models.Score(m, outOfFold.HoldoutX, outOfFold.Encoder.Width)).ToArray();
+        var perLead = Enumerable.Range(0, split.Holdout.Count).Select(i => new[] { scores[0][i], scores[1][i], scores[2][i] }).ToArray();
+        var probabilities = perLead.Select(s => ModelPredictor.Blend(finals.Artifact, s)).ToArray();
+        var fixedProbabilities = perLead.Select(s => ModelPredictor.Blend(finals.Artifact with { Blend = BlendMode.Fixed }, s)).ToArray();
+        var metrics = ClassificationMetrics.Compute(probabilities, split.HoldoutLabels, finals.Threshold);
+        var foldAucs = Enumerable.Range(0, options.Folds).Select(f =>
+        {
+            var members = Enumerable.Range(0, split.Train.Count).Where(i => split.Folds[i] == f).ToArray();
+            return ClassificationMetrics.AreaUnderCurve([.. members.Select(i => finals.OutOfFoldProbabilities[i])], [.. members.Select(i => split.TrainLabels[i])]);
+        }).ToArray();
+        var weightTotal = blend.Stacker.Weights.Sum(Math.Abs);
+        var ensemble = new EnsembleScore(
+            metrics.Auc,
+            options.Blend == BlendMode.Fitted
+                ? ModelNames.Select((n, m) => (n, w: blend.Stacker.Weights[m] / weightTotal)).ToDictionary(p => p.n, p => Math.Round(p.w, 4))
+                : ModelNames.Select((n, m) => (n, w: ModelArtifact.FixedWeights[m])).ToDictionary(p => p.n, p => p.w),
+            ClassificationMetrics.AreaUnderCurve(fixedProbabilities, split.HoldoutLabels),
+            blend.Choice);
+        return new HoldoutEvaluation(scores, probabilities, metrics, foldAucs, ensemble);
+    }
+
     /// <summary>
     /// The blend with the best out-of-fold AUC, unless its gain over the best single model is within two
     /// standard errors of the per-fold differences (not significant at about 97.5%, one-sided): then the
@@ -38,33 +114,12 @@ public sealed partial class EnsembleTrainer
         return (blend, $"blend: out-of-fold gain {gains.Average():0.0000} over {ModelNames[bestSingle]} (standard error {standardError:0.0000})");
     }
 
-    private static List<FeatureImportance> PermutationImportance(
-        BaseModels models, ITransformer model, FeatureEncoder encoder, float[][] validation, bool[] labels, double baseline)
+    /// <summary>Stage 11: boosted-tree regressions of won deals' value and of days to close, when the data has their columns.</summary>
+    private static SecondaryModels TrainRegressions(BaseModels models, LabelledRows labelled, CandidateColumns columns, HoldoutSplit split, OutOfFoldScores encoded)
     {
-        var random = new Random(7);
-        var importance = new List<FeatureImportance>();
-        var offset = 0;
-        foreach (var column in encoder.Columns)
-        {
-            var order = Enumerable.Range(0, validation.Length).OrderBy(_ => random.Next()).ToArray();
-            var shuffled = validation.Select((row, i) =>
-            {
-                var copy = (float[])row.Clone();
-                Array.Copy(validation[order[i]], offset, copy, offset, column.Width);
-                return copy;
-            }).ToArray();
-            var auc = ClassificationMetrics.AreaUnderCurve(models.Score(model, shuffled, encoder.Width), labels);
-            importance.Add(new FeatureImportance(column.Column, Math.Round(baseline - auc, 5)));
-            offset += column.Width;
-        }
-
-        return [.. importance.OrderByDescending(i => i.AucDrop)];
-    }
-
-    private (RegressionReport?, ITransformer?, ITransformer?) TrainRegressions(
-        BaseModels models, CsvTable table, FeatureEncoder encoder, List<int> train, List<int> holdout, List<bool> labels,
-        float[][] trainX, float[][] holdoutX, string? dealValue, string? startDate, string? closeDate)
-    {
+        var (table, labels, train, holdout) = (labelled.Table, labelled.Labels, split.Train, split.Holdout);
+        var (encoder, trainX, holdoutX) = (encoded.Encoder, encoded.TrainX, encoded.HoldoutX);
+        var (dealValue, startDate, closeDate) = (columns.DealValue, columns.StartDate, columns.CloseDate);
         RegressionScore? dealScore = null, timeScore = null;
         ITransformer? dealModel = null, timeModel = null;
         if (dealValue is not null)
@@ -89,7 +144,7 @@ public sealed partial class EnsembleTrainer
             (timeScore, timeModel) = Regression(models, encoder, train, holdout, trainX, holdoutX, Target);
         }
 
-        return (dealScore is null && timeScore is null ? null : new RegressionReport(dealScore, timeScore), dealModel, timeModel);
+        return new SecondaryModels(dealScore is null && timeScore is null ? null : new RegressionReport(dealScore, timeScore), dealModel, timeModel);
     }
 
     private static (RegressionScore?, ITransformer?) Regression(

@@ -1,14 +1,66 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using LeadScoring.Modeling.Statistics;
-using Microsoft.ML;
 
 namespace LeadScoring.Modeling.Training;
 
 /// <summary>What the report and the artifact carry besides the models: assessment, fairness, references, histogram.</summary>
 public sealed partial class EnsembleTrainer
 {
+    /// <summary>
+    /// The artifact as registered: the final models with the regressions, the threshold, the feature schema, each
+    /// feature's reference distribution, the out-of-fold score histogram and what exact explanations need.
+    /// </summary>
+    private static ModelArtifact CompleteArtifact(
+        BaseModels models, FinalModels finals, SecondaryModels secondary, LabelledRows labelled, CandidateColumns features, HoldoutSplit split, OutOfFoldScores outOfFold)
+    {
+        var (table, width) = (labelled.Table, outOfFold.Encoder.Width);
+        return finals.Artifact with
+        {
+            DealSize = secondary.DealSize is null ? null : models.Save(secondary.DealSize, width),
+            TimeToClose = secondary.TimeToClose is null ? null : models.Save(secondary.TimeToClose, width),
+            Threshold = finals.Threshold,
+            Schema = [.. features.Schema.Select(s => new SchemaFeature(s.Name, s.Kind, s.Source, s.Dimension))],
+            References = [.. features.Schema.Select(s => Reference(s, [.. split.Train.Select(i => table.Rows[i][table.IndexOf(s.Name)])]))],
+            ScoreHistogram = Histogram(finals.OutOfFoldProbabilities),
+            Explanations = Scoring.ExplanationModel.Capture(models, finals.Models[0], finals.Models[1], finals.Models[2], outOfFold.TrainX, width),
+        };
+    }
+
+    private TrainingReport WriteReport(
+        CsvTable table, LabelledRows labelled, CandidateColumns features, FeatureEncoder encoder, List<LeakageWarning> leakage, List<FeatureImportance> importance,
+        HoldoutSplit split, BoostingSettings boosting, HoldoutEvaluation evaluation, RegressionReport? regression, FairnessReport? fairness, TimeSpan elapsed)
+    {
+        var (labels, holdoutLabels, scores) = (labelled.Labels, split.HoldoutLabels, evaluation.ModelScores);
+        var positives = labels.Count(l => l);
+        return new TrainingReport(
+            labels.Count,
+            positives,
+            [.. encoder.Slots.Select(s => s.Name)],
+            features.Excluded,
+            leakage,
+            evaluation.Metrics,
+            new CrossValidationReport(options.Folds, evaluation.FoldAucs.Average(), StandardDeviation(evaluation.FoldAucs)),
+            new ModelsReport(
+                new ModelScore(ClassificationMetrics.AreaUnderCurve(scores[0], holdoutLabels)),
+                new ModelScore(ClassificationMetrics.AreaUnderCurve(scores[1], holdoutLabels)),
+                new ModelScore(ClassificationMetrics.AreaUnderCurve(scores[2], holdoutLabels)),
+                evaluation.Ensemble),
+            regression,
+            fairness,
+            Math.Round(elapsed.TotalSeconds, 2),
+            options.Label,
+            labelled.Positive,
+            positives / (double)labels.Count,
+            labelled.Unlabelled,
+            options.TimeColumn is null ? "stratified 80/20, seed " + options.Seed : $"latest 20% by {options.TimeColumn}",
+            split.Train.Count,
+            split.Holdout.Count,
+            boosting,
+            importance,
+            features.Schema,
+            Fingerprint(table),
+            Assess(evaluation.Metrics, positives / (double)labels.Count));
+    }
+
     /// <summary>An honest sentence on what the model can do, for the report and the console.</summary>
     private static string Assess(ClassificationMetrics holdout, double baseRate) => holdout.Auc switch
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Silo.Commands;

@@ -1,7 +1,6 @@
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Storage;
-using Orleans.Runtime;
 
 namespace LeadScoring.Silo.Commands;
 

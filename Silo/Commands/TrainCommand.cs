@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using LeadScoring.Grains.Models;
 using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Silo.Commands;
