@@ -12,8 +12,7 @@ namespace LeadScoring.Common;
 /// item when the silo is quiet, hundreds under load, and the database sees a few commits per second per
 /// silo instead of one per change. Two batches may commit at once: with one at a time the disk's flush latency
 /// alone would cap the throughput (batch size / flush time), and with more the batches get smaller and each
-/// item pays more of a transaction (four at once cost PostgreSQL about 10% more CPU per activity than two in
-/// interleaved runs, for about 5% less throughput).
+/// item pays more of a transaction (docs/performance.md, "Figures behind the code").
 /// Batches are independent: a caller that needs its writes in order awaits each before the next.
 /// </summary>
 /// <typeparam name="TItem">What one caller wants written.</typeparam>

@@ -10,7 +10,7 @@ public static class PostgresConnections
     /// The connection string with two Npgsql settings the hot paths rely on, unless it sets them itself:
     /// statements used repeatedly are prepared automatically (PostgreSQL then skips parsing and planning them),
     /// and a connection returned to the pool is not reset (neither keeps session state, and the reset is a
-    /// round trip per use: it was a third of all statements under load).
+    /// round trip per use: docs/performance.md, "Persistence").
     /// </summary>
     public static string Tuned(string connectionString)
     {

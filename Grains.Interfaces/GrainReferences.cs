@@ -3,8 +3,8 @@ namespace LeadScoring.Grains.Interfaces;
 /// <summary>
 /// References to string-keyed grains on the hot paths (a lead per request, a drift aggregator per rescore).
 /// Orleans 10's <c>GetGrain&lt;T&gt;(key)</c> resolves the interface's <see cref="GrainInterfaceType"/> anew on every
-/// call, by reading the interface's custom attributes and formatting its type name; profiles put that at 5-10%
-/// of the CPU of both the API and the silo under load. Here the grain type and interface type are resolved once
+/// call, by reading the interface's custom attributes and formatting its type name, a visible share of the CPU
+/// of both the API and the silo under load (docs/performance.md, "Grain references on hot paths"). Here the grain type and interface type are resolved once
 /// per interface, by Orleans itself, and every later reference is built from them; the reference is the same one
 /// <c>GetGrain&lt;T&gt;(key)</c> returns.
 /// </summary>

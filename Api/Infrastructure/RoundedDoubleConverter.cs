@@ -7,7 +7,7 @@ namespace LeadScoring.Api.Infrastructure;
 /// <summary>
 /// Writes a double that holds a decimal of at most six places (every figure of a score is rounded so) as that
 /// decimal (<see cref="PlainDecimal"/>), without the general shortest-round-trip search, which was the largest single cost of writing score
-/// responses (16% of the API's CPU under batch load). Any other double is written the general way.
+/// responses (docs/performance.md, "Figures behind the code"). Any other double is written the general way.
 /// </summary>
 public sealed class RoundedDoubleConverter : JsonConverter<double>
 {

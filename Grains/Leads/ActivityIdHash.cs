@@ -2,8 +2,8 @@ namespace LeadScoring.Grains.Leads;
 
 /// <summary>
 /// A stable 64-bit hash of an activity id (FNV-1a over its UTF-16 code units, the same in every process and
-/// version): a lead remembers the ids it accepted by this hash, which with its list and set takes 48 bytes an
-/// id where 26-character strings took 128. Two different ids of one lead share a hash with a chance of
+/// version): a lead remembers the ids it accepted by this hash, a fraction of what the id strings took
+/// (docs/performance.md, "Memory per lead"). Two different ids of one lead share a hash with a chance of
 /// about n²/2⁶⁵ for n remembered ids (1 in 3·10¹¹ at the 10,000 a lead remembers); the later one would then be
 /// taken for a retry of the earlier and not counted.
 /// </summary>

@@ -7,9 +7,9 @@ namespace LeadScoring.Grains.Leads;
 
 /// <summary>
 /// A lead's attributes as one array of name-value pairs sorted by name (ordinal), looked up by binary search.
-/// A dictionary of four attributes takes about 330 bytes (its object, buckets and entries with spare room);
-/// this takes 112. A million active leads each hold one, and at most <see cref="LeadLimits.MaxAttributes"/>
-/// entries keeps the insert's array copy and the lookup's search short.
+/// A dictionary takes about three times the memory (its object, buckets and entries with spare room;
+/// docs/performance.md, "Memory per lead"), and every active lead holds one. At most
+/// <see cref="LeadLimits.MaxAttributes"/> entries keeps the insert's array copy and the lookup's search short.
 /// </summary>
 [GenerateSerializer, Alias("LeadScoring.LeadAttributes")]
 public sealed class LeadAttributes : IReadOnlyDictionary<string, LeadAttributeValue>

@@ -29,9 +29,8 @@ public static class LeadLimits
     /// <summary>
     /// With a storage that keeps remembered ids in chunks of their own (PostgreSQL's lead_activity_ids), the ids
     /// per chunk: the state carries fewer than this many, and each chunk is written once. Small, because the
-    /// state's share is rewritten with every change: about 10 bytes an id, so chunks of 128 left about 600
-    /// bytes in an average state, a fifth of the WAL PostgreSQL wrote per activity; a chunk of 32 costs one
-    /// 256-byte row per 32 ids.
+    /// state's share is rewritten with every change, and larger chunks made that share a large part of the WAL
+    /// PostgreSQL wrote per activity (docs/performance.md, "Persistence").
     /// </summary>
     public const int ActivityIdChunk = 32;
 
@@ -44,8 +43,8 @@ public static class LeadLimits
     /// <summary>
     /// How many entries the store may hold for a lead before the oldest are deleted, down to
     /// <see cref="ScoreHistory"/>, in one statement. Deleting the oldest entry with every append cost PostgreSQL
-    /// an index scan and a delete per score: its CPU per activity went from about 100 µs to about 175 µs once
-    /// the benchmark's leads had full histories, and the activities' throughput fell by a fifth.
+    /// an index scan and a delete per score, most of its CPU per activity once leads had full histories
+    /// (docs/performance.md, "Figures behind the code").
     /// </summary>
     public const int StoredScoreHistory = 2 * ScoreHistory;
 

@@ -20,7 +20,7 @@ public sealed class LeadState
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
 
     // The activity fields stay null until the lead's first activity: many leads are imported and never act, and
-    // their empty aggregates and lists took about 400 bytes in each of a million activations.
+    // their empty aggregates and lists took memory in every activation (docs/performance.md, "Memory per lead").
 
     /// <summary>Null before the first activity.</summary>
     [Id(8)] public ActivityAggregates? Aggregates { get; set; }

@@ -6,8 +6,8 @@ namespace LeadScoring.Grains.Leads;
 /// <summary>
 /// What an active lead keeps in memory of its score history: the conversion probabilities of the newest
 /// <see cref="LeadInsights.TrendWindow"/> entries (all the trend needs), what the newest entry says, and how
-/// many entries the store holds (so it knows when the oldest must go, see <see cref="LeadLimits.StoredScoreHistory"/>). The entries themselves stay in the store and are read from there: kept whole, five of them took about
-/// 450 bytes in each active lead; this takes about 110.
+/// many entries the store holds (so it knows when the oldest must go, see <see cref="LeadLimits.StoredScoreHistory"/>). The entries themselves stay in the store and are read from there: kept whole they took four times the
+/// memory in each active lead (docs/performance.md, "Memory per lead").
 /// </summary>
 public sealed class RecentScores
 {

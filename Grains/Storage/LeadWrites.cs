@@ -14,8 +14,8 @@ namespace LeadScoring.Grains.Storage;
 /// that write succeeds, so a lead's state and the entry of the score it holds commit together or not at all.
 /// Entries without a state write (a rescore on read) and state writes without an entry share the same batches.
 /// Two separate queues cost two commits, two round trips and twice the per-statement work in PostgreSQL for
-/// every batch, and under load the batches are small (a handful of leads each), so that overhead was most of
-/// PostgreSQL's CPU.
+/// every batch, and under load the batches are small, so that overhead was most of PostgreSQL's CPU
+/// (docs/performance.md, "Persistence").
 /// </summary>
 public sealed class LeadWrites : IAsyncDisposable
 {
@@ -265,8 +265,8 @@ public sealed class LeadWrites : IAsyncDisposable
     /// <see cref="LeadLimits.RecentActivities"/> (in the order the lead keeps them: newest occurrence first, then in
     /// the order taken); null when none is. As for the history, this is right whether or not the lead's own write
     /// happened. Each lead's first row to go is found once (the lateral subquery), and every row ordered at or after
-    /// it goes. A filter that ran a subquery per row (NOT IN the newest) cost 16 ms a lead, and once the statement
-    /// was prepared PostgreSQL's generic plan scanned the whole table for it: 1.5 s a trim at 870,000 rows.
+    /// it goes. A filter with a subquery per row (NOT IN the newest) was slow, and once prepared its generic plan
+    /// scanned the whole table (docs/performance.md, "Figures behind the code").
     /// </summary>
     private static NpgsqlBatchCommand? ActivityTrimStatement(IReadOnlyList<LeadWrite> batch) =>
         TrimmingDelete(ActivityTrim, [.. batch.OfType<StateWrite>().Where(w => w.TrimActivities)], LeadLimits.RecentActivities);

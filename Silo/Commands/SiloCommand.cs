@@ -19,9 +19,9 @@ internal static class SiloCommand
     public static async Task<int> RunAsync(string[] args)
     {
         // The Orleans dashboard reads every Orleans metric each second through an OpenTelemetry meter provider, and
-        // one of them walks all of the silo's activations: 9% of a core with 200,000 idle leads, growing with the
-        // leads (1% without it). Only the dashboard's silo-counters page shows those metrics, so a silo runs without
-        // the SDK unless its environment sets OTEL_SDK_DISABLED (README, "Configuration").
+        // one of them walks all of the silo's activations, a cost that grows with the leads (docs/performance.md).
+        // Only the dashboard's silo-counters page shows those metrics, so a silo runs without the SDK unless its
+        // environment sets OTEL_SDK_DISABLED (docs/configuration.md).
         if (Environment.GetEnvironmentVariable(OpenTelemetryDisabled) is null)
         {
             Environment.SetEnvironmentVariable(OpenTelemetryDisabled, "true");
