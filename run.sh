@@ -12,6 +12,13 @@ build() {
   fi
 }
 
+# A workspace without any model gets one trained on simulated history, so that it scores out of the box: the
+# same for every way of starting a silo (set LEADSCORING_INITIAL_MODEL=off to start without).
+with_initial_model() {
+  export LEADSCORING_INITIAL_MODEL="${LEADSCORING_INITIAL_MODEL:-simulated}"
+  export LEADSCORING_INITIAL_MODEL_WORKSPACES="${LEADSCORING_INITIAL_MODEL_WORKSPACES:-demo}"
+}
+
 usage() {
   cat <<'TXT'
 usage: ./run.sh [command]
@@ -68,9 +75,8 @@ run_all() {
     export LEADSCORING_JWT_KEY
     session_key=1
   fi
-  # A workspace without any model gets one trained on simulated history, so that it scores out of the box.
-  LEADSCORING_INITIAL_MODEL="${LEADSCORING_INITIAL_MODEL:-simulated}" \
-    LEADSCORING_INITIAL_MODEL_WORKSPACES="${LEADSCORING_INITIAL_MODEL_WORKSPACES:-demo}" dotnet "$SILO_DLL" silo & silo_pid=$!
+  with_initial_model
+  dotnet "$SILO_DLL" silo & silo_pid=$!
   dotnet "$API_DLL" & api_pid=$!
   stop() {
     trap - INT TERM
@@ -113,8 +119,8 @@ TXT
 case "${1:-}" in
   "") run_all ;;
   migrate) build; exec dotnet "$SILO_DLL" migrate ;;
-  silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; exec dotnet "$SILO_DLL" silo ;;
-  silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; exec dotnet "$SILO_DLL" silo --with-api ;;
+  silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo ;;
+  silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
   simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;

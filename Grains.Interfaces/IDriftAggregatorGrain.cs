@@ -16,4 +16,8 @@ public interface IDriftAggregatorGrain : IGrainWithStringKey
     /// <summary>An outcome recorded for a lead, with the probability the model gave it.</summary>
     [OneWay, Alias("ObserveOutcome")]
     Task ObserveOutcome(string modelVersion, LabelledScore outcome);
+
+    /// <summary>Sends what it has counted now, not at its next timer: a silo that stops calls it while the cluster still serves.</summary>
+    [Alias("Flush")]
+    Task Flush();
 }

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Options;
@@ -23,7 +24,10 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.TryAddSingleton<LeadGrainServices>();
         silo.AddGrainService<ScoringCacheService>();
         silo.Services.TryAddSingleton<ScoringCaches>();
+        silo.Services.TryAddSingleton<LocalDriftAggregators>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<LocalDriftAggregators>());
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
+        silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         return silo;
     }
 }

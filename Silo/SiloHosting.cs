@@ -32,8 +32,9 @@ public static class SiloHosting
     {
         if (settings.UsesPostgres)
         {
-            var connectionString = PostgresConnections.Tuned(settings.PostgresConnectionString!);
-            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            var stores = PostgresConnections.Tuned(settings.PostgresConnectionString!, PostgresConnections.SiloStores);
+            var providers = PostgresConnections.Tuned(settings.PostgresConnectionString!, PostgresConnections.OrleansProviders);
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(stores));
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
             silo.Services.AddSingleton<LeadWrites>();
@@ -46,13 +47,13 @@ public static class SiloHosting
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
             {
                 options.Invariant = ClusterSettings.AdoNetInvariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = providers;
                 options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = ClusterSettings.AdoNetInvariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = providers;
             });
         }
         else
@@ -90,7 +91,7 @@ public static class SiloHosting
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = ClusterSettings.AdoNetInvariant;
-                o.ConnectionString = settings.PostgresConnectionString;
+                o.ConnectionString = PostgresConnections.Tuned(settings.PostgresConnectionString!, PostgresConnections.OrleansProviders);
             });
             // In Kubernetes POD_IP is the address other silos and clients can reach; locally it is loopback.
             var advertised = configuration["LEADSCORING_ADVERTISED_IP"] ?? configuration["POD_IP"];

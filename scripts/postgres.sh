@@ -48,7 +48,7 @@ start_private_postgres() {
   "${run_as[@]}" "$bin/initdb" -D "$PG_TEMP_DIR/data" -U leadscoring -A trust --no-sync -E UTF8 >"$PG_TEMP_DIR/initdb.log" 2>&1 \
     || { cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
   "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_TEMP_DIR -c listen_addresses=127.0.0.1 $durability -c max_connections=300 ${PG_OPTIONS:-}" \
+    -o "-p $PG_PORT -k $PG_TEMP_DIR -c listen_addresses=127.0.0.1 $durability ${PG_OPTIONS:-}" \
     start >/dev/null || { cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=leadscoring;Database=postgres"
   echo "== private PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TEMP_DIR)"

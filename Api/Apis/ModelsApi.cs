@@ -47,8 +47,18 @@ public static class ModelsApi
         TrainingRequest? training;
         if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var form = await request.ReadFormAsync();
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync();
+            }
+            catch (Exception malformed) when (malformed is IOException or InvalidDataException)
+            {
+                return Problems.BadRequest("Malformed multipart body", $"The multipart/form-data body could not be read: {malformed.Message}");
+            }
+
             var errors = new List<ValidationError>();
+            RequestText.Check(form, "form", errors);
             var file = form.Files.GetFile("file");
             if (file is null || file.Length == 0)
             {

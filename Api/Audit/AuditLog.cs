@@ -63,7 +63,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
 
     public PostgresAuditLog(string connectionString, ILogger<PostgresAuditLog> logger)
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresConnections.Tuned(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnections.Tuned(connectionString, PostgresConnections.ApiAudit));
         builder.Options = $"{builder.Options} -c synchronous_commit=off".Trim();
         _database = NpgsqlDataSource.Create(builder);
         _appends = new GroupCommitQueue<AuditEntry, bool>(Write, MaxBatch, logger, "audit entries");

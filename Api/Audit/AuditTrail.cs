@@ -73,7 +73,7 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
             return result;
         }
 
-        return await TryRecord(http, audited, status) ? result : AuditUnavailable();
+        return await TryRecord(http, audited, status) ? result : AuditUnavailable(http);
     }
 
     /// <summary>Records a call to an audited endpoint that the caller's role may not make.</summary>
@@ -139,11 +139,8 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
         return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
     }
 
-    private static IResult AuditUnavailable()
-    {
-        return TypedResults.Problem(
-            title: "The audit trail is unavailable",
-            detail: "The call was carried out but its audit entry could not be written, so it is not confirmed; retry it.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
+    private static IResult AuditUnavailable(HttpContext http) => Problems.Unavailable(
+        http,
+        "The audit trail is unavailable",
+        "The call was carried out but its audit entry could not be written, so it is not confirmed; retry it.");
 }

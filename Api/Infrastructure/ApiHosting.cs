@@ -25,7 +25,7 @@ public static class ApiHosting
         var port = ClusterSettings.Port(configuration, "LEADSCORING_API_PORT", 5080);
         builder.WebHost.UseUrls($"http://+:{port}");
         builder.Services.AddLeadScoringApiOptions();
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<RequestLimitOptions>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes + 1);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<RequestLimitOptions>(KestrelLimits.Configure);
 
         // Serve /health (and 503 from /health/ready) while the Orleans client is still looking for the cluster.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
@@ -41,7 +41,7 @@ public static class ApiHosting
         if (settings.UsesPostgres)
         {
             // A silo serving the API has registered the same database already: the readiness check shares its pool.
-            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Tuned(settings.PostgresConnectionString!)));
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(PostgresConnections.Tuned(settings.PostgresConnectionString!, PostgresConnections.ApiReadiness)));
             builder.Services.AddSingleton<IAuditLog>(services => new PostgresAuditLog(
                 settings.PostgresConnectionString!, services.GetRequiredService<ILogger<PostgresAuditLog>>()));
         }
@@ -71,7 +71,7 @@ public static class ApiHosting
                 client.UseAdoNetClustering(o =>
                 {
                     o.Invariant = ClusterSettings.AdoNetInvariant;
-                    o.ConnectionString = settings.PostgresConnectionString;
+                    o.ConnectionString = PostgresConnections.Tuned(settings.PostgresConnectionString!, PostgresConnections.OrleansProviders);
                 });
             }
             else
@@ -89,11 +89,12 @@ public static class ApiHosting
     public static WebApplication UseLeadScoringApi(this WebApplication app)
     {
         app.UseLeadScoringErrorHandling();
+        app.UseRequestTargetLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapHealthApi();
-        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
         api.MapLeadsApi();
         api.MapModelsApi();

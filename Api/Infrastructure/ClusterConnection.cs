@@ -38,10 +38,7 @@ public sealed class RequiresClusterConnection(ClusterConnection connection) : IE
             return next(context);
         }
 
-        context.HttpContext.Response.Headers.RetryAfter = "2";
-        return ValueTask.FromResult<object?>(TypedResults.Problem(
-            title: "The scoring cluster is unavailable",
-            detail: "The API has not reached the cluster yet; retry shortly.",
-            statusCode: StatusCodes.Status503ServiceUnavailable));
+        return ValueTask.FromResult<object?>(Problems.Unavailable(
+            context.HttpContext, "The scoring cluster is unavailable", "The API has not reached the cluster yet; retry shortly."));
     }
 }

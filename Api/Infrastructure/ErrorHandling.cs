@@ -1,36 +1,54 @@
+using LeadScoring.Common;
+using LeadScoring.Grains.Interfaces;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime.Messaging;
 
 namespace LeadScoring.Api.Infrastructure;
 
 public static class ErrorHandling
 {
     /// <summary>
-    /// Every failure leaves as problem+json. A cluster that cannot be reached is 503 with Retry-After (the
-    /// request may be retried); anything else unexpected is 500 without internals.
+    /// Every failure leaves as problem+json. A cluster or database that cannot be reached now is 503 with
+    /// Retry-After (nothing was acknowledged; the request may be retried); anything else unexpected is a bug:
+    /// 500 without internals.
     /// </summary>
     public static WebApplication UseLeadScoringErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler(handler => handler.Run(async context =>
         {
             var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, title) = exception switch
+            IResult problem = exception switch
             {
-                BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
-                InvalidDataException => (StatusCodes.Status400BadRequest, "Malformed form data"),
-                TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException
-                    or Npgsql.NpgsqlException
-                    => (StatusCodes.Status503ServiceUnavailable, "The scoring cluster is unavailable"),
-                _ => (StatusCodes.Status500InternalServerError, "Unexpected error"),
+                BadHttpRequestException bad => TypedResults.Problem(title: "Bad request", detail: bad.Message, statusCode: bad.StatusCode),
+                InvalidDataException malformed => Problems.BadRequest("Malformed form data", malformed.Message),
+                _ when exception is not null && IsUnavailable(exception) => Problems.Unavailable(
+                    context, "The scoring cluster is unavailable", "The cluster or its database cannot be reached now; nothing was stored. Retry shortly."),
+                _ => TypedResults.Problem(title: "Unexpected error", statusCode: StatusCodes.Status500InternalServerError),
             };
-            if (status == StatusCodes.Status503ServiceUnavailable)
-            {
-                context.Response.Headers.RetryAfter = "2";
-            }
-
-            await Results.Problem(title: title, statusCode: status, detail: status < 500 ? exception?.Message : null)
-                .ExecuteAsync(context);
+            await problem.ExecuteAsync(context);
         }));
         app.UseStatusCodePages();
         return app;
+    }
+
+    /// <summary>
+    /// Whether the exception, or one it wraps, says a dependency could not serve now: a silo or gateway gone or
+    /// too busy, a call that timed out, the client's connection lost, or PostgreSQL unavailable (in a grain, or
+    /// to the API's own audit log).
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StorageUnavailableException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                or GatewayTooBusyException or ConnectionFailedException or ClientNotAvailableException or ConnectionResetException
+                or ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+
+        return PostgresFailures.IsUnavailable(exception);
     }
 }

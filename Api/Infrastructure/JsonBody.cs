@@ -1,7 +1,7 @@
-using LeadScoring.Api.Options;
 using System.Buffers;
 using System.Text.Json;
 using LeadScoring.Api.Model;
+using LeadScoring.Api.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadScoring.Api.Infrastructure;
@@ -88,6 +88,12 @@ public static class JsonBody
         using (document)
         {
             var fields = new JsonFields([]);
+            RequestText.Check(json.Span, document.RootElement, fields.Errors);
+            if (fields.Errors.Count > 0)
+            {
+                return new ParsedBody<T>(null, null, Problems.Invalid(fields.Errors));
+            }
+
             var command = parse(document.RootElement, fields);
             return fields.Errors.Count > 0 || command is null
                 ? new ParsedBody<T>(null, null, Problems.Invalid(fields.Errors))

@@ -21,6 +21,16 @@ public static class Problems
             detail: $"A batch may carry at most {max} {items}; this one has {count}. Split it.",
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
+    /// <summary>
+    /// 503 problem+json with Retry-After: a dependency (the cluster, PostgreSQL) is unavailable, nothing of the
+    /// request is acknowledged, and the same request may be sent again after that many seconds.
+    /// </summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string title, string detail)
+    {
+        context.Response.Headers.RetryAfter = "2";
+        return TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
     /// <summary>400 problem+json whose "errors" name each invalid field with its reasons.</summary>
     public static ValidationProblem Invalid(IEnumerable<ValidationError> errors)
     {

@@ -13,7 +13,7 @@ namespace LeadScoring.Grains.Drift;
 /// (and when it is deactivated). One activation per silo, so its counts need no locking.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOptions> options) : Grain, IDriftAggregatorGrain
+public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOptions> options, LocalDriftAggregators local) : Grain, IDriftAggregatorGrain
 {
     private readonly Dictionary<string, DriftAccumulator> _byVersion = new(StringComparer.Ordinal);
 
@@ -22,11 +22,15 @@ public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOption
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.FlushInterval;
-        this.RegisterGrainTimer(Flush, new GrainTimerCreationOptions(interval, interval));
+        this.RegisterGrainTimer(cancellation => Flush(cancellation), new GrainTimerCreationOptions(interval, interval));
+        local.Add(Workspace);
         return Task.CompletedTask;
     }
 
+    // Usually empty by now: a stopping silo flushed it before its grains were deactivated (LocalDriftAggregators).
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Flush(cancellationToken);
+
+    public Task Flush() => Flush(CancellationToken.None);
 
     public async Task Observe(DriftSample sample)
     {

@@ -48,7 +48,16 @@ public sealed partial class LeadGrain(LeadGrainServices services) : Grain, ILead
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await services.Store.ReadAsync(this.GetGrainId(), this);
+        // An activation's failure goes back to the callers outside the call filters: translated here, it crosses.
+        try
+        {
+            await services.Store.ReadAsync(this.GetGrainId(), this);
+        }
+        catch (Exception e) when (StorageFailureFilter.Translate(e) is { } translated)
+        {
+            throw translated;
+        }
+
         // The stored attributes arrive as fresh strings and values: the shared instances replace them.
         State.Attributes.ShareValues();
         _activityRows = StoredRows.Counted(State.ActivityRows, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);

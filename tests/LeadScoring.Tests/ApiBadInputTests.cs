@@ -80,6 +80,20 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
         { "activities for an unknown lead", "POST", "/api/leads/nobody/activities", $$"""{"activities": [{"type": "call", "occurred_at": "{{Soon}}"}]}""", 404, null },
         { "outcome for an unknown lead", "POST", "/api/leads/nobody/outcome", """{"converted": false}""", 404, null },
         { "invalid lead id in the path", "GET", "/api/leads/bad%20id", "", 400, "lead_id" },
+        // Text that is not text (issue 26): a lone surrogate escape, NUL and other control characters, wherever they come.
+        { "lone surrogate in lead_id", "POST", "/api/leads", """{"lead_id": "\ud800"}""", 400, "lead_id" },
+        { "lone surrogate in name", "POST", "/api/leads", """{"lead_id": "new-6", "name": "A\udc00B"}""", 400, "name" },
+        { "lone surrogate in a field name", "POST", "/api/leads", """{"lead_id": "new-7", "attributes": {"\ud800": 1}}""", 400, "attributes" },
+        { "control character in an attribute", "POST", "/api/leads", """{"lead_id": "new-8", "attributes": {"note": "a\u0001b"}}""", 400, "attributes.note" },
+        { "lone surrogate in a url", "POST", "/api/leads/existing/activities", $$$"""{"activities": [{"type": "page_view", "occurred_at": "{{{Soon}}}", "properties": {"url": "https://x.example/\ud800"}}]}""", 400, "activities[0].properties.url" },
+        { "NUL in a channel", "POST", "/api/leads/existing/activities", $$$"""{"activities": [{"type": "email_open", "occurred_at": "{{{Soon}}}", "properties": {"channel": "e\u0000mail"}}]}""", 400, "activities[0].properties.channel" },
+        { "lone surrogate in a batch score lead_id", "POST", "/api/ai/scoring/score/batch", """{"leads": [{"lead_id": "\ud800"}]}""", 400, "leads[0].lead_id" },
+        { "NUL in a score read's experiment_id", "POST", "/api/ai/scoring/score/single", """{"lead_id": "existing", "experiment_id": "a\u0000b"}""", 400, "experiment_id" },
+        { "lone surrogate in the training source", "POST", "/api/ai/scoring/model/train", """{"source": "\ud800"}""", 400, "source" },
+        { "NUL in an experiment's hypothesis", "POST", "/api/ai/scoring/abtest/create", """{"experiment_id": "e-1", "variants": ["a", "b"], "hypothesis": "x\u0000y"}""", 400, "hypothesis" },
+        { "NUL in the audit action filter", "GET", "/api/audit?action=a%00b", "", 400, "action" },
+        { "NUL in the audit subject filter", "GET", "/api/audit?subject=%00", "", 400, "subject" },
+        { "control character in the audit target filter", "GET", "/api/audit?target=lead%01x", "", 400, "target" },
     };
 
     [Theory]
@@ -111,6 +125,51 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
         }
 
         Assert.Equal(before, await StorageFingerprint());
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_cut_short_is_a_400()
+    {
+        var before = await StorageFingerprint();
+        using var content = new StringContent(
+            "--cut\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\nConverted\r\n--cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\na,b\r\n1,2",
+            Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        using var response = await fixture.Api.PostAsync("/api/ai/scoring/model/train", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await StorageFingerprint());
+    }
+
+    /// <summary>What HttpClient will not send: raw bytes on a socket, as a hostile client writes them.</summary>
+    [Theory]
+    [InlineData("a header value with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nX-Note: caf\u00e9\r\n", 200)]
+    [InlineData("a token with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\r\n", 401)]
+    [InlineData("a request target over 8 KB", "GET /api/leads/existing?q=QQQ HTTP/1.1\r\nHost: x\r\n", 414)]
+    public async Task Requests_kestrel_could_refuse_get_a_problem(string name, string head, int status)
+    {
+        var target = fixture.Api.BaseAddress!;
+        var authorization = fixture.Api.DefaultRequestHeaders.Authorization!.ToString();
+        var request = head.Replace("QQQ", new string('q', 9_000), StringComparison.Ordinal);
+        if (!request.Contains("Authorization:", StringComparison.Ordinal))
+        {
+            request += $"Authorization: {authorization}\r\n";
+        }
+
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(target.Host, target.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request + "Connection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        var answer = await reader.ReadToEndAsync();
+
+        Assert.True(answer.StartsWith($"HTTP/1.1 {status} ", StringComparison.Ordinal), $"{name}: {answer[..Math.Min(400, answer.Length)]}");
+        if (status >= 400)
+        {
+            Assert.Contains("application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

@@ -344,7 +344,7 @@ public class PostgresLeadStoreTests
         {
             var database = await TestDatabase.CreateAsync();
             await new SchemaMigrator(database.ConnectionString).MigrateAsync();
-            var source = NpgsqlDataSource.Create(PostgresConnections.Tuned(database.ConnectionString));
+            var source = NpgsqlDataSource.Create(PostgresConnections.Tuned(database.ConnectionString, PostgresConnections.SiloStores));
             var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
             return new StorageFixture(database, source, services, new LeadWrites(source, NullLogger<LeadWrites>.Instance));
         }

@@ -25,9 +25,11 @@ public sealed class ProductCluster : IAsyncDisposable
 
     public IReadOnlyList<int> GatewayPorts => [.. _siloSpecs.Select(s => int.Parse(s.Environment["LEADSCORING_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture))];
 
-    public static async Task<ProductCluster> StartAsync(int silos = 1, int apis = 1, IReadOnlyDictionary<string, string>? apiEnvironment = null)
+    public static async Task<ProductCluster> StartAsync(
+        int silos = 1, int apis = 1, IReadOnlyDictionary<string, string>? apiEnvironment = null, IReadOnlyDictionary<string, string>? siloEnvironment = null,
+        string? postgresServer = null)
     {
-        var cluster = new ProductCluster(await TestDatabase.CreateAsync(), $"test-{Guid.NewGuid():N}"[..20]);
+        var cluster = new ProductCluster(await TestDatabase.CreateAsync(postgresServer), $"test-{Guid.NewGuid():N}"[..20]);
         for (var i = 0; i < silos; i++)
         {
             var httpPort = ProductProcess.FreePort();
@@ -38,6 +40,10 @@ public sealed class ProductCluster : IAsyncDisposable
                 ["LEADSCORING_SILO_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["LEADSCORING_ADVERTISED_IP"] = "127.0.0.1",
             }, httpPort));
+            foreach (var (key, value) in siloEnvironment ?? new Dictionary<string, string>())
+            {
+                cluster._siloSpecs[^1].Environment[key] = value;
+            }
         }
 
         for (var i = 0; i < apis; i++)
@@ -76,6 +82,15 @@ public sealed class ProductCluster : IAsyncDisposable
 
     /// <summary>A client of silo process <paramref name="index"/>'s own HTTP endpoints (health, memory).</summary>
     public HttpClient CreateSiloClient(int index = 0) => new() { BaseAddress = _silos[index].HealthBase, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Each process's distinct errors (a "fail:" line and the two after it), for failure messages.</summary>
+    public string Errors() => string.Join('\n', _silos.Concat(_apis).SelectMany(process =>
+    {
+        var lines = process.Output.Split('\n');
+        return Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith("fail:", StringComparison.Ordinal))
+            .Select(i => string.Join(" | ", lines.Skip(i).Take(3).Select(line => line.Trim())))
+            .Distinct().Take(10).Select(error => $"{process.Name}: {error}");
+    }));
 
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()

@@ -23,9 +23,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <summary>A fresh database on the shared test server, or on <paramref name="server"/> (a connection string) when given.</summary>
+    public static async Task<TestDatabase> CreateAsync(string? server = null)
     {
-        var server = Environment.GetEnvironmentVariable(ServerVariable);
+        server ??= Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(server))
         {
             throw new InvalidOperationException(
