@@ -74,8 +74,10 @@ public class DatabaseRestartTests(ITestOutputHelper output)
         var acknowledged = answers.Where(a => a.Status == 202).ToList();
         Assert.Contains(acknowledged, a => a.Sent > started + TimeSpan.FromSeconds(5));
         var firstAfter = acknowledged.Where(a => a.Sent >= started).Select(a => a.Sent).DefaultIfEmpty(deadline).Min();
+        var lastRefused = unavailable.Select(a => a.Sent).DefaultIfEmpty(stopped).Max();
         output.WriteLine($"{answers.Count} requests: {acknowledged.Count} acknowledged, {unavailable.Count} 503 ({100.0 * unavailable.Count / answers.Count:0.0}%); " +
             $"database down {stopped.TotalSeconds:0.0}-{started.TotalSeconds:0.0} s; first acknowledged after it was back: {(firstAfter - started).TotalSeconds:0.00} s later; " +
+            $"last 503 sent {(lastRefused - started).TotalSeconds:0.00} s after it was back; " +
             $"other statuses: {string.Join(", ", answers.Where(a => a.Status is not (202 or 503)).GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))}");
 
         // Every process restarts from the database: what each lead remembers of its activity ids is what was stored.
