@@ -8,6 +8,7 @@ namespace LeadScoring.Grains.Interfaces;
 public interface IScoringBatchGrain : IGrainWithIntegerKey
 {
     /// <returns>One result per lead id, in the same order; a lead that fails has a null result.</returns>
-    [Alias("Score")]
+    /// <remarks>10,000 leads with their exact explanations take seconds of CPU: longer than a client's default wait.</remarks>
+    [Alias("Score"), ResponseTimeout("00:01:00")]
     Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights);
 }

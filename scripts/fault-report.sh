@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the fault tests ROUNDS times on a private PostgreSQL and writes what they measured to docs/faults.md: the
-# share of requests refused with 503 while the database was down, and how soon after it was back the cluster
-# acknowledged writes again. Not part of ./test.sh (which runs each fault test once, for its assertions).
+# share of requests refused with 503 while the database was down or after a silo was killed, and how soon the
+# cluster acknowledged writes again. Not part of ./test.sh (which runs each fault test once, for its assertions).
 #   ROUNDS=3 scripts/fault-report.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,22 +13,40 @@ start_private_postgres
 trap stop_private_postgres EXIT
 export LEADSCORING_TEST_POSTGRES="$PG_CONNECTION"
 dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-rounds=()
+# What one run of a fault test measured: the line it writes with the figures.
+measure() { # test class
+  dotnet test tests/LeadScoring.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~$1" \
+    --logger "console;verbosity=detailed" 2>&1 | grep -m1 " requests: " | sed 's/^ *//'
+}
+restarts=()
+kills=()
 for round in $(seq 1 "$ROUNDS"); do
-  echo "== database restart under load, round $round"
-  line=$(dotnet test tests/LeadScoring.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~DatabaseRestartTests" \
-    --logger "console;verbosity=detailed" 2>&1 | grep -m1 " requests: " | sed 's/^ *//')
-  echo "$line"
-  rounds+=("$line")
+  echo "== round $round: database restart, silo kill"
+  restarts+=("$(measure DatabaseRestartTests)")
+  kills+=("$(measure SiloKillTests)")
+  echo "${restarts[-1]}"
+  echo "${kills[-1]}"
 done
 
 {
   echo "# Faults"
   echo
-  echo "Written by \`scripts/fault-report.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores. Each round is one run of \`DatabaseRestartTests\`: two silos and a separate API process in PostgreSQL mode (PostgreSQL's durable defaults), six clients posting one activity with a new id per request as fast as answered, and PostgreSQL stopped at once (\`pg_ctl stop -m immediate\`, as a crash) 3 s in and started again 5 s later. Every round also asserted that no answer was a 500, that every 503 carried Retry-After, and that every acknowledged activity was stored (after all processes restarted, each one sent again was a duplicate)."
+  echo "Written by \`scripts/fault-report.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores. Each round runs two fault tests, each on two silos and a separate API process in PostgreSQL mode, with six clients posting one activity with a new id per request as fast as answered. Every run also asserted that no answer was a 500, that every 503 carried Retry-After, and that every acknowledged activity was stored (after all processes restarted, each one sent again was a duplicate)."
   echo
-  for i in "${!rounds[@]}"; do
-    echo "- round $((i + 1)): ${rounds[$i]}"
+  echo "## PostgreSQL restarted"
+  echo
+  echo "\`DatabaseRestartTests\`: a private PostgreSQL with its durable defaults, stopped at once (\`pg_ctl stop -m immediate\`, as a crash) 3 s in and started again 5 s later."
+  echo
+  for i in "${!restarts[@]}"; do
+    echo "- round $((i + 1)): ${restarts[$i]}"
+  done
+  echo
+  echo "## A silo killed"
+  echo
+  echo "\`SiloKillTests\`: the second silo killed with SIGKILL 3 s in; the load goes on for 20 s."
+  echo
+  for i in "${!kills[@]}"; do
+    echo "- round $((i + 1)): ${kills[$i]}"
   done
 } > docs/faults.md
 echo "wrote docs/faults.md"

@@ -23,7 +23,7 @@ public class ConnectionBudgetTests
     public async Task A_batch_of_10000_first_reads_and_64_readers_succeed_on_a_stock_server()
     {
         await using var cluster = await ProductCluster.StartAsync(
-            apiEnvironment: new Dictionary<string, string> { ["LeadScoring__RateLimits__PerSubject__PerSecond"] = "1000000", ["LeadScoring__RateLimits__PerSubject__Burst"] = "1000000" },
+            apiEnvironment: FaultSettings.Unlimited,
             siloEnvironment: new Dictionary<string, string> { ["LEADSCORING_INITIAL_MODEL"] = "simulated" });
         using var api = cluster.CreateApiClient();
         await WaitForChampion(api);

@@ -92,6 +92,9 @@ public sealed class ProductCluster : IAsyncDisposable
             .Distinct().Take(10).Select(error => $"{process.Name}: {error}");
     }));
 
+    /// <summary>Kills silo process <paramref name="index"/> (SIGKILL); <see cref="RestartAsync"/> starts it again.</summary>
+    public Task KillSiloAsync(int index) => _silos[index].KillAsync();
+
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()
     {

@@ -122,6 +122,13 @@ public sealed class ProductProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} did not answer {path}:\n{Output}");
     }
 
+    /// <summary>SIGKILL: the process dies at once, as in a crash or an OOM kill, with nothing flushed or said goodbye.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as Kubernetes and ./run.sh stop it, then waits for a clean exit.</summary>
     public async Task StopAsync()
     {

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LeadScoring.Tests.Infrastructure;
+
+namespace LeadScoring.Tests.Faults;
+
+/// <summary>
+/// A steady load for fault tests: workers post one activity with a new id per request to random leads, as fast
+/// as answered, and every answer is kept with when its request was sent.
+/// </summary>
+public sealed class ActivityLoad
+{
+    private readonly ConcurrentBag<Answer> _answers = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private ActivityLoad(int leads) => Leads = leads;
+
+    public int Leads { get; }
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public IReadOnlyCollection<Answer> Answers => _answers;
+
+    /// <summary>Creates the leads, then runs the workers until <paramref name="duration"/> has passed since the load began.</summary>
+    public static async Task<(ActivityLoad Load, Task Running)> StartAsync(HttpClient api, int leads, int workers, TimeSpan duration)
+    {
+        for (var i = 0; i < leads; i++)
+        {
+            (await api.PostAsJsonAsync("/api/leads", new { lead_id = $"lead-{i}", attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();
+        }
+
+        var load = new ActivityLoad(leads);
+        var running = Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(() => load.Work(api, worker, duration))));
+        return (load, running);
+    }
+
+    /// <summary>Each answer a 5xx other than 503, or a 503 without Retry-After: what a fault must never bring.</summary>
+    public IReadOnlyList<Answer> Wrong() =>
+        [.. _answers.Where(a => (a.Status >= 500 && a.Status != 503) || (a.Status == 503 && !a.RetryAfter) || a.Status == 0)];
+
+    public IReadOnlyList<Answer> Acknowledged() => [.. _answers.Where(a => a.Status == 202)];
+
+    public string Summary()
+    {
+        var refused = _answers.Where(a => a.Status != 202).ToList();
+        return $"{_answers.Count} requests: {_answers.Count - refused.Count} acknowledged, {refused.Count} refused ({100.0 * refused.Count / _answers.Count:0.0}%: " +
+            $"{string.Join(", ", refused.GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))}); slowest answer {_answers.Max(a => a.Took.TotalSeconds):0.00} s";
+    }
+
+    /// <summary>
+    /// Sends every acknowledged activity again (same lead, same id) and returns how many the leads took as new:
+    /// zero when each was stored. Call it on a cluster whose processes restarted, so that leads read what was stored.
+    /// </summary>
+    public async Task<int> AcceptedAgainAsync(HttpClient api)
+    {
+        var accepted = 0;
+        foreach (var chunk in Acknowledged().Chunk(1_000))
+        {
+            using var response = await api.PostAsJsonAsync("/api/leads/activities/batch", new
+            {
+                activities = chunk.Select(a => new { lead_id = a.Lead, activity_id = a.Id, type = "page_view", occurred_at = DateTimeOffset.UtcNow.AddMinutes(-1) }),
+            });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var results = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray();
+            accepted += results.Sum(r => r.GetProperty("accepted").GetInt32());
+        }
+
+        return accepted;
+    }
+
+    private async Task Work(HttpClient api, int worker, TimeSpan duration)
+    {
+        var random = new Random(worker);
+        for (var n = 0; _clock.Elapsed < duration; n++)
+        {
+            var lead = $"lead-{random.Next(Leads)}";
+            var id = $"w{worker}-{n}";
+            var sent = _clock.Elapsed;
+            try
+            {
+                using var response = await api.PostAsJsonAsync($"/api/leads/{lead}/activities", new
+                {
+                    activities = new[] { new { activity_id = id, type = "page_view", occurred_at = DateTimeOffset.UtcNow.AddMinutes(-1) } },
+                });
+                _answers.Add(new Answer(lead, id, (int)response.StatusCode, response.Headers.RetryAfter is not null, sent, _clock.Elapsed - sent,
+                    await response.Content.ReadAsStringAsync()));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // No answer at all (the API process died, or nothing came within the client's 30 s): status 0.
+                _answers.Add(new Answer(lead, id, 0, false, sent, _clock.Elapsed - sent, e.Message));
+            }
+        }
+    }
+
+    public sealed record Answer(string Lead, string Id, int Status, bool RetryAfter, TimeSpan Sent, TimeSpan Took, string Body)
+    {
+        public override string ToString() => $"{Status} at {Sent.TotalSeconds:0.00} s after {Took.TotalSeconds:0.00} s for {Lead}/{Id}: {Body[..Math.Min(300, Body.Length)]}";
+    }
+}

@@ -1,0 +1,45 @@
+using LeadScoring.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace LeadScoring.Tests.Faults;
+
+/// <summary>
+/// One of two silos killed (SIGKILL) under a steady activity load through a separate API: no answer is a 500,
+/// every refusal is a 503 with Retry-After, the surviving silo serves every lead again, and every activity
+/// acknowledged is stored.
+/// </summary>
+[Trait("Category", "Cluster")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
+public class SiloKillTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan BeforeFault = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan AfterFault = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_silo_killed_under_load_costs_seconds_of_503s_and_loses_nothing_acknowledged()
+    {
+        await using var cluster = await ProductCluster.StartAsync(silos: 2, apiEnvironment: FaultSettings.Unlimited);
+        using var api = cluster.CreateApiClient();
+        var (load, running) = await ActivityLoad.StartAsync(api, leads: 40, workers: 6, BeforeFault + AfterFault);
+
+        await Task.Delay(BeforeFault);
+        await cluster.KillSiloAsync(1);
+        var killed = load.Elapsed;
+        await running;
+
+        var wrong = load.Wrong();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} wrong answers, e.g. {wrong.FirstOrDefault()}\n{cluster.Errors()}");
+        var acknowledged = load.Acknowledged();
+        // Every lead, those of the dead silo included, is served again by the survivor before the load ends.
+        var lastSeconds = acknowledged.Where(a => a.Sent > BeforeFault + AfterFault - TimeSpan.FromSeconds(5)).Select(a => a.Lead).ToHashSet();
+        Assert.Equal(load.Leads, lastSeconds.Count);
+        var refused = load.Answers.Where(a => a.Status == 503).ToList();
+        var lastRefused = refused.Select(a => a.Sent + a.Took).DefaultIfEmpty(killed).Max();
+        output.WriteLine($"{load.Summary()}; silo killed at {killed.TotalSeconds:0.0} s; last 503 answered {(lastRefused - killed).TotalSeconds:0.00} s after the kill");
+
+        await cluster.RestartAsync();
+        using var again = cluster.CreateApiClient();
+        Assert.Equal(0, await load.AcceptedAgainAsync(again));
+    }
+}
