@@ -97,9 +97,9 @@ public static class SiloHosting
             var advertised = configuration["LEADSCORING_ADVERTISED_IP"] ?? configuration["POD_IP"];
             var address = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised);
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
-            // A dead silo is declared after three missed probes 2 s apart instead of 5 s: the calls in flight to it
+            // A dead silo is declared after three missed probes 3 s apart instead of 5 s: the calls in flight to it
             // are failed then, so it costs seconds instead of half a minute (docs/operations.md, "A silo dies").
-            silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(2));
+            silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(3));
         }
         else
         {
