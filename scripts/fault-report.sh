@@ -13,10 +13,15 @@ start_private_postgres
 trap stop_private_postgres EXIT
 export LEADSCORING_TEST_POSTGRES="$PG_CONNECTION"
 dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-# What one run of a fault test measured: the line it writes with the figures.
+logs=$(mktemp -d)
+# What one run of a fault test measured (the line it writes with the figures), or why it failed; its whole
+# output stays in $logs.
 measure() { # test class
+  local log="$logs/$1-$round.log"
   dotnet test tests/LeadScoring.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~$1" \
-    --logger "console;verbosity=detailed" 2>&1 | grep -m1 " requests: " | sed 's/^ *//'
+    --logger "console;verbosity=detailed" >"$log" 2>&1 || true
+  grep -m1 " requests: " "$log" | sed 's/^ *//' \
+    || echo "FAILED: $(grep -m1 -A1 'Error Message:' "$log" | tail -n 1 | sed 's/^ *//' | cut -c1-400) (output: $log)"
 }
 restarts=()
 kills=()

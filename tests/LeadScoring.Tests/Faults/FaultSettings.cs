@@ -7,5 +7,7 @@ public static class FaultSettings
     {
         ["LeadScoring__RateLimits__PerSubject__PerSecond"] = "1000000",
         ["LeadScoring__RateLimits__PerSubject__Burst"] = "1000000",
+        ["LeadScoring__RateLimits__PerWorkspace__PerSecond"] = "1000000",
+        ["LeadScoring__RateLimits__PerWorkspace__Burst"] = "1000000",
     };
 }
