@@ -37,9 +37,13 @@ public sealed class ActivityLoad
         return (load, running);
     }
 
-    /// <summary>Each answer a 5xx other than 503, or a 503 without Retry-After: what a fault must never bring.</summary>
-    public IReadOnlyList<Answer> Wrong() =>
-        [.. _answers.Where(a => (a.Status >= 500 && a.Status != 503) || (a.Status == 503 && !a.RetryAfter) || a.Status == 0)];
+    /// <summary>
+    /// Each answer a 5xx other than 503, or a 503 without Retry-After: what a fault must never bring. No answer at
+    /// all is wrong too, except for requests sent while <paramref name="apiDown"/> (the API process itself was gone).
+    /// </summary>
+    public IReadOnlyList<Answer> Wrong((TimeSpan From, TimeSpan To)? apiDown = null) =>
+        [.. _answers.Where(a => (a.Status >= 500 && a.Status != 503) || (a.Status == 503 && !a.RetryAfter)
+            || (a.Status == 0 && !(apiDown is var (from, to) && a.Sent + a.Took >= from && a.Sent <= to)))];
 
     public IReadOnlyList<Answer> Acknowledged() => [.. _answers.Where(a => a.Status == 202)];
 

@@ -95,6 +95,18 @@ public sealed class ProductCluster : IAsyncDisposable
     /// <summary>Kills silo process <paramref name="index"/> (SIGKILL); <see cref="RestartAsync"/> starts it again.</summary>
     public Task KillSiloAsync(int index) => _silos[index].KillAsync();
 
+    /// <summary>Kills API process <paramref name="index"/> (SIGKILL).</summary>
+    public Task KillApiAsync(int index) => _apis[index].KillAsync();
+
+    /// <summary>Starts API process <paramref name="index"/> again, on the same port, and waits until it is ready.</summary>
+    public async Task StartApiAsync(int index)
+    {
+        await _apis[index].DisposeAsync();
+        var (environment, apiPort) = _apiSpecs[index];
+        _apis[index] = ProductProcess.StartApi(environment, apiPort);
+        await _apis[index].WaitUntilReadyAsync();
+    }
+
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()
     {
