@@ -37,11 +37,11 @@ done
 {
   echo "# Faults"
   echo
-  echo "Written by \`scripts/fault-report.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores. Each round runs two fault tests, each on two silos and a separate API process in PostgreSQL mode, with six clients posting one activity with a new id per request as fast as answered. Every run also asserted that no answer was a 500, that every 503 carried Retry-After, and that every acknowledged activity was stored (after all processes restarted, each one sent again was a duplicate)."
+  echo "Written by \`scripts/fault-report.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores. Each round runs three fault tests, each on two silos and a separate API process in PostgreSQL mode, with six clients posting one activity with a new id per request as fast as answered. Every run also asserted that no answer was a 500, that every 503 carried Retry-After, and that every acknowledged activity was stored (after all processes restarted, each one sent again was a duplicate)."
   echo
   echo "## PostgreSQL restarted"
   echo
-  echo "\`DatabaseRestartTests\`: a private PostgreSQL with its durable defaults, stopped at once (\`pg_ctl stop -m immediate\`, as a crash) 3 s in and started again 5 s later."
+  echo "\`DatabaseRestartTests\`: a private PostgreSQL with its durable defaults, stopped at once (\`pg_ctl stop -m immediate\`, as a crash) 3 s in and started again 5 s later; the load goes on for 8 s after it is back."
   echo
   for i in "${!restarts[@]}"; do
     echo "- round $((i + 1)): ${restarts[$i]}"
@@ -49,7 +49,7 @@ done
   echo
   echo "## A silo killed"
   echo
-  echo "\`SiloKillTests\`: the second silo killed with SIGKILL 3 s in; the load goes on for 20 s."
+  echo "\`SiloKillTests\`: the second silo killed with SIGKILL 3 s in; the load goes on for 20 s after the kill."
   echo
   for i in "${!kills[@]}"; do
     echo "- round $((i + 1)): ${kills[$i]}"
@@ -57,7 +57,7 @@ done
   echo
   echo "## The API process killed"
   echo
-  echo "\`ApiKillTests\`: the API process killed with SIGKILL 3 s in and started again at once; the load goes on for 15 s. Requests sent while it is gone get no answer at all (status 0: connection refused, as clients see it); the assertions allow that only then."
+  echo "\`ApiKillTests\`: the API process killed with SIGKILL 3 s in and started again at once; the load goes on for 8 s after it is ready again. Requests sent while it is gone get no answer at all (status 0: connection refused, as clients see it); the assertions allow that only then."
   echo
   for i in "${!api_kills[@]}"; do
     echo "- round $((i + 1)): ${api_kills[$i]}"

@@ -15,6 +15,8 @@ public sealed class ActivityLoad
 {
     private readonly ConcurrentBag<Answer> _answers = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
 
     private ActivityLoad(int leads) => Leads = leads;
 
@@ -24,8 +26,11 @@ public sealed class ActivityLoad
 
     public IReadOnlyCollection<Answer> Answers => _answers;
 
-    /// <summary>Creates the leads, then runs the workers until <paramref name="duration"/> has passed since the load began.</summary>
-    public static async Task<(ActivityLoad Load, Task Running)> StartAsync(HttpClient api, int leads, int workers, TimeSpan duration)
+    /// <summary>
+    /// Creates the leads, then runs the workers until <see cref="StopAsync"/>: a test ends the load a set time after
+    /// its fault is over, however long the fault itself took on a busy machine.
+    /// </summary>
+    public static async Task<ActivityLoad> StartAsync(HttpClient api, int leads, int workers)
     {
         for (var i = 0; i < leads; i++)
         {
@@ -33,8 +38,17 @@ public sealed class ActivityLoad
         }
 
         var load = new ActivityLoad(leads);
-        var running = Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(() => load.Work(api, worker, duration))));
-        return (load, running);
+        load._running = Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(() => load.Work(api, worker))));
+        return load;
+    }
+
+    /// <summary>Lets each worker finish the request it has in flight, sends no more, and returns when they are done.</summary>
+    public async Task<TimeSpan> StopAsync()
+    {
+        var stopped = Elapsed;
+        await _stop.CancelAsync();
+        await _running;
+        return stopped;
     }
 
     /// <summary>
@@ -75,10 +89,10 @@ public sealed class ActivityLoad
         return accepted;
     }
 
-    private async Task Work(HttpClient api, int worker, TimeSpan duration)
+    private async Task Work(HttpClient api, int worker)
     {
         var random = new Random(worker);
-        for (var n = 0; _clock.Elapsed < duration; n++)
+        for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
             var lead = $"lead-{random.Next(Leads)}";
             var id = $"w{worker}-{n}";

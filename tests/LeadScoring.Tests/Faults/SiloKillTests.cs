@@ -21,18 +21,19 @@ public class SiloKillTests(ITestOutputHelper output)
     {
         await using var cluster = await ProductCluster.StartAsync(silos: 2, apiEnvironment: FaultSettings.Unlimited);
         using var api = cluster.CreateApiClient();
-        var (load, running) = await ActivityLoad.StartAsync(api, leads: 40, workers: 6, BeforeFault + AfterFault);
+        var load = await ActivityLoad.StartAsync(api, leads: 40, workers: 6);
 
         await Task.Delay(BeforeFault);
         await cluster.KillSiloAsync(1);
         var killed = load.Elapsed;
-        await running;
+        await Task.Delay(AfterFault);
+        var stopped = await load.StopAsync();
 
         var wrong = load.Wrong();
         Assert.True(wrong.Count == 0, $"{wrong.Count} wrong answers, e.g. {wrong.FirstOrDefault()}\n{cluster.Errors()}");
         var acknowledged = load.Acknowledged();
         // Every lead, those of the dead silo included, is served again by the survivor before the load ends.
-        var lastSeconds = acknowledged.Where(a => a.Sent > BeforeFault + AfterFault - TimeSpan.FromSeconds(5)).Select(a => a.Lead).ToHashSet();
+        var lastSeconds = acknowledged.Where(a => a.Sent > stopped - TimeSpan.FromSeconds(5)).Select(a => a.Lead).ToHashSet();
         Assert.Equal(load.Leads, lastSeconds.Count);
         var refused = load.Answers.Where(a => a.Status == 503).ToList();
         var lastRefused = refused.Select(a => a.Sent + a.Took).DefaultIfEmpty(killed).Max();
