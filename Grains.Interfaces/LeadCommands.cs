@@ -61,6 +61,9 @@ public enum CommandStatus
     Created = 1,
     NotFound = 2,
     Invalid = 3,
+
+    /// <summary>In a batch: the lead's silo or the database could not be reached now; nothing of the lead's command is acknowledged.</summary>
+    Unavailable = 4,
 }
 
 /// <summary>Why an input was refused: the JSON path of the field and the reason.</summary>

@@ -15,6 +15,9 @@ public enum ScoreStatus
 
     /// <summary>The request named an experiment the workspace does not have.</summary>
     ExperimentNotFound = 4,
+
+    /// <summary>In a batch: the lead's silo or the database could not be reached now; the lead may be asked again.</summary>
+    Unavailable = 5,
 }
 
 /// <summary>What made a lead compute a new score.</summary>

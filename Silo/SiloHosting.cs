@@ -81,6 +81,7 @@ public static class SiloHosting
     /// <summary>The whole silo: storage, endpoints, the grains and the dashboard's collectors.</summary>
     public static ISiloBuilder ConfigureLeadScoringSilo(this ISiloBuilder silo, ClusterSettings settings, IConfiguration configuration)
     {
+        silo.Services.AddStorageExceptionSerialization();
         if (settings.UsesPostgres)
         {
             silo.Configure<ClusterOptions>(o =>

@@ -30,7 +30,7 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> UpsertLead(
-        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, UnavailableRetry retry)
     {
         var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, LeadRequests.ParseUpsert);
         if (body.Command is not { } lead)
@@ -39,7 +39,8 @@ public static class LeadsApi
         }
 
         AuditTrail.TargetLead(request.HttpContext, lead.LeadId);
-        var result = await Lead(cluster, request, lead.LeadId).Upsert(lead.Upsert);
+        var grain = Lead(cluster, request, lead.LeadId);
+        var result = await retry.CallAsync(request.HttpContext, () => grain.Upsert(lead.Upsert));
         return result.Status switch
         {
             CommandStatus.Created => TypedResults.Created($"/api/leads/{lead.LeadId}", LeadResponse.From(result.Lead!, Masked(request))),
@@ -49,19 +50,20 @@ public static class LeadsApi
     }
 
     public static async Task<Results<Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> GetLead(
-        string leadId, HttpRequest request, IClusterClient cluster)
+        string leadId, HttpRequest request, IClusterClient cluster, UnavailableRetry retry)
     {
         if (InvalidLeadId(leadId) is { } invalid)
         {
             return invalid;
         }
 
-        var lead = await Lead(cluster, request, leadId).GetSnapshot();
+        var grain = Lead(cluster, request, leadId);
+        var lead = await retry.CallAsync(request.HttpContext, grain.GetSnapshot);
         return lead is null ? Problems.LeadNotFound(leadId) : TypedResults.Ok(LeadResponse.From(lead, Masked(request)));
     }
 
     public static async Task<Results<Accepted<ActivitiesAcceptedResponse>, ValidationProblem, ProblemHttpResult>> RecordActivities(
-        string leadId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
+        string leadId, HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, UnavailableRetry retry)
     {
         var body = await ParseForLead(leadId, request, limits, LeadRequests.ParseActivities);
         if (body.Command is not { } activities)
@@ -74,7 +76,8 @@ public static class LeadsApi
             return tooMany;
         }
 
-        var result = await Lead(cluster, request, leadId).RecordActivities(activities);
+        var grain = Lead(cluster, request, leadId);
+        var result = await retry.CallAsync(request.HttpContext, () => grain.RecordActivities(activities), repeatable: AllHaveIds(activities));
         return result.Status switch
         {
             CommandStatus.Ok => TypedResults.Accepted($"/api/leads/{leadId}", new ActivitiesAcceptedResponse(result.Accepted, result.Duplicates)),
@@ -91,7 +94,7 @@ public static class LeadsApi
     /// stored. A body that is not a valid batch (a missing lead_id, a malformed activity) is refused whole.
     /// </summary>
     public static async Task<Results<Ok<ActivityBatchResponse>, ValidationProblem, ProblemHttpResult>> RecordActivityBatch(
-        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, UnavailableRetry retry)
     {
         var body = await JsonBody.ParseAsync(
             request, Math.Max(limits.MaxBodyBytes, ActivityBatchBodyBytes), LeadRequests.ParseActivityBatch);
@@ -113,7 +116,9 @@ public static class LeadsApi
         AuditTrail.TargetLeads(request.HttpContext, batch.Leads.Select(lead => lead.LeadId));
         var workspace = Workspaces.Of(request.HttpContext);
         var answers = (await Task.WhenAll(batch.Leads.Chunk(ScoringApi.BatchChunk)
-            .Select(chunk => cluster.GetGrain<IActivityBatchGrain>(0).Record(workspace, chunk)))).SelectMany(chunk => chunk).ToList();
+            .Select(chunk => retry.CallBatchAsync(request.HttpContext, chunk, leads => cluster.GetGrain<IActivityBatchGrain>(0).Record(workspace, leads),
+                unavailable: answer => answer?.Status == CommandStatus.Unavailable,
+                repeatable: chunk.All(lead => AllHaveIds(lead.Activities)))))).SelectMany(chunk => chunk).ToList();
         var results = new List<LeadActivitiesAcceptedResponse>(batch.Leads.Count);
         var failed = new List<ActivityBatchFailure>();
         for (var i = 0; i < batch.Leads.Count; i++)
@@ -123,6 +128,10 @@ public static class LeadsApi
             {
                 case { Status: CommandStatus.Ok } recorded:
                     results.Add(new LeadActivitiesAcceptedResponse(leadId, recorded.Accepted, recorded.Duplicates));
+                    break;
+                case { Status: CommandStatus.Unavailable }:
+                    failed.Add(new ActivityBatchFailure(leadId,
+                        "Unavailable: the lead's silo or the database could not be reached now; none of its activities are acknowledged. Retry them: with activity ids a retry never counts one twice.", []));
                     break;
                 case { Status: CommandStatus.NotFound }:
                     failed.Add(new ActivityBatchFailure(leadId, $"No lead '{leadId}' exists in this workspace; none of its activities were stored.", []));
@@ -177,14 +186,15 @@ public static class LeadsApi
 
     /// <summary>Everything held about the lead, unmasked (GDPR data portability; admin only, audited).</summary>
     public static async Task<Results<Ok<LeadExportResponse>, ValidationProblem, ProblemHttpResult>> ExportLead(
-        string leadId, HttpRequest request, IClusterClient cluster)
+        string leadId, HttpRequest request, IClusterClient cluster, UnavailableRetry retry)
     {
         if (InvalidLeadId(leadId) is { } invalid)
         {
             return invalid;
         }
 
-        var export = await Lead(cluster, request, leadId).Export();
+        var grain = Lead(cluster, request, leadId);
+        var export = await retry.CallAsync(request.HttpContext, grain.Export);
         return export is null
             ? Problems.LeadNotFound(leadId)
             : TypedResults.Ok(new LeadExportResponse(
@@ -213,6 +223,9 @@ public static class LeadsApi
                 ? error with { Field = $"{list}{positions[index]}{error.Field[end..]}" }
                 : error;
     }
+
+    /// <summary>Whether a repeat of these activities is a duplicate rather than a second count.</summary>
+    private static bool AllHaveIds(IReadOnlyList<ActivityRecord> activities) => activities.All(activity => activity.ActivityId is not null);
 
     private static bool Masked(HttpRequest request) => !request.HttpContext.User.IsInRole(Roles.Admin);
 

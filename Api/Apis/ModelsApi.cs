@@ -27,8 +27,9 @@ public static class ModelsApi
     }
 
     /// <summary>Whether a retraining job is running, and the workspace's retraining decisions, newest first.</summary>
-    public static async Task<Ok<RetrainingEnvelope>> GetRetraining(HttpRequest request, IClusterClient cluster) =>
-        TypedResults.Ok(new RetrainingEnvelope(true, await cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).GetStatus()));
+    public static async Task<Ok<RetrainingEnvelope>> GetRetraining(HttpRequest request, IClusterClient cluster, UnavailableRetry retry) =>
+        TypedResults.Ok(new RetrainingEnvelope(true,
+            await retry.CallAsync(request.HttpContext, cluster.GetGrain<IRetrainingGrain>(Workspaces.Of(request.HttpContext)).GetStatus)));
 
     /// <summary>Starts a retraining job now; 202 whether it started or one was already running (<c>started</c> says which).</summary>
     public static async Task<Accepted<RetrainingStarted>> StartRetraining(HttpRequest request, IClusterClient cluster)
@@ -113,26 +114,28 @@ public static class ModelsApi
         return TypedResults.Accepted(url, new TrainingJobAccepted(jobId, url));
     }
 
-    public static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetTrainingJob(string jobId, HttpRequest request, IClusterClient cluster)
+    public static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> GetTrainingJob(
+        string jobId, HttpRequest request, IClusterClient cluster, UnavailableRetry retry)
     {
         var status = Guid.TryParseExact(jobId, "N", out _)
-            ? await cluster.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), jobId)).GetStatus()
+            ? await retry.CallAsync(request.HttpContext, cluster.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(Workspaces.Of(request.HttpContext), jobId)).GetStatus)
             : null;
         return status is null
             ? TypedResults.Problem(title: "Training job not found", detail: $"No training job '{jobId}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(TrainingJobResponse.From(status));
     }
 
-    public static async Task<Ok<ModelListResponse>> ListModels(HttpRequest request, IClusterClient cluster)
+    public static async Task<Ok<ModelListResponse>> ListModels(HttpRequest request, IClusterClient cluster, UnavailableRetry retry)
     {
-        var models = await Registry(cluster, request).List();
+        var models = await retry.CallAsync(request.HttpContext, Registry(cluster, request).List);
         return TypedResults.Ok(new ModelListResponse(
             models.FirstOrDefault(m => m.IsChampion)?.Version,
             [.. models.Select(m => ModelVersionResponse.From(m, withReport: false))]));
     }
 
-    public static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetModel(string version, HttpRequest request, IClusterClient cluster) =>
-        await Registry(cluster, request).Get(version) is { } model
+    public static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetModel(
+        string version, HttpRequest request, IClusterClient cluster, UnavailableRetry retry) =>
+        await retry.CallAsync(request.HttpContext, () => Registry(cluster, request).Get(version)) is { } model
             ? TypedResults.Ok(ModelVersionResponse.From(model, withReport: true))
             : ModelNotFound(version);
 

@@ -31,7 +31,8 @@ public static class ScoringApi
     }
 
     public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreSingle(
-        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics, ScoreResponseCache responses)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics, ScoreResponseCache responses,
+        UnavailableRetry retry)
     {
         var started = Stopwatch.GetTimestamp();
         var body = await JsonBody.ParseAsync(request, limits.MaxBodyBytes, ScoreRequests.ParseSingle);
@@ -40,12 +41,12 @@ public static class ScoringApi
             return body.Problem is { } problem ? problem : body.Invalid!;
         }
 
-        return await Read(request, cluster, score.LeadId, score.IncludeInsights, score.ExperimentId, started, metrics, responses);
+        return await Read(request, cluster, score.LeadId, score.IncludeInsights, score.ExperimentId, started, metrics, responses, retry);
     }
 
     public static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> GetScore(
         string leadId, [FromQuery(Name = "include_insights")] bool? includeInsights, [FromQuery(Name = "experiment_id")] string? experimentId,
-        HttpRequest request, IClusterClient cluster, ScoringMetrics metrics, ScoreResponseCache responses)
+        HttpRequest request, IClusterClient cluster, ScoringMetrics metrics, ScoreResponseCache responses, UnavailableRetry retry)
     {
         var started = Stopwatch.GetTimestamp();
         if (!LeadKey.IsValidLeadId(leadId))
@@ -53,7 +54,7 @@ public static class ScoringApi
             return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
         }
 
-        return await Read(request, cluster, leadId, includeInsights ?? false, experimentId, started, metrics, responses);
+        return await Read(request, cluster, leadId, includeInsights ?? false, experimentId, started, metrics, responses, retry);
     }
 
     /// <summary>
@@ -62,7 +63,7 @@ public static class ScoringApi
     /// Each result is the score's headline; with include_insights it is the whole score with its explanation.
     /// </summary>
     public static async Task<Results<Ok<ScoringEnvelope<BatchScoreResponse>>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics)
+        HttpRequest request, IClusterClient cluster, RequestLimitOptions limits, ScoringMetrics metrics, UnavailableRetry retry)
     {
         var started = Stopwatch.GetTimestamp();
         var body = await JsonBody.ParseAsync(request, Math.Max(limits.MaxBodyBytes, BatchBodyBytes), ScoreRequests.ParseBatch);
@@ -84,7 +85,9 @@ public static class ScoringApi
         var workspace = Workspaces.Of(request.HttpContext);
         var valid = batch.LeadIds.Where(LeadKey.IsValidLeadId).ToList();
         var chunks = valid.Chunk(BatchChunk).ToList();
-        var answers = await Task.WhenAll(chunks.Select(chunk => cluster.GetGrain<IScoringBatchGrain>(0).Score(workspace, chunk, batch.IncludeInsights)));
+        var answers = await Task.WhenAll(chunks.Select(chunk => retry.CallBatchAsync(request.HttpContext, chunk,
+            leads => cluster.GetGrain<IScoringBatchGrain>(0).Score(workspace, leads, batch.IncludeInsights),
+            unavailable: answer => answer?.Status == ScoreStatus.Unavailable)));
         var results = new List<object>(valid.Count);
         var failed = batch.LeadIds.Where(id => !LeadKey.IsValidLeadId(id)).Select(id => new BatchFailure(id, "invalid lead_id: " + LeadKey.LeadIdRule)).ToList();
         var hits = 0;
@@ -114,7 +117,7 @@ public static class ScoringApi
     }
 
     public static async Task<Results<Ok<ScoringEnvelope<ScoreHistoryResponse>>, ValidationProblem, ProblemHttpResult>> GetHistory(
-        string leadId, HttpRequest request, IClusterClient cluster)
+        string leadId, HttpRequest request, IClusterClient cluster, UnavailableRetry retry)
     {
         var started = Stopwatch.GetTimestamp();
         if (!LeadKey.IsValidLeadId(leadId))
@@ -122,7 +125,8 @@ public static class ScoringApi
             return Problems.Invalid([new ValidationError("lead_id", LeadKey.LeadIdRule)]);
         }
 
-        var history = await Lead(cluster, request, leadId).GetScoreHistory();
+        var lead = Lead(cluster, request, leadId);
+        var history = await retry.CallAsync(request.HttpContext, lead.GetScoreHistory);
         if (history.Status == ScoreStatus.NotFound)
         {
             return Problems.LeadNotFound(leadId);
@@ -178,18 +182,20 @@ public static class ScoringApi
     /// </summary>
     private static async Task<Results<ScoreJsonResult, Ok<ScoringEnvelope<ScoreResponse>>, ValidationProblem, ProblemHttpResult>> Read(
         HttpRequest request, IClusterClient cluster, string leadId, bool includeInsights, string? experimentId, long started,
-        ScoringMetrics metrics, ScoreResponseCache responses)
+        ScoringMetrics metrics, ScoreResponseCache responses, UnavailableRetry retry)
     {
         var workspace = Workspaces.Of(request.HttpContext);
         var lead = cluster.GetLead(workspace, leadId);
         if (includeInsights || experimentId is not null)
         {
-            var result = experimentId is null ? await lead.GetScore(includeInsights) : await lead.GetExperimentScore(experimentId, includeInsights);
+            var result = await retry.CallAsync(request.HttpContext, () =>
+                experimentId is null ? lead.GetScore(includeInsights) : lead.GetExperimentScore(experimentId, includeInsights));
             return Answer(leadId, result, experimentId, started, metrics, json: null);
         }
 
         var known = responses.Find(workspace, leadId);
-        var read = known is null ? await lead.GetScore(false) : await lead.GetScoreIfChanged(known.ScoredAt, known.ModelVersion);
+        var read = await retry.CallAsync(request.HttpContext, () =>
+            known is null ? lead.GetScore(false) : lead.GetScoreIfChanged(known.ScoredAt, known.ModelVersion));
         return read.Unchanged
             ? Answer(leadId, read, null, started, metrics, known)
             : Answer(leadId, read, null, started, metrics, read.Score is { } score ? responses.Remember(workspace, score) : null);
@@ -228,6 +234,7 @@ public static class ScoringApi
         ScoreStatus.NotFound => "lead not found in this workspace",
         ScoreStatus.NoConsent => "the lead has withdrawn consent to profiling (consent.profiling = false), so it is not scored",
         ScoreStatus.NoModel => "no model trained for this workspace: train one (POST /api/ai/scoring/model/train) or promote a version",
+        ScoreStatus.Unavailable => "unavailable: the lead's silo or the database could not be reached now; retry it",
         _ => status.ToString(),
     };
 

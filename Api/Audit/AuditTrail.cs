@@ -22,7 +22,7 @@ public static class AuditedEndpoints
 /// any endpoint filter runs). Calls without a valid token have no subject or workspace to record; they are
 /// only logged.
 /// </summary>
-public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditTrail> logger) : IEndpointFilter
+public sealed class AuditTrail(IAuditLog log, UnavailableRetry retry, TimeProvider clock, ILogger<AuditTrail> logger) : IEndpointFilter
 {
     private const string TargetItem = "leadscoring.audit.target";
 
@@ -59,9 +59,9 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
         {
             result = await next(context);
         }
-        catch
+        catch (Exception e)
         {
-            await TryRecord(http, audited, StatusCodes.Status500InternalServerError);
+            await TryRecord(http, audited, ErrorHandling.IsUnavailable(e) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError);
             throw;
         }
 
@@ -97,11 +97,12 @@ public sealed class AuditTrail(IAuditLog log, TimeProvider clock, ILogger<AuditT
         {
             if (http.Items[TargetItem] is List<string> { Count: > 0 } targets)
             {
-                await Task.WhenAll(targets.Select(target => log.RecordAsync(EntryFor(target))));
+                await Task.WhenAll(targets.Select(target => retry.CallAsync(http, () => log.RecordAsync(EntryFor(target)))));
             }
             else
             {
-                await log.RecordAsync(EntryFor(http.Items[TargetItem] as string ?? TargetFromRoute(http)));
+                var target = http.Items[TargetItem] as string ?? TargetFromRoute(http);
+                await retry.CallAsync(http, () => log.RecordAsync(EntryFor(target)));
             }
 
             return true;

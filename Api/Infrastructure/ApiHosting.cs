@@ -32,6 +32,7 @@ public static class ApiHosting
         builder.Services.AddSingleton<ClusterConnection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
         builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddSingleton<UnavailableRetry>();
         builder.Services.AddSingleton(ScoreResponseCache.FromServices);
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -85,6 +86,7 @@ public static class ApiHosting
             // the caller's 503 (the batch score, which may take longer, says so on its method).
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
             client.UseConnectionRetryFilter<RetryUntilClusterIsReachable>();
+            client.Services.AddStorageExceptionSerialization();
             client.AddDashboard();
         });
         return builder;

@@ -39,16 +39,19 @@ public static class ErrorHandling
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
+        if (ClusterFailures.IsUnavailable(exception) || PostgresFailures.IsUnavailable(exception))
+        {
+            return true;
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is StorageUnavailableException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-                or GatewayTooBusyException or ConnectionFailedException or ClientNotAvailableException or ConnectionResetException
-                or ConnectionAbortedException)
+            if (e is ConnectionFailedException or ClientNotAvailableException or ConnectionResetException or ConnectionAbortedException)
             {
                 return true;
             }
         }
 
-        return PostgresFailures.IsUnavailable(exception);
+        return false;
     }
 }

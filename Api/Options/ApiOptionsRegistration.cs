@@ -33,10 +33,16 @@ public static class ApiOptionsRegistration
             .Validate(o => o.Entries is >= 0 and <= ScoreResponseCacheOptions.MaximumEntries,
                 $"{ScoreResponseCacheOptions.SectionName}:Entries must be between 0 (off) and {ScoreResponseCacheOptions.MaximumEntries}")
             .ValidateOnStart();
+        services.AddOptions<UnavailableRetryOptions>().BindConfiguration(UnavailableRetryOptions.SectionName)
+            .Validate(o => o.RetryFor >= TimeSpan.Zero && o.RetryFor <= TimeSpan.FromMinutes(1),
+                $"{UnavailableRetryOptions.SectionName}:RetryFor must be between 00:00:00 (off) and 00:01:00")
+            .Validate(o => o.MaxWaitingRequests >= 0, $"{UnavailableRetryOptions.SectionName}:MaxWaitingRequests must not be negative")
+            .ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
         services.AddSingleton(Value<RequestLimitOptions>);
         services.AddSingleton(Value<RateLimitOptions>);
+        services.AddSingleton(Value<UnavailableRetryOptions>);
         return services;
     }
 

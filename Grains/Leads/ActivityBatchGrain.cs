@@ -11,6 +11,9 @@ namespace LeadScoring.Grains.Leads;
 [StatelessWorker, Reentrant]
 public sealed class ActivityBatchGrain(ILogger<ActivityBatchGrain> logger) : Grain, IActivityBatchGrain
 {
+    private static readonly RecordActivitiesResult Unavailable = new(CommandStatus.Unavailable, 0, 0, []);
+
     public Task<IReadOnlyList<RecordActivitiesResult?>> Record(string workspace, IReadOnlyList<LeadActivities> leads) =>
-        LeadFanOut.CallEach(leads, lead => lead.LeadId, lead => GrainFactory.GetLead(workspace, lead.LeadId).RecordActivities(lead.Activities), logger, "Recording activities");
+        LeadFanOut.CallEach(leads, lead => lead.LeadId, lead => GrainFactory.GetLead(workspace, lead.LeadId).RecordActivities(lead.Activities),
+            Unavailable, logger, "Recording activities");
 }

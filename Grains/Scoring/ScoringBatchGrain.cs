@@ -9,6 +9,8 @@ namespace LeadScoring.Grains.Scoring;
 [StatelessWorker, Reentrant]
 public sealed class ScoringBatchGrain(ILogger<ScoringBatchGrain> logger) : Grain, IScoringBatchGrain
 {
+    private static readonly BatchScoreResult Unavailable = new(ScoreStatus.Unavailable, null, null, false);
+
     public Task<IReadOnlyList<BatchScoreResult?>> Score(string workspace, IReadOnlyList<string> leadIds, bool includeInsights) =>
-        LeadFanOut.CallEach(leadIds, id => id, id => GrainFactory.GetLead(workspace, id).GetBatchScore(includeInsights), logger, "Scoring");
+        LeadFanOut.CallEach(leadIds, id => id, id => GrainFactory.GetLead(workspace, id).GetBatchScore(includeInsights), Unavailable, logger, "Scoring");
 }

@@ -10,4 +10,11 @@ public static class FaultSettings
         ["LeadScoring__RateLimits__PerWorkspace__PerSecond"] = "1000000",
         ["LeadScoring__RateLimits__PerWorkspace__Burst"] = "1000000",
     };
+
+    /// <summary><see cref="Unlimited"/>, and the API answers 503 at the first failure instead of retrying.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UnlimitedWithoutRetries =
+        new Dictionary<string, string>(Unlimited) { ["LeadScoring__UnavailableRetry__RetryFor"] = "00:00:00" };
+
+    /// <summary>The API environment a fault test's case names: "retrying" (the defaults) or "not retrying".</summary>
+    public static IReadOnlyDictionary<string, string> For(string retries) => retries == "retrying" ? Unlimited : UnlimitedWithoutRetries;
 }

@@ -6,7 +6,8 @@ namespace LeadScoring.Tests.Faults;
 /// <summary>
 /// One of two silos killed (SIGKILL) under a steady activity load through a separate API: no answer is a 500,
 /// every refusal is a 503 with Retry-After, the surviving silo serves every lead again, and every activity
-/// acknowledged is stored.
+/// acknowledged is stored. With the API's default retries under 1% of requests are refused; without them, the
+/// 503s the retries would hide must still be 503s with Retry-After.
 /// </summary>
 [Trait("Category", "Cluster")]
 [Trait("Category", "Postgres")]
@@ -16,10 +17,12 @@ public class SiloKillTests(ITestOutputHelper output)
     private static readonly TimeSpan BeforeFault = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan AfterFault = TimeSpan.FromSeconds(20);
 
-    [Fact]
-    public async Task A_silo_killed_under_load_costs_seconds_of_503s_and_loses_nothing_acknowledged()
+    [Theory]
+    [InlineData("retrying")]
+    [InlineData("not retrying")]
+    public async Task A_silo_killed_under_load_costs_seconds_of_503s_and_loses_nothing_acknowledged(string retries)
     {
-        await using var cluster = await ProductCluster.StartAsync(silos: 2, apiEnvironment: FaultSettings.Unlimited);
+        await using var cluster = await ProductCluster.StartAsync(silos: 2, apiEnvironment: FaultSettings.For(retries));
         using var api = cluster.CreateApiClient();
         var load = await ActivityLoad.StartAsync(api, leads: 40, workers: 6);
 
@@ -36,8 +39,10 @@ public class SiloKillTests(ITestOutputHelper output)
         var lastSeconds = acknowledged.Where(a => a.Sent > stopped - TimeSpan.FromSeconds(5)).Select(a => a.Lead).ToHashSet();
         Assert.Equal(load.Leads, lastSeconds.Count);
         var refused = load.Answers.Where(a => a.Status == 503).ToList();
-        var lastRefused = refused.Select(a => a.Sent + a.Took).DefaultIfEmpty(killed).Max();
-        output.WriteLine($"{load.Summary()}; silo killed at {killed.TotalSeconds:0.0} s; last 503 answered {(lastRefused - killed).TotalSeconds:0.00} s after the kill");
+        Assert.True(retries != "retrying" || refused.Count < load.Answers.Count / 100, $"{refused.Count} of {load.Answers.Count} refused although the API retries");
+        var lastRefused = refused.Count == 0 ? "no 503" : $"last 503 answered {(refused.Max(a => a.Sent + a.Took) - killed).TotalSeconds:0.00} s after the kill";
+        var slowAfterKill = load.Answers.Count(a => a.Sent + a.Took > killed && a.Took > TimeSpan.FromSeconds(1));
+        output.WriteLine($"{retries}: {load.Summary()}; silo killed at {killed.TotalSeconds:0.0} s; {lastRefused}; {slowAfterKill} answers took over 1 s");
 
         await cluster.RestartAsync();
         using var again = cluster.CreateApiClient();
