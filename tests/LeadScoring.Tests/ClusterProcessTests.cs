@@ -79,6 +79,37 @@ public class ClusterProcessTests
         Assert.True(second.GetProperty("last_gc").GetProperty("pause_ms").GetDouble() > 0);
     }
 
+    /// <summary>
+    /// A silo stopped as Kubernetes stops it, with leads scored on it moments before: it hands its drift counts on
+    /// and leaves without an error in its log, and the other silo serves its leads.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_stopped_gracefully_logs_no_errors_and_the_other_serves_its_leads()
+    {
+        await using var cluster = await ProductCluster.StartAsync(silos: 2,
+            siloEnvironment: new Dictionary<string, string> { ["LEADSCORING_INITIAL_MODEL"] = "simulated" });
+        using var api = cluster.CreateApiClient();
+        await ProductCluster.WaitForChampionAsync(api);
+        var leads = Enumerable.Range(0, 40).Select(i => new { lead_id = $"stopping-{i}" }).ToArray();
+        foreach (var lead in leads)
+        {
+            (await api.PostAsJsonAsync("/api/leads", new { lead.lead_id, attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(40, await ScoredAsync(api, leads));
+        var output = await cluster.StopSiloAsync(1);
+
+        Assert.DoesNotContain(output.Split('\n'), line => line.StartsWith("fail:", StringComparison.Ordinal) || line.Contains("could not be flushed", StringComparison.Ordinal));
+        Assert.Equal(40, await ScoredAsync(api, leads));
+
+        static async Task<int> ScoredAsync(HttpClient api, object[] leads)
+        {
+            using var response = await api.PostAsJsonAsync("/api/ai/scoring/score/batch", new { leads });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return body.GetProperty("data").GetProperty("results").GetArrayLength();
+        }
+    }
+
     [Fact]
     public async Task A_lead_written_through_one_silos_gateway_is_read_through_the_other()
     {

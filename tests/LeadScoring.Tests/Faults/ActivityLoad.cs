@@ -65,7 +65,7 @@ public sealed class ActivityLoad
     {
         var refused = _answers.Where(a => a.Status != 202).ToList();
         return $"{_answers.Count} requests: {_answers.Count - refused.Count} acknowledged, {refused.Count} refused ({100.0 * refused.Count / _answers.Count:0.0}%: " +
-            $"{string.Join(", ", refused.GroupBy(a => (a.Status, Title: Title(a.Body))).Select(g => $"{g.Key.Status} {g.Key.Title} x{g.Count()}"))}); slowest answer {_answers.Max(a => a.Took.TotalSeconds):0.00} s";
+            $"{string.Join(", ", refused.GroupBy(a => (a.Status, Title: Title(a.Body))).Select(g => $"{g.Key.Status}{g.Key.Title} x{g.Count()}"))}); slowest answer {_answers.Max(a => a.Took.TotalSeconds):0.00} s";
     }
 
     /// <summary>The problem's title, in quotes, or nothing when the answer was not problem+json.</summary>
@@ -73,7 +73,7 @@ public sealed class ActivityLoad
     {
         try
         {
-            return JsonDocument.Parse(body).RootElement.TryGetProperty("title", out var title) ? $"\"{title.GetString()}\"" : "";
+            return JsonDocument.Parse(body).RootElement.TryGetProperty("title", out var title) ? $" \"{title.GetString()}\"" : "";
         }
         catch (JsonException)
         {

@@ -26,7 +26,7 @@ public class ConnectionBudgetTests
             apiEnvironment: FaultSettings.Unlimited,
             siloEnvironment: new Dictionary<string, string> { ["LEADSCORING_INITIAL_MODEL"] = "simulated" });
         using var api = cluster.CreateApiClient();
-        await WaitForChampion(api);
+        await ProductCluster.WaitForChampionAsync(api);
         var ids = Enumerable.Range(0, Leads).Select(i => $"lead-{i}").ToArray();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) =>
             (await api.PostAsJsonAsync("/api/leads", new { lead_id = id, attributes = new { industry = "retail" } })).EnsureSuccessStatusCode());
@@ -41,7 +41,7 @@ public class ConnectionBudgetTests
         // Every lead is read from the database again, activities and all, by the batch and the readers at once.
         await cluster.RestartAsync();
         using var again = cluster.CreateApiClient();
-        await WaitForChampion(again);
+        await ProductCluster.WaitForChampionAsync(again);
         var readerStatuses = new ConcurrentBag<int>();
         using var stop = new CancellationTokenSource();
         var readers = Enumerable.Range(0, Readers).Select(reader => Task.Run(async () =>
@@ -64,21 +64,5 @@ public class ConnectionBudgetTests
         Assert.Equal(0, data.GetProperty("failed").GetArrayLength());
         Assert.NotEmpty(readerStatuses);
         Assert.All(readerStatuses, status => Assert.Equal(200, status));
-    }
-
-    private static async Task WaitForChampion(HttpClient api)
-    {
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            using var response = await api.GetAsync("/api/ai/scoring/models");
-            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail("no champion model after 60 s");
     }
 }

@@ -95,6 +95,30 @@ public sealed class ProductCluster : IAsyncDisposable
     /// <summary>Kills silo process <paramref name="index"/> (SIGKILL); <see cref="RestartAsync"/> starts it again.</summary>
     public Task KillSiloAsync(int index) => _silos[index].KillAsync();
 
+    /// <summary>Waits until the API's workspace has a champion (the initial model a silo trains as it starts).</summary>
+    public static async Task WaitForChampionAsync(HttpClient api)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            using var response = await api.GetAsync("/api/ai/scoring/models");
+            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail("no champion model after 60 s");
+    }
+
+    /// <summary>Stops silo process <paramref name="index"/> as Kubernetes does (SIGTERM) and returns what it wrote.</summary>
+    public async Task<string> StopSiloAsync(int index)
+    {
+        await _silos[index].StopAsync();
+        return _silos[index].Output;
+    }
+
     /// <summary>Kills API process <paramref name="index"/> (SIGKILL).</summary>
     public Task KillApiAsync(int index) => _apis[index].KillAsync();
 

@@ -32,6 +32,8 @@ public class OptionsValidationTests
     [InlineData("LEADSCORING_MAX_BODY_BYTES", "8192", "LEADSCORING_MAX_BODY_BYTES is now LeadScoring__Requests__MaxBodyBytes")]
     [InlineData("LeadScoring:RateLimits:PerWorkspace:Burst", "0", "LeadScoring:RateLimits:PerWorkspace:PerSecond and Burst must be greater than zero")]
     [InlineData("LeadScoring:ScoreResponseCache:Entries", "-1", "LeadScoring:ScoreResponseCache:Entries must be between 0 (off) and")]
+    [InlineData("LeadScoring:UnavailableRetry:RetryFor", "00:05:00", "LeadScoring:UnavailableRetry:RetryFor must be between 00:00:00 (off) and 00:01:00")]
+    [InlineData("LeadScoring:UnavailableRetry:MaxWaitingRequests", "-1", "LeadScoring:UnavailableRetry:MaxWaitingRequests must not be negative")]
     [InlineData("LeadScoring:Auth:Authority", "login.example.com", "LeadScoring:Auth:Authority must be an absolute URL")]
     [InlineData("LeadScoring:Auth:Authority", "https://login.example.com/", "LeadScoring:Auth:Audience is required")]
     [InlineData("LEADSCORING_JWT_KEY", "", "No authentication configured: set LEADSCORING_JWT_KEY")]
