@@ -143,12 +143,18 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
         Assert.Equal(before, await StorageFingerprint());
     }
 
-    /// <summary>What HttpClient will not send: raw bytes on a socket, as a hostile client writes them.</summary>
+    /// <summary>
+    /// What HttpClient will not send: raw bytes on a socket, as a hostile client writes them. A NUL in the path is
+    /// the one refusal Kestrel makes itself, with an empty 400 (it offers no hook for its own request-line
+    /// rejections): still refused, never stored.
+    /// </summary>
     [Theory]
-    [InlineData("a header value with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nX-Note: caf\u00e9\r\n", 200)]
-    [InlineData("a token with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\r\n", 401)]
-    [InlineData("a request target over 8 KB", "GET /api/leads/existing?q=QQQ HTTP/1.1\r\nHost: x\r\n", 414)]
-    public async Task Requests_kestrel_could_refuse_get_a_problem(string name, string head, int status)
+    [InlineData("a header value with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nX-Note: caf\u00e9\r\n", 200, false)]
+    [InlineData("a token with a non-ASCII byte", "GET /api/leads/existing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\r\n", 401, true)]
+    [InlineData("a request target over 8 KB", "GET /api/leads/existing?q=QQQ HTTP/1.1\r\nHost: x\r\n", 414, true)]
+    [InlineData("a control character in the path", "GET /api/leads/a%01b HTTP/1.1\r\nHost: x\r\n", 400, true)]
+    [InlineData("a NUL in the path", "GET /api/leads/a%00b HTTP/1.1\r\nHost: x\r\n", 400, false)]
+    public async Task Requests_kestrel_could_refuse_get_a_problem(string name, string head, int status, bool problem)
     {
         var target = fixture.Api.BaseAddress!;
         var authorization = fixture.Api.DefaultRequestHeaders.Authorization!.ToString();
@@ -166,10 +172,7 @@ public class ApiBadInputTests(BadInputClusterFixture fixture) : IClassFixture<Ba
         var answer = await reader.ReadToEndAsync();
 
         Assert.True(answer.StartsWith($"HTTP/1.1 {status} ", StringComparison.Ordinal), $"{name}: {answer[..Math.Min(400, answer.Length)]}");
-        if (status >= 400)
-        {
-            Assert.Contains("application/problem+json", answer, StringComparison.OrdinalIgnoreCase);
-        }
+        Assert.Equal(problem, answer.Contains("application/problem+json", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
