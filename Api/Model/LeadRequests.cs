@@ -38,26 +38,34 @@ public static class LeadRequests
         {
             foreach (var attribute in attributesJson.EnumerateObject())
             {
+                // Names are stored trimmed: " Lead Source" from a careless export is the attribute "Lead Source".
+                var attributeName = attribute.Name.Trim();
+                if (attributes.ContainsKey(attributeName))
+                {
+                    fields.Errors.Add(new($"attributes.{attributeName}", "is named twice (names are compared after trimming)"));
+                    continue;
+                }
+
                 var value = attribute.Value;
                 switch (value.ValueKind)
                 {
                     case JsonValueKind.String:
-                        attributes[attribute.Name] = LeadAttributeValue.OfText(value.GetString()!);
+                        attributes[attributeName] = LeadAttributeValue.OfText(value.GetString()!);
                         break;
                     case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
-                        attributes[attribute.Name] = LeadAttributeValue.OfNumber(number);
+                        attributes[attributeName] = LeadAttributeValue.OfNumber(number);
                         break;
                     case JsonValueKind.Number:
-                        fields.Errors.Add(new($"attributes.{attribute.Name}", "must be a finite number"));
+                        fields.Errors.Add(new($"attributes.{attributeName}", "must be a finite number"));
                         break;
                     case JsonValueKind.True or JsonValueKind.False:
-                        attributes[attribute.Name] = LeadAttributeValue.OfBoolean(value.GetBoolean());
+                        attributes[attributeName] = LeadAttributeValue.OfBoolean(value.GetBoolean());
                         break;
                     case JsonValueKind.Null:
-                        attributes[attribute.Name] = null;
+                        attributes[attributeName] = null;
                         break;
                     default:
-                        fields.Errors.Add(new($"attributes.{attribute.Name}", "must be a string, number, boolean or null"));
+                        fields.Errors.Add(new($"attributes.{attributeName}", "must be a string, number, boolean or null"));
                         break;
                 }
             }

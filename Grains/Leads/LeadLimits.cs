@@ -4,7 +4,6 @@ namespace LeadScoring.Grains.Leads;
 public static class LeadLimits
 {
     public const int MaxAttributes = 200;
-    public const int MaxAttributeNameLength = 100;
     public const int MaxTextLength = 1000;
     public const int MaxEmailLength = 254;
     public const int MaxNameLength = 200;

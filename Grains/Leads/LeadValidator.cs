@@ -15,10 +15,9 @@ public static class LeadValidator
         foreach (var (name, value) in upsert.Attributes)
         {
             var field = $"attributes.{name}";
-            if (name.Length is 0 or > LeadLimits.MaxAttributeNameLength
-                || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            if (!LeadAttributeName.IsValid(name))
             {
-                errors.Add(new(field, $"attribute names are 1-{LeadLimits.MaxAttributeNameLength} characters of letters, digits, '_', '-' or '.'"));
+                errors.Add(new(field, LeadAttributeName.Rule));
                 continue;
             }
 

@@ -5,11 +5,24 @@ namespace LeadScoring.Modeling.Training;
 /// <summary>A CSV file held as text cells: a header row and data rows of the same width.</summary>
 public sealed class CsvTable
 {
-    public CsvTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows)
+    /// <summary>The field delimiters a file may use, by the name a report gives them.</summary>
+    private static readonly (char Delimiter, string Name)[] Delimiters = [(',', "comma"), (';', "semicolon"), ('\t', "tab"), ('|', "pipe")];
+
+    /// <summary>How many records the delimiter is judged on.</summary>
+    private const int SampledRecords = 20;
+
+    public CsvTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, char delimiter = ',')
     {
         Columns = columns;
         Rows = rows;
+        Delimiter = delimiter;
     }
+
+    /// <summary>The delimiter the file was read with.</summary>
+    public char Delimiter { get; }
+
+    /// <summary>"comma", "semicolon", "tab" or "pipe".</summary>
+    public string DelimiterName => Delimiters.First(d => d.Delimiter == Delimiter).Name;
 
     public IReadOnlyList<string> Columns { get; }
 
@@ -37,8 +50,8 @@ public sealed class CsvTable
     }
 
     /// <summary>
-    /// RFC 4180 CSV with a header. The delimiter (comma or semicolon) is whichever occurs more often outside
-    /// quotes in the header. Quoted fields may contain delimiters, doubled quotes and line breaks.
+    /// RFC 4180 CSV with a header, delimited by comma, semicolon, tab or pipe (see <see cref="DetectDelimiter"/>).
+    /// Quoted fields may contain delimiters, doubled quotes and line breaks.
     /// </summary>
     /// <exception cref="FormatException">No header, an unterminated quote, or a row of another width.</exception>
     public static CsvTable Parse(TextReader reader)
@@ -75,31 +88,44 @@ public sealed class CsvTable
             rows.Add(record);
         }
 
-        return new CsvTable(header, rows);
+        return new CsvTable(header, rows, delimiter);
     }
 
+    /// <summary>
+    /// The delimiter that splits the header and the first records into the same number of fields, more than one;
+    /// of several, the one giving the most fields. When none is consistent (a ragged file), the one most frequent
+    /// in the header, so that the width check names the row at fault. Counted outside quotes.
+    /// </summary>
     private static char DetectDelimiter(string text)
     {
-        int commas = 0, semicolons = 0;
+        var counts = new List<int[]> { new int[Delimiters.Length] };
         var quoted = false;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length && counts.Count <= SampledRecords; i++)
         {
+            var c = text[i];
             if (c == '"')
             {
                 quoted = !quoted;
             }
             else if (!quoted && c is '\n' or '\r')
             {
-                break;
+                i += c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 1 : 0;
+                counts.Add(new int[Delimiters.Length]);
             }
-            else if (!quoted)
+            else if (!quoted && Array.FindIndex(Delimiters, d => d.Delimiter == c) is var index and >= 0)
             {
-                commas += c == ',' ? 1 : 0;
-                semicolons += c == ';' ? 1 : 0;
+                counts[^1][index]++;
             }
         }
 
-        return semicolons > commas ? ';' : ',';
+        // A last line without its line break is a record too; a trailing line break leaves an empty one behind.
+        var records = counts.Where((record, i) => i == 0 || record.Any(n => n > 0)).ToList();
+        var header = records[0];
+        var consistent = Enumerable.Range(0, Delimiters.Length)
+            .Where(d => header[d] > 0 && records.All(record => record[d] == header[d]))
+            .OrderByDescending(d => header[d]).ToList();
+        var chosen = consistent.Count > 0 ? consistent[0] : Array.IndexOf(header, header.Max());
+        return header[chosen] > 0 ? Delimiters[chosen].Delimiter : ',';
     }
 
     private static List<string[]> ParseRecords(string text, char delimiter)

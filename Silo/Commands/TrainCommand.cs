@@ -12,16 +12,24 @@ internal static class TrainCommand
 {
     private static readonly JsonSerializerOptions IndentedReport = new(ReportJson.Options) { WriteIndented = true };
 
+    /// <summary>Loads a file and says how it was read, so that a wrong delimiter shows before training does.</summary>
+    private static CsvTable Read(string path)
+    {
+        var table = CsvTable.Load(path);
+        Console.WriteLine($"read {path}: {table.Rows.Count:N0} rows, {table.Columns.Count} columns, {table.DelimiterName}-separated");
+        return table;
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
             var (data, options, joins, reportPath, register) = Parse(args);
             var registry = register is null ? null : await RegistryCommands.OpenAsync();
-            var table = CsvTable.Load(data);
+            var table = Read(data);
             foreach (var (file, key) in joins)
             {
-                table = CsvJoin.LeftJoin(table, CsvTable.Load(file), key, Path.GetFileNameWithoutExtension(file));
+                table = CsvJoin.LeftJoin(table, Read(file), key, Path.GetFileNameWithoutExtension(file));
             }
 
             var result = new EnsembleTrainer(options, new ConsoleProgress()).Train(table);

@@ -25,6 +25,32 @@ public class CsvTableTests
     }
 
     [Theory]
+    [InlineData("id,name,note\r\n1,acme,\"a; b\"\r\n", ',', "comma")]
+    [InlineData("id;name;amount\n1;acme;1,5\n2;beta;2,5\n", ';', "semicolon")]
+    [InlineData("Lead Source\tAnnual Revenue\tnote\nweb\t1,000\ta;b|c\n", '\t', "tab")]
+    [InlineData("id|name|amount\n1|acme, inc|3\n", '|', "pipe")]
+    [InlineData("only\n1\n2\n", ',', "comma")]
+    public void The_delimiter_is_the_one_that_splits_the_header_and_rows_alike(string text, char delimiter, string name)
+    {
+        var table = CsvTable.Parse(new StringReader(text));
+
+        Assert.Equal((delimiter, name), (table.Delimiter, table.DelimiterName));
+        Assert.All(table.Rows, row => Assert.Equal(table.Columns.Count, row.Length));
+    }
+
+    /// <summary>A tab-separated export as it comes (CRLF, ".csv" name), read in place from ../shared/data.</summary>
+    [Fact]
+    public void The_tab_separated_marketing_campaign_export_reads_with_its_label()
+    {
+        var table = CsvTable.Load(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", "generalization", "marketing-campaign.csv"));
+
+        Assert.Equal("tab", table.DelimiterName);
+        Assert.Equal(29, table.Columns.Count);
+        Assert.Equal(2_240, table.Rows.Count);
+        Assert.Equal(334, table.Column(table.IndexOf("Response")).Count(cell => cell == "1"));
+    }
+
+    [Theory]
     [InlineData("a,b\n1,2,3\n", "row 2 has 3 fields")]
     [InlineData("a,b\n\"1,2\n", "not closed")]
     [InlineData("", "no header")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -44,6 +45,49 @@ public class TrainingApiTests
         Assert.Equal("v1", rolledBack.GetProperty("champion").GetString());
         Assert.Equal(HttpStatusCode.Conflict, nothingLeft.StatusCode);
         Assert.Equal(2, await cluster.Database.CountAsync("SELECT count(*) FROM model_versions"));
+    }
+
+    /// <summary>
+    /// A CRM export names its columns with spaces; a model trained on it must find those columns on a live lead
+    /// posted with the same names, or every such feature is silently missing in production.
+    /// </summary>
+    [Fact]
+    public async Task A_model_trained_on_an_export_with_spaced_column_names_scores_live_leads_by_those_attributes()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        using var api = cluster.CreateApiClient();
+        var random = new Random(27);
+        var csv = new StringBuilder("Lead Origin,Total Time Spent on Website,converted\n");
+        for (var i = 0; i < 600; i++)
+        {
+            var origin = random.Next(3) switch { 0 => "API", 1 => "Landing Page Submission", _ => "Lead Import" };
+            var seconds = random.Next(0, 2_400);
+            var converted = random.NextDouble() < (seconds > 1_000 ? 0.8 : 0.1) + (origin == "Lead Import" ? -0.05 : 0.05);
+            csv.Append(CultureInfo.InvariantCulture, $"{origin},{seconds},{(converted ? 1 : 0)}\n");
+        }
+
+        var job = await ApiScenario.TrainAsync(api, csv.ToString());
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+
+        async Task<double> ProbabilityAsync(string leadId, int seconds)
+        {
+            using var created = await api.PostAsJsonAsync("/api/leads", new
+            {
+                lead_id = leadId,
+                attributes = new Dictionary<string, object> { ["Lead Origin"] = "API", [" Total Time Spent on Website "] = seconds },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var score = await api.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{leadId}?include_insights=true");
+            return score.GetProperty("data").GetProperty("conversion_probability").GetDouble();
+        }
+
+        var engaged = await ProbabilityAsync("spaced-engaged", 1_532);
+        var idle = await ProbabilityAsync("spaced-idle", 20);
+        var lead = await api.GetFromJsonAsync<JsonElement>("/api/leads/spaced-engaged");
+
+        Assert.Equal(1_532, lead.GetProperty("attributes").GetProperty("Total Time Spent on Website").GetDouble());
+        Assert.Equal("API", lead.GetProperty("attributes").GetProperty("Lead Origin").GetString());
+        Assert.True(engaged > idle + 0.3, $"engaged {engaged}, idle {idle}: the model does not see the spaced column on live leads");
     }
 
     [Fact]
