@@ -31,6 +31,9 @@ usage: ./run.sh [command]
               print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
   simulate --leads N [--rate R] [--seed S] [--api URL]
               post a deterministic synthetic CRM through the API (token from LEADSCORING_TOKEN)
+  import --data FILE --id-column C [--label C [--positive V] [--negative V]] [--join FILE:KEY]...
+         [--workspace W] [--api URL]
+              import a CRM export: every row a lead, with its outcome when labelled (token from LEADSCORING_TOKEN)
   train --data FILE --label COLUMN [--positive V] [--negative V] [--exclude A,B] [--exclude-leaky]
         [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--join FILE:KEY]...
         [--deal-value-column C] [--start-date-column C] [--close-date-column C] [--blend fitted|fixed]
@@ -123,7 +126,7 @@ case "${1:-}" in
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
-  simulate|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
+  simulate|import|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

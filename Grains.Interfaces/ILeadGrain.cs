@@ -8,6 +8,14 @@ public interface ILeadGrain : IGrainWithStringKey
     [Alias("Upsert")]
     Task<UpsertLeadResult> Upsert(LeadUpsert upsert);
 
+    /// <summary>
+    /// A row of an imported export: the upsert and, when given, the outcome, validated together and stored in
+    /// one write, or nothing when either is invalid. When the lead already holds exactly these attributes and this
+    /// outcome nothing is written (<see cref="LeadImportStatus.Unchanged"/>), so importing a file again changes nothing.
+    /// </summary>
+    [Alias("Import")]
+    Task<LeadImportResult> Import(LeadUpsert upsert, OutcomeRecord? outcome);
+
     /// <summary>The lead as of now, or null when no such lead was ever created.</summary>
     [Alias("GetSnapshot")]
     Task<LeadSnapshot?> GetSnapshot();

@@ -37,6 +37,7 @@ public static class SiloHosting
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(stores));
             silo.Services.AddSingleton<IModelRegistry, PostgresModelRegistry>();
             silo.Services.AddSingleton<ITrainingSnapshotStore, PostgresTrainingSnapshotStore>();
+            silo.Services.AddSingleton<LeadReads>();
             silo.Services.AddSingleton<LeadWrites>();
             silo.Services.AddSingleton<IScoreHistoryStore, PostgresScoreHistoryStore>();
             silo.Services.AddSingleton<IExperimentStore, PostgresExperimentStore>();

@@ -13,6 +13,8 @@ dotnet benchmarks/LeadScoring.Benchmarks/bin/Release/net10.0/LeadScoring.Benchma
   --filter '*' --inProcess --exporters github --artifacts "$artifacts" >"$artifacts/bdn.log"
 echo "== training speed"
 training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
+# scripts/import-benchmark.sh writes the last section: it stays as that script left it.
+imports=$(sed -n '/^## Importing a CRM export/,$p' docs/benchmarks.md)
 
 {
   echo "# Benchmarks"
@@ -38,5 +40,9 @@ training=$(LEADSCORING_SKIP_BUILD=1 ./run.sh training-speed)
   sed -n '/^| Method/,$p' "$artifacts"/results/*LeadStateBenchmarks-report-github.md | sed "s/&#39;//g"
   echo
   echo "$training"
+  if [ -n "$imports" ]; then
+    echo
+    echo "$imports"
+  fi
 } > docs/benchmarks.md
 echo "wrote docs/benchmarks.md"

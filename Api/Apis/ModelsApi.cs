@@ -46,16 +46,12 @@ public static class ModelsApi
         HttpRequest request, IClusterClient cluster, RequestLimitOptions limits)
     {
         TrainingRequest? training;
-        if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        if (MultipartForm.Is(request))
         {
-            IFormCollection form;
-            try
+            var (form, malformed) = await MultipartForm.ReadAsync(request);
+            if (form is null)
             {
-                form = await request.ReadFormAsync();
-            }
-            catch (Exception malformed) when (malformed is IOException or InvalidDataException)
-            {
-                return Problems.BadRequest("Malformed multipart body", $"The multipart/form-data body could not be read: {malformed.Message}");
+                return malformed!;
             }
 
             var errors = new List<ValidationError>();
@@ -66,19 +62,19 @@ public static class ModelsApi
                 errors.Add(new("file", "a non-empty CSV file is required"));
             }
 
-            var label = Field(form, "label");
+            var label = MultipartForm.Field(form, "label");
             if (label is null)
             {
                 errors.Add(new("label", "is required"));
             }
 
-            var blend = Field(form, "blend");
+            var blend = MultipartForm.Field(form, "blend");
             if (blend is not (null or "fitted" or "fixed"))
             {
                 errors.Add(new("blend", "must be 'fitted' or 'fixed'"));
             }
 
-            var excludeLeaky = Field(form, "exclude_leaky");
+            var excludeLeaky = MultipartForm.Field(form, "exclude_leaky");
             if (excludeLeaky is not (null or "true" or "false"))
             {
                 errors.Add(new("exclude_leaky", "must be true or false"));
@@ -89,12 +85,10 @@ public static class ModelsApi
                 return Problems.Invalid(errors);
             }
 
-            using var csv = new MemoryStream();
-            await file!.CopyToAsync(csv);
             training = new TrainingRequest(
-                csv.ToArray(), label, Field(form, "positive"), Field(form, "negative"),
-                Field(form, "exclude")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
-                excludeLeaky == "true", Field(form, "time_column"), Field(form, "fairness_column"), blend);
+                await MultipartForm.BytesAsync(file!), label, MultipartForm.Field(form, "positive"), MultipartForm.Field(form, "negative"),
+                MultipartForm.Field(form, "exclude")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+                excludeLeaky == "true", MultipartForm.Field(form, "time_column"), MultipartForm.Field(form, "fairness_column"), blend);
         }
         else
         {
@@ -173,9 +167,6 @@ public static class ModelsApi
             fields.Boolean(root, "", "exclude_leaky", required: false) ?? false, null,
             fields.String(root, "", "fairness_column", required: false), blend);
     }
-
-    private static string? Field(IFormCollection form, string name) =>
-        form.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value.ToString()) ? value.ToString().Trim() : null;
 
     private static ProblemHttpResult ModelNotFound(string version) =>
         TypedResults.Problem(title: "Model version not found", detail: $"No model version '{version}' exists in this workspace.", statusCode: StatusCodes.Status404NotFound);

@@ -104,6 +104,7 @@ public static class ApiHosting
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
         api.MapLeadsApi();
+        api.MapImportApi();
         api.MapModelsApi();
         api.MapScoringApi();
         api.MapExperimentsApi();

@@ -21,6 +21,7 @@ public static class ApiOptionsRegistration
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0 && o.MaxBodyBytes < int.MaxValue, $"{RequestLimitOptions.SectionName}:MaxBodyBytes must be between 1 and {int.MaxValue - 1}")
             .Validate(o => o.MaxTrainingUploadBytes > 0, $"{RequestLimitOptions.SectionName}:MaxTrainingUploadBytes must be greater than zero")
+            .Validate(o => o.MaxImportUploadBytes > 0, $"{RequestLimitOptions.SectionName}:MaxImportUploadBytes must be greater than zero")
             .Validate<IConfiguration>(
                 (_, configuration) => Renamed.All(setting => configuration[setting.Old] is null),
                 "Renamed settings: " + string.Join("; ", Renamed.Select(setting => $"{setting.Old} is now {setting.New}")))

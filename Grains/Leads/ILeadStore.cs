@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Features;
+using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Grains.Leads;
 
@@ -47,6 +48,9 @@ public sealed record LeadWriteExtras(ScoreHistoryEntry? HistoryEntry, bool TrimH
 
     /// <summary>The lead's stored chunks numbered below this are forgotten (0: none).</summary>
     public int ForgetIdChunksBelow { get; init; }
+
+    /// <summary>The lead's training snapshot of a newly recorded outcome, which replaces the one it had.</summary>
+    public TrainingSnapshot? Snapshot { get; init; }
 }
 
 /// <summary>An activity a lead took, with its activity count when it took it.</summary>

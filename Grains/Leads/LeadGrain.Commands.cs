@@ -17,6 +17,16 @@ public sealed partial class LeadGrain
         }
 
         var now = services.Clock.GetUtcNow();
+        var (created, withdrawn) = Apply(upsert, now);
+        await PersistRescored(ScoreTrigger.Attributes, now);
+        await ForgetTrainingSnapshotIf(withdrawn);
+        return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, await Snapshot(now), NoErrors);
+    }
+
+    /// <summary>Applies a validated upsert to the state (not yet persisted).</summary>
+    /// <returns>Whether the lead is new, and whether the upsert withdrew its profiling consent.</returns>
+    private (bool Created, bool ProfilingWithdrawn) Apply(LeadUpsert upsert, DateTimeOffset now)
+    {
         var created = !State.Exists;
         if (created)
         {
@@ -62,9 +72,7 @@ public sealed partial class LeadGrain
 
         var withdrawn = ApplyConsent(upsert.Consent);
         State.UpdatedAt = now;
-        await PersistRescored(ScoreTrigger.Attributes, now);
-        await ForgetTrainingSnapshotIf(withdrawn);
-        return new UpsertLeadResult(created ? CommandStatus.Created : CommandStatus.Ok, await Snapshot(now), NoErrors);
+        return (created, withdrawn);
     }
 
     public async Task<UpdateConsentResult> UpdateConsent(ConsentUpdate consent)
@@ -96,18 +104,7 @@ public sealed partial class LeadGrain
             return new RecordOutcomeResult(CommandStatus.Invalid, null, errors);
         }
 
-        // The features as they are at recording time: training must never see what happened after the outcome.
-        State.Outcome = new LeadOutcome(outcome.Converted, outcome.DealValue, outcome.ClosedAt, now, Features(now));
-        State.UpdatedAt = now;
-        // The snapshot is stored before the state: if the state write then fails the caller retries, and the
-        // snapshot (keyed by lead) is simply replaced. Leads without profiling consent are never training data.
-        if (State.ProfilingConsent)
-        {
-            await services.Snapshots.SaveAsync(new TrainingSnapshot(
-                Workspace, LeadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
-                State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome));
-        }
-
+        TakeOutcome(outcome, now);
         await Persist();
         await services.Experiments.RecordOutcomeAsync(Workspace, LeadId, outcome.Converted, outcome.DealValue);
         if (State.ProfilingConsent && (await LoadRecentScores()).Latest is { } scored)
@@ -118,6 +115,21 @@ public sealed partial class LeadGrain
         }
 
         return new RecordOutcomeResult(CommandStatus.Ok, State.Outcome, NoErrors);
+    }
+
+    /// <summary>
+    /// Sets the outcome with the features as they are now, and makes the lead's training snapshot, which the next
+    /// write stores with the state. Leads without profiling consent are never training data.
+    /// </summary>
+    private void TakeOutcome(OutcomeRecord outcome, DateTimeOffset now)
+    {
+        // The features as they are at recording time: training must never see what happened after the outcome.
+        State.Outcome = new LeadOutcome(outcome.Converted, outcome.DealValue, outcome.ClosedAt, now, Features(now));
+        State.UpdatedAt = now;
+        _unstoredSnapshot = State.ProfilingConsent
+            ? new TrainingSnapshot(Workspace, LeadId, now, outcome.Converted, outcome.DealValue, outcome.ClosedAt,
+                State.Attributes.ToDictionary(a => a.Key, a => a.Value.ToString()), State.Outcome.FeaturesAtOutcome)
+            : null;
     }
 
     /// <summary>Applies the given flags; true when profiling consent was withdrawn by them.</summary>

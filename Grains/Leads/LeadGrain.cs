@@ -14,7 +14,7 @@ namespace LeadScoring.Grains.Leads;
 /// <remarks>
 /// Split by responsibility: commands and consent (LeadGrain.Commands.cs), activities and their ids
 /// (.Activities.cs), scoring (.Scoring.cs), experiments (.Experiments.cs), personal data and erasure
-/// (.PersonalData.cs), and writing the state with what goes alongside it (.Persistence.cs).
+/// (.PersonalData.cs), a row of an imported export (.Import.cs), and writing the state with what goes alongside it (.Persistence.cs).
 /// </remarks>
 public sealed partial class LeadGrain(LeadGrainServices services) : Grain, ILeadGrain, IWorkspaceScoped, IGrainState<LeadState>
 {

@@ -59,10 +59,16 @@ public sealed class PostgresTrainingSnapshotStore(NpgsqlDataSource database) : I
         command.Parameters.AddWithValue("c", snapshot.Converted);
         command.Parameters.AddWithValue("v", (object?)snapshot.DealValue ?? DBNull.Value);
         command.Parameters.AddWithValue("closed", (object?)snapshot.ClosedAt ?? DBNull.Value);
-        command.Parameters.AddWithValue("a", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(snapshot.Attributes, Json));
-        command.Parameters.AddWithValue("f", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(snapshot.Features, Json));
+        command.Parameters.AddWithValue("a", NpgsqlDbType.Jsonb, AttributesJson(snapshot));
+        command.Parameters.AddWithValue("f", NpgsqlDbType.Jsonb, FeaturesJson(snapshot));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The attributes column's JSON (the lead writes use it too).</summary>
+    public static string AttributesJson(TrainingSnapshot snapshot) => JsonSerializer.Serialize(snapshot.Attributes, Json);
+
+    /// <summary>The features column's JSON.</summary>
+    public static string FeaturesJson(TrainingSnapshot snapshot) => JsonSerializer.Serialize(snapshot.Features, Json);
 
     public async Task<IReadOnlyList<TrainingSnapshot>> ListAsync(string workspace, CancellationToken cancellationToken = default)
     {

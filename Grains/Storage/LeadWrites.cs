@@ -1,6 +1,8 @@
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Models;
+using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,7 +11,7 @@ namespace LeadScoring.Grains.Storage;
 
 /// <summary>
 /// Everything the silo's leads write when they change (state rows in lead_state, score history rows in
-/// score_history) goes through this one group commit. A lead that rescores after a change writes its state
+/// score_history, activity rows, training snapshots) goes through this one group commit. A lead that rescores after a change writes its state
 /// with its history entry as one item: the entry is inserted by the statement that writes the state, only if
 /// that write succeeds, so a lead's state and the entry of the score it holds commit together or not at all.
 /// Entries without a state write (a rescore on read) and state writes without an entry share the same batches.
@@ -42,13 +44,16 @@ public sealed class LeadWrites : IAsyncDisposable
     /// <see cref="LeadLimits.StoredRecentActivities"/>, so all but its newest <see cref="LeadLimits.RecentActivities"/> go.
     /// The <paramref name="idChunks"/> of remembered activity ids become rows of lead_activity_ids, and the lead's
     /// chunks numbered below <paramref name="forgetIdChunksBelow"/> go, in the same statement, unless the write conflicts.
+    /// The <paramref name="snapshot"/> replaces the lead's row in training_snapshots in the same statement, unless the
+    /// write conflicts: an outcome and the snapshot it makes are stored together or not at all.
     /// </summary>
     public Task<int> WriteStateAsync(
         string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false,
         IReadOnlyList<ActivityRow>? activities = null, bool trimActivities = false, IReadOnlyList<ActivityIdChunk>? idChunks = null,
-        int forgetIdChunksBelow = 0) =>
+        int forgetIdChunksBelow = 0, TrainingSnapshot? snapshot = null) =>
         _queue.EnqueueAsync(new StateWrite(
-            workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities, idChunks ?? [], forgetIdChunksBelow));
+            workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities, idChunks ?? [], forgetIdChunksBelow,
+            snapshot));
 
     /// <summary>
     /// Completes once the entry is committed. <paramref name="trimHistory"/>: the lead's entries reach
@@ -200,7 +205,16 @@ public sealed class LeadWrites : IAsyncDisposable
                  USING unnest($20, $21) AS f(n, below)
                   JOIN written ok ON ok.n = f.n
                   JOIN input i ON i.n = f.n
-                 WHERE d.workspace = i.w AND d.lead_id = i.l AND d.chunk < f.below)
+                 WHERE d.workspace = i.w AND d.lead_id = i.l AND d.chunk < f.below),
+            snapshots AS (
+                INSERT INTO training_snapshots (workspace, lead_id, recorded_at, converted, deal_value, closed_at, attributes, features)
+                SELECT i.w, i.l, t.recorded_at, t.converted, t.deal_value, t.closed_at, t.attributes::jsonb, t.features::jsonb
+                  FROM unnest($22, $23, $24, $25, $26, $27, $28) AS t(n, recorded_at, converted, deal_value, closed_at, attributes, features)
+                  JOIN written ok ON ok.n = t.n
+                  JOIN input i ON i.n = t.n
+                ON CONFLICT (workspace, lead_id) DO UPDATE
+                   SET recorded_at = excluded.recorded_at, converted = excluded.converted, deal_value = excluded.deal_value,
+                       closed_at = excluded.closed_at, attributes = excluded.attributes, features = excluded.features)
             SELECT n, version FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, writes.Count).ToArray() });
@@ -221,6 +235,15 @@ public sealed class LeadWrites : IAsyncDisposable
         var forgetting = Enumerable.Range(0, writes.Count).Where(n => writes[n].ForgetIdChunksBelow > 0).ToList();
         command.Parameters.Add(new NpgsqlParameter { Value = forgetting.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = forgetting.ConvertAll(n => writes[n].ForgetIdChunksBelow).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        var snapshotting = Enumerable.Range(0, writes.Count).Where(n => writes[n].Snapshot is not null).ToList();
+        var snapshots = snapshotting.ConvertAll(n => writes[n].Snapshot!);
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshotting.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(t => t.RecordedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(t => t.Converted).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(t => t.DealValue).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(t => t.ClosedAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(PostgresTrainingSnapshotStore.AttributesJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(PostgresTrainingSnapshotStore.FeaturesJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         return command;
     }
 
@@ -301,7 +324,8 @@ public sealed class LeadWrites : IAsyncDisposable
 
     private sealed record StateWrite(
         string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory,
-        IReadOnlyList<ActivityRow> Activities, bool TrimActivities, IReadOnlyList<ActivityIdChunk> IdChunks, int ForgetIdChunksBelow)
+        IReadOnlyList<ActivityRow> Activities, bool TrimActivities, IReadOnlyList<ActivityIdChunk> IdChunks, int ForgetIdChunksBelow,
+        TrainingSnapshot? Snapshot)
         : LeadWrite(Workspace, LeadId);
 
     private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory) : LeadWrite(Workspace, LeadId);

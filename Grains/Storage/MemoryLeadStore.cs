@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
+using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -11,7 +12,8 @@ namespace LeadScoring.Grains.Storage;
 /// memory grain storage (shared by the cluster's silos, gone with them). A write reads the record, checks the
 /// version and writes it back; the lead's grain is its only writer, so nothing comes between.
 /// </summary>
-public sealed class MemoryLeadStore([FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history) : ILeadStore
+public sealed class MemoryLeadStore(
+    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history, ITrainingSnapshotStore snapshots) : ILeadStore
 {
     private const string StateName = "lead";
 
@@ -50,6 +52,11 @@ public sealed class MemoryLeadStore([FromKeyedServices(GrainStorage.Leads)] IGra
         {
             var (workspace, leadId) = WorkspaceKey.Parse(lead.Key.ToString()!);
             await history.AppendAsync(workspace, leadId, entry, extras.TrimHistory);
+        }
+
+        if (extras.Snapshot is { } snapshot)
+        {
+            await snapshots.SaveAsync(snapshot);
         }
     }
 

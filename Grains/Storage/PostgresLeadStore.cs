@@ -10,8 +10,8 @@ using Orleans.Storage;
 namespace LeadScoring.Grains.Storage;
 
 /// <summary>
-/// The lead grains' store in PostgreSQL: lead_state, with lead_activity and lead_activity_ids beside it. Writes
-/// go through <see cref="LeadWrites"/>, the silo's group commit, so the writes of many leads share one statement
+/// The lead grains' store in PostgreSQL: lead_state, with lead_activity and lead_activity_ids beside it. Reads of
+/// activating leads go through <see cref="LeadReads"/>, writes through <see cref="LeadWrites"/>, the silo's group commit, so the writes of many leads share one statement
 /// and one commit, and each grain is answered once its own row is committed (docs/performance.md,
 /// "Persistence"). A write must present the version it read; a stale one fails for that grain alone.
 /// </summary>
@@ -20,36 +20,18 @@ namespace LeadScoring.Grains.Storage;
 /// it: each is a row inserted by the write that follows the lead taking it, and a read of the state only counts
 /// them; the lead reads them (<see cref="ReadRecentActivitiesAsync"/>) when a read of its own needs them.
 /// </remarks>
-public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer serializer, LeadWrites writes) : ILeadStore
+public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer serializer, LeadReads reads, LeadWrites writes) : ILeadStore
 {
     public async Task ReadAsync(GrainId grainId, IGrainState<LeadState> grainState)
     {
         var (workspace, leadId) = KeyOf(grainId);
-        await using var connection = await database.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection)
+        if (await reads.ReadAsync(workspace, leadId) is { } stored)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand("SELECT payload, version FROM lead_state WHERE workspace = $1 AND lead_id = $2")
-                {
-                    Parameters = { new() { Value = workspace }, new() { Value = leadId } },
-                },
-                new NpgsqlBatchCommand("SELECT count(*) FROM lead_activity WHERE workspace = $1 AND lead_id = $2")
-                {
-                    Parameters = { new() { Value = workspace }, new() { Value = leadId } },
-                },
-            },
-        };
-        await using var reader = await batch.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
-        {
-            var state = serializer.Deserialize<LeadState>(reader.GetFieldValue<byte[]>(0)) ?? new LeadState();
-            grainState.ETag = reader.GetInt32(1).ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
-            await reader.NextResultAsync();
-            await reader.ReadAsync();
-            state.ActivityRows = (int)reader.GetInt64(0);
+            var state = serializer.Deserialize<LeadState>(stored.Payload) ?? new LeadState();
+            state.ActivityRows = stored.ActivityRows;
             grainState.State = state;
+            grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
         }
         else
         {
@@ -68,7 +50,8 @@ public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer seri
             ? []
             : extras.Activities.Select(a => new ActivityRow(a.Received, a.Activity.OccurredAt, serializer.SerializeToArray(a.Activity))).ToList();
         var version = await writes.WriteStateAsync(
-            workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities, extras.IdChunks, extras.ForgetIdChunksBelow);
+            workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities, extras.IdChunks, extras.ForgetIdChunksBelow,
+            extras.Snapshot);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);

@@ -6,29 +6,13 @@ namespace LeadScoring.Modeling.Training;
 /// <summary>Stages 1-4, reading the table: labels, the feature columns, the holdout split; and the data fingerprint.</summary>
 public sealed partial class EnsembleTrainer
 {
-    private static readonly string[] InferredPositives = ["1", "yes", "y", "true", "t", "won", "win", "converted", "closed won", "closed-won"];
-
     /// <summary>Stage 2: which value of the label column means converted, and the rows that have a label.</summary>
     private LabelledRows ResolveLabels(CsvTable table)
     {
-        var index = table.IndexOf(options.Label);
-        if (index < 0)
+        var label = LabelColumn.Resolve(table, options.Label, options.Positive, options.Negative);
+        if (label.Values.Count < 2)
         {
-            throw new TrainingInputException($"unknown label column '{options.Label}'; the columns are: {string.Join(", ", table.Columns)}");
-        }
-
-        var values = table.Column(index).Where(c => !MissingValues.IsMissing(c)).Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (values.Count < 2)
-        {
-            throw new TrainingInputException($"label column '{options.Label}' has {(values.Count == 0 ? "no values" : "one class only")}");
-        }
-
-        var positive = options.Positive
-            ?? values.FirstOrDefault(v => InferredPositives.Contains(v, StringComparer.OrdinalIgnoreCase))
-            ?? throw new TrainingInputException($"cannot tell which label value means converted among {string.Join(", ", values.Take(10))}; give --positive");
-        if (!values.Contains(positive, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new TrainingInputException($"label column '{options.Label}' has no value '{positive}'");
+            throw new TrainingInputException($"label column '{options.Label}' has one class only");
         }
 
         var rows = new List<int>();
@@ -36,14 +20,10 @@ public sealed partial class EnsembleTrainer
         var unlabelled = 0;
         for (var r = 0; r < table.Rows.Count; r++)
         {
-            var cell = table.Rows[r][index].Trim();
-            var isPositive = string.Equals(cell, positive, StringComparison.OrdinalIgnoreCase);
-            var isNegative = !isPositive && !MissingValues.IsMissing(cell)
-                && (options.Negative is null || string.Equals(cell, options.Negative, StringComparison.OrdinalIgnoreCase));
-            if (isPositive || isNegative)
+            if (label.Classify(table.Rows[r]) is { } converted)
             {
                 rows.Add(r);
-                labels.Add(isPositive);
+                labels.Add(converted);
             }
             else
             {
@@ -63,7 +43,7 @@ public sealed partial class EnsembleTrainer
                 $"{positives} positive and {rows.Count - positives} negative rows; at least {TrainingOptions.MinimumPerClass} of each are needed");
         }
 
-        return new LabelledRows(new CsvTable(table.Columns, [.. rows.Select(r => table.Rows[r])]), labels, positive, unlabelled);
+        return new LabelledRows(new CsvTable(table.Columns, [.. rows.Select(r => table.Rows[r])]), labels, label.Positive, unlabelled);
     }
 
     /// <summary>

@@ -58,6 +58,10 @@ public sealed record TrainingOptions
 }
 
 /// <summary>A training input the trainer cannot use; the message names the problem in one line.</summary>
-public sealed class TrainingInputException(string message) : Exception(message);
+/// <param name="option">The option at fault ("label", "positive", ...), when one is.</param>
+public sealed class TrainingInputException(string message, string? option = null) : Exception(message)
+{
+    public string? Option { get; } = option;
+}
 
 public sealed record TrainingProgress(string Stage, int Percent);

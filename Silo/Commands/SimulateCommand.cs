@@ -33,11 +33,7 @@ internal static class SimulateCommand
             return Usage.Fail(error);
         }
 
-        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-        if (Environment.GetEnvironmentVariable("LEADSCORING_TOKEN") is { Length: > 0 } token)
-        {
-            http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        }
+        using var http = ApiClient.Create(api, TimeSpan.FromSeconds(30));
         var origin = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         long activities = 0, outcomes = 0, failures = 0, sent = 0;
@@ -156,7 +152,7 @@ internal static class SimulateCommand
         leads = 0;
         rate = null;
         seed = 42;
-        api = new Uri(Environment.GetEnvironmentVariable("LEADSCORING_API_URL") ?? "http://localhost:5080");
+        api = ApiClient.DefaultAddress;
         error = "";
         for (var i = 0; i < args.Length; i++)
         {

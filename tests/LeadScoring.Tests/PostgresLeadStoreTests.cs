@@ -297,13 +297,16 @@ public class PostgresLeadStoreTests
             _source = source;
             _services = services;
             Writes = writes;
-            Storage = new PostgresLeadStore(source, services.GetRequiredService<Serializer>(), writes);
+            Reads = new LeadReads(source, NullLogger<LeadReads>.Instance);
+            Storage = new PostgresLeadStore(source, services.GetRequiredService<Serializer>(), Reads, writes);
             History = new PostgresScoreHistoryStore(source, writes);
         }
 
         public TestDatabase Database { get; }
 
         public LeadWrites Writes { get; }
+
+        public LeadReads Reads { get; }
 
         public PostgresLeadStore Storage { get; }
 
@@ -352,6 +355,7 @@ public class PostgresLeadStoreTests
         public async ValueTask DisposeAsync()
         {
             await Writes.DisposeAsync();
+            await Reads.DisposeAsync();
             await _source.DisposeAsync();
             await _services.DisposeAsync();
             await Database.DisposeAsync();
