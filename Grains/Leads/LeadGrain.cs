@@ -61,6 +61,12 @@ public sealed partial class LeadGrain(LeadGrainServices services) : Grain, ILead
         // The stored attributes arrive as fresh strings and values: the shared instances replace them.
         State.Attributes.ShareValues();
         _activityRows = StoredRows.Counted(State.ActivityRows, LeadLimits.RecentActivities, LeadLimits.StoredRecentActivities);
+        if (!_recordExists)
+        {
+            // A lead's history is only written with its state and erased before it: a lead never stored has none,
+            // and a new lead (an import creates thousands at once) need not ask the store.
+            _recentScores = new RecentScores([]);
+        }
     }
 
     public async Task<LeadSnapshot?> GetSnapshot() =>
