@@ -35,7 +35,7 @@ usage: ./run.sh [command]
          [--workspace W] [--api URL]
               import a CRM export: every row a lead, with its outcome when labelled (token from LEADSCORING_TOKEN)
   train --data FILE --label COLUMN [--positive V] [--negative V] [--exclude A,B] [--exclude-leaky]
-        [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--join FILE:KEY]...
+        [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--predictions FILE.csv] [--join FILE:KEY]...
         [--deal-value-column C] [--start-date-column C] [--close-date-column C] [--blend fitted|fixed]
         [--workspace W --register]
               train the scoring ensemble on a CSV export

@@ -112,7 +112,11 @@ public sealed record DimensionScores(
     [property: Id(4)] double? Interaction,
     [property: Id(5)] double? Quality);
 
-/// <summary>A lead's score with its reasons. See the README's "Scores" section for every definition.</summary>
+/// <summary>A lead's score with its reasons. See docs/scoring.md for every definition.</summary>
+/// <param name="MissingFeatures">
+/// The model's columns the lead had no value for, in the model's order: what the model filled in for it. A column
+/// a model was trained on and live leads never carry shows here on every score (training–serving skew).
+/// </param>
 [GenerateSerializer, Immutable, Alias("LeadScoring.LeadScore")]
 public sealed record LeadScore(
     [property: Id(0)] string LeadId,
@@ -132,7 +136,8 @@ public sealed record LeadScore(
     [property: Id(14)] string ModelVersion,
     [property: Id(15)] DateTimeOffset ScoredAt,
     [property: Id(16)] ScoreTrigger Trigger,
-    [property: Id(17)] ScoreExplanation? Explanation);
+    [property: Id(17)] ScoreExplanation? Explanation,
+    [property: Id(18)] IReadOnlyList<string>? MissingFeatures = null);
 
 /// <param name="CacheHit">True when the lead served the score it already had (nothing changed since).</param>
 /// <param name="ExperimentVariant">The variant that scored the lead, when scored in a running experiment.</param>

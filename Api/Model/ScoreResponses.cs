@@ -42,6 +42,7 @@ public sealed record ScoreResponse(
     ScoreTrigger Trigger,
     bool Cached,
     ExplanationResponse? Explanation,
+    IReadOnlyList<string> MissingFeatures,
     ExperimentExposureResponse? Experiment = null)
 {
     public static ScoreResponse From(LeadScore score, bool cached) => new(
@@ -72,7 +73,8 @@ public sealed record ScoreResponse(
         score.Explanation is { } explanation
             ? new ExplanationResponse(explanation.BaseValue, explanation.OutputValue,
                 [.. explanation.Contributions.Select(c => new ContributionResponse(c.Feature, c.Value, c.Contribution, c.Dimension))])
-            : null);
+            : null,
+        score.MissingFeatures ?? []);
 }
 
 /// <summary>Which experiment variant scored the lead (present only when the request named a running experiment).</summary>

@@ -28,6 +28,7 @@ public sealed class CachedScore
     private Factor[] _factors = [];
     private int _keyFactorCount;
     private IReadOnlyList<string> _opportunities = [];
+    private IReadOnlyList<string> _missingFeatures = [];
     private ScoreRecommendations _recommendations = null!;
     // NaN for none (a nullable double takes twice the room).
     private double _predictedDealSize;
@@ -94,6 +95,11 @@ public sealed class CachedScore
             _opportunities = SharedValues.TextList(score.Opportunities);
         }
 
+        if (!SharedValues.SameTextList(_missingFeatures, score.MissingFeatures ?? []))
+        {
+            _missingFeatures = SharedValues.TextList(score.MissingFeatures ?? []);
+        }
+
         if (_recommendations is null || !SharedValues.SameRecommendations(_recommendations, score.Recommendations))
         {
             _recommendations = SharedValues.Recommendations(score.Recommendations);
@@ -141,7 +147,8 @@ public sealed class CachedScore
         ModelVersion,
         ScoredAt,
         (ScoreTrigger)_trigger,
-        null);
+        null,
+        _missingFeatures);
 
     /// <summary>Equal to <see cref="ScoreSummary.Of"/> of <see cref="ToScore"/>, without building the factors.</summary>
     public ScoreSummary ToSummary(string leadId) =>

@@ -125,7 +125,34 @@ public static class LeadScorer
             headline.ModelVersion,
             headline.ScoredAt,
             headline.Trigger,
-            explain ? Explain(model, features, c => model.CellOf(c, lead.Attributes, lead.Features)) : null);
+            explain ? Explain(model, features, c => model.CellOf(c, lead.Attributes, lead.Features)) : null,
+            MissingFeatures(model, encoded.Missing));
+    }
+
+    /// <summary>The names of the model's columns the lead has no value for; one shared list per combination.</summary>
+    public static IReadOnlyList<string> MissingFeatures(ChampionModel model, bool[] missing)
+    {
+        var count = 0;
+        foreach (var lacking in missing)
+        {
+            count += lacking ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var names = new string[count];
+        for (int c = 0, n = 0; c < missing.Length; c++)
+        {
+            if (missing[c])
+            {
+                names[n++] = model.Columns[c].Column;
+            }
+        }
+
+        return SharedValues.TextList(names);
     }
 
     /// <summary>
@@ -182,8 +209,11 @@ public static class LeadScorer
     public static ScoreExplanation Explain(ChampionModel model, IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features) =>
         Explain(model, model.Encode(attributes, features).Vector, c => model.CellOf(c, attributes, features));
 
-    /// <summary>Exact Shapley values of the calibrated log-odds, summed over each column's encoded slots.</summary>
-    private static ScoreExplanation Explain(ChampionModel model, float[] features, Func<int, string?> cellOf)
+    /// <summary>
+    /// Exact Shapley values of the calibrated log-odds, summed over each column's encoded slots, strongest first;
+    /// <paramref name="cellOf"/> gives column c's value as text.
+    /// </summary>
+    public static ScoreExplanation Explain(ChampionModel model, float[] features, Func<int, string?> cellOf)
     {
         var explanation = model.Scoring.Explain(features);
         var perColumn = model.PerColumn(explanation.Contributions);

@@ -3,8 +3,12 @@ using Microsoft.ML;
 
 namespace LeadScoring.Modeling.Training;
 
-/// <summary>What a training run produced: the report and the model to register.</summary>
-public sealed record TrainingResult(TrainingReport Report, ModelArtifact Artifact);
+/// <summary>What a training run produced: the report, the model to register, and its predictions for the holdout rows.</summary>
+public sealed record TrainingResult(TrainingReport Report, ModelArtifact Artifact, IReadOnlyList<HoldoutPrediction> Holdout);
+
+/// <summary>The trained ensemble's calibrated probability for a holdout row.</summary>
+/// <param name="Row">The row's index among the data rows of the table trained on (0: the first row after the header).</param>
+public sealed record HoldoutPrediction(int Row, bool Converted, double Probability);
 
 /// <summary>
 /// Trains the scoring ensemble on a table, one stage after the other as docs/training.md lists them: labels,
@@ -50,13 +54,14 @@ public sealed partial class EnsembleTrainer(TrainingOptions options, IProgress<T
             : null;
         Report("done", 100);
         var report = WriteReport(table, labelled, features, outOfFold.Encoder, leakage, importance, split, search.Settings, evaluation, secondary.Report, fairness, clock.Elapsed);
-        return new TrainingResult(report, artifact);
+        var holdout = split.Holdout.Select((row, i) => new HoldoutPrediction(labelled.SourceRows[row], split.HoldoutLabels[i], evaluation.Probabilities[i])).ToList();
+        return new TrainingResult(report, artifact, holdout);
     }
 
     private void Report(string stage, int percent) => progress?.Report(new TrainingProgress(stage, percent));
 
-    /// <summary>Stages 1-2: the rows that have a label, as a table of their own, their labels and the positive label's text.</summary>
-    private sealed record LabelledRows(CsvTable Table, List<bool> Labels, string Positive, int Unlabelled);
+    /// <summary>Stages 1-2: the rows that have a label, as a table of their own, their labels, the positive label's text and each row's index in the input.</summary>
+    private sealed record LabelledRows(CsvTable Table, List<bool> Labels, string Positive, int Unlabelled, List<int> SourceRows);
 
     /// <summary>Stage 3: the feature columns with their types, the columns left out and why, and the regression targets found.</summary>
     private sealed record CandidateColumns(List<ColumnSchema> Schema, List<ExcludedColumn> Excluded, string? DealValue, string? StartDate, string? CloseDate);

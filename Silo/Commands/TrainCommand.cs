@@ -5,7 +5,8 @@ using LeadScoring.Modeling.Training;
 namespace LeadScoring.Silo.Commands;
 
 /// <summary>
-/// ./run.sh train: trains the ensemble on a CSV export, prints a summary and optionally writes the report.
+/// ./run.sh train: trains the ensemble on a CSV export, prints a summary and optionally writes the report and the
+/// holdout predictions.
 /// Any input it cannot use is a one-line error with exit code 2.
 /// </summary>
 internal static class TrainCommand
@@ -24,7 +25,7 @@ internal static class TrainCommand
     {
         try
         {
-            var (data, options, joins, reportPath, register) = Parse(args);
+            var (data, options, joins, reportPath, register, predictionsPath) = Parse(args);
             var registry = register is null ? null : await RegistryCommands.OpenAsync();
             var table = Read(data);
             foreach (var (file, key) in joins)
@@ -36,6 +37,11 @@ internal static class TrainCommand
             if (reportPath is not null)
             {
                 File.WriteAllText(reportPath, JsonSerializer.Serialize(result.Report, IndentedReport));
+            }
+
+            if (predictionsPath is not null)
+            {
+                HoldoutPredictions.Write(predictionsPath, table, result);
             }
 
             PrintSummary(result.Report);
@@ -57,7 +63,7 @@ internal static class TrainCommand
         }
     }
 
-    private static (string Data, TrainingOptions Options, List<(string File, string Key)> Joins, string? Report, string? Register) Parse(string[] args)
+    private static (string Data, TrainingOptions Options, List<(string File, string Key)> Joins, string? Report, string? Register, string? Predictions) Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
@@ -75,7 +81,7 @@ internal static class TrainCommand
                     break;
                 case "--data" or "--label" or "--positive" or "--negative" or "--exclude" or "--time-column" or "--fairness-column"
                     or "--schema" or "--report" or "--deal-value-column" or "--start-date-column" or "--close-date-column"
-                    or "--blend" or "--search-seconds" or "--workspace" when i + 1 < args.Length:
+                    or "--blend" or "--search-seconds" or "--workspace" or "--predictions" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default:
@@ -120,7 +126,7 @@ internal static class TrainCommand
             throw new TrainingInputException("--register needs --workspace W");
         }
 
-        return (data, options, joins, values.GetValueOrDefault("--report"), flags.Contains("--register") ? workspace : null);
+        return (data, options, joins, values.GetValueOrDefault("--report"), flags.Contains("--register") ? workspace : null, values.GetValueOrDefault("--predictions"));
     }
 
     private static void PrintSummary(TrainingReport report)
