@@ -32,6 +32,7 @@ public sealed record ScoreResponse(
     IReadOnlyList<FactorResponse> KeyFactors,
     IReadOnlyList<FactorResponse> RiskFactors,
     IReadOnlyList<string> Opportunities,
+    IReadOnlyList<string> MissingFeatures,
     RecommendationsResponse Recommendations,
     double? PredictedDealSize,
     double? PredictedDaysToClose,
@@ -42,7 +43,6 @@ public sealed record ScoreResponse(
     ScoreTrigger Trigger,
     bool Cached,
     ExplanationResponse? Explanation,
-    IReadOnlyList<string> MissingFeatures,
     ExperimentExposureResponse? Experiment = null)
 {
     public static ScoreResponse From(LeadScore score, bool cached) => new(
@@ -60,6 +60,7 @@ public sealed record ScoreResponse(
         [.. score.KeyFactors.Select(FactorResponse.From)],
         [.. score.RiskFactors.Select(FactorResponse.From)],
         score.Opportunities,
+        score.MissingFeatures ?? [],
         new RecommendationsResponse(score.Recommendations.NextBestAction, score.Recommendations.OptimalContactTime,
             score.Recommendations.BestChannel, score.Recommendations.Content),
         score.PredictedDealSize,
@@ -73,8 +74,7 @@ public sealed record ScoreResponse(
         score.Explanation is { } explanation
             ? new ExplanationResponse(explanation.BaseValue, explanation.OutputValue,
                 [.. explanation.Contributions.Select(c => new ContributionResponse(c.Feature, c.Value, c.Contribution, c.Dimension))])
-            : null,
-        score.MissingFeatures ?? []);
+            : null);
 }
 
 /// <summary>Which experiment variant scored the lead (present only when the request named a running experiment).</summary>

@@ -28,7 +28,7 @@ public sealed class CachedScore
     private Factor[] _factors = [];
     private int _keyFactorCount;
     private IReadOnlyList<string> _opportunities = [];
-    private IReadOnlyList<string> _missingFeatures = [];
+    private IReadOnlyList<string>? _missingFeatures;
     private ScoreRecommendations _recommendations = null!;
     // NaN for none (a nullable double takes twice the room).
     private double _predictedDealSize;
@@ -95,9 +95,9 @@ public sealed class CachedScore
             _opportunities = SharedValues.TextList(score.Opportunities);
         }
 
-        if (!SharedValues.SameTextList(_missingFeatures, score.MissingFeatures ?? []))
+        if (score.MissingFeatures is null || _missingFeatures is null || !SharedValues.SameTextList(_missingFeatures, score.MissingFeatures))
         {
-            _missingFeatures = SharedValues.TextList(score.MissingFeatures ?? []);
+            _missingFeatures = score.MissingFeatures is { } missing ? SharedValues.TextList(missing) : null;
         }
 
         if (_recommendations is null || !SharedValues.SameRecommendations(_recommendations, score.Recommendations))

@@ -44,7 +44,9 @@ public sealed class LabelColumn
 
         var resolved = positive
             ?? values.FirstOrDefault(v => InferredPositives.Contains(v, StringComparer.OrdinalIgnoreCase))
-            ?? throw new TrainingInputException($"cannot tell which label value means converted among {string.Join(", ", values.Take(10))}; give --positive", "positive");
+            ?? throw new TrainingInputException(values.Count == 1
+                ? $"label column '{label}' has one class only ('{values[0]}'); give --positive if that value means converted"
+                : $"cannot tell which label value means converted among {string.Join(", ", values.Take(10))}; give --positive", "positive");
         if (!values.Contains(resolved, StringComparer.OrdinalIgnoreCase))
         {
             throw new TrainingInputException($"label column '{label}' has no value '{resolved}'", "positive");
