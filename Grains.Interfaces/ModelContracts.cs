@@ -4,6 +4,7 @@ namespace LeadScoring.Grains.Interfaces;
 /// A training run: on an uploaded CSV export (<see cref="Csv"/>), or on the workspace's own labelled leads
 /// (their point-in-time snapshots) when <see cref="Csv"/> is null.
 /// </summary>
+/// <param name="Schema">The export's schema (JSON, as <c>train --schema</c> reads it): column types, dimensions, and columns that are live activity features.</param>
 [GenerateSerializer, Immutable, Alias("LeadScoring.TrainingRequest")]
 public sealed record TrainingRequest(
     [property: Id(0)] byte[]? Csv,
@@ -14,7 +15,8 @@ public sealed record TrainingRequest(
     [property: Id(5)] bool ExcludeLeaky,
     [property: Id(6)] string? TimeColumn,
     [property: Id(7)] string? FairnessColumn,
-    [property: Id(8)] string? Blend);
+    [property: Id(8)] string? Blend,
+    [property: Id(9)] string? Schema = null);
 
 [GenerateSerializer, Alias("LeadScoring.TrainingJobState")]
 public enum TrainingJobState

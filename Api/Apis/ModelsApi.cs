@@ -80,6 +80,14 @@ public static class ModelsApi
                 errors.Add(new("exclude_leaky", "must be true or false"));
             }
 
+            var schema = form.Files.GetFile("schema") is { } schemaFile
+                ? System.Text.Encoding.UTF8.GetString(await MultipartForm.BytesAsync(schemaFile))
+                : MultipartForm.Field(form, "schema");
+            if (schema is not null && !IsSchema(schema))
+            {
+                errors.Add(new("schema", "must be JSON of the form {\"columns\": {\"Column\": {\"type\"?, \"dimension\"?, \"source\"?, \"feature\"?}}}"));
+            }
+
             if (errors.Count > 0)
             {
                 return Problems.Invalid(errors);
@@ -88,7 +96,7 @@ public static class ModelsApi
             training = new TrainingRequest(
                 await MultipartForm.BytesAsync(file!), label, MultipartForm.Field(form, "positive"), MultipartForm.Field(form, "negative"),
                 MultipartForm.Field(form, "exclude")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
-                excludeLeaky == "true", MultipartForm.Field(form, "time_column"), MultipartForm.Field(form, "fairness_column"), blend);
+                excludeLeaky == "true", MultipartForm.Field(form, "time_column"), MultipartForm.Field(form, "fairness_column"), blend, schema);
         }
         else
         {
@@ -166,6 +174,21 @@ public static class ModelsApi
         return new TrainingRequest(null, null, null, null, [],
             fields.Boolean(root, "", "exclude_leaky", required: false) ?? false, null,
             fields.String(root, "", "fairness_column", required: false), blend);
+    }
+
+    /// <summary>Well-formed JSON with a "columns" object; what it says of each column is checked when the job reads the export.</summary>
+    private static bool IsSchema(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("columns", out var columns) && columns.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static ProblemHttpResult ModelNotFound(string version) =>

@@ -131,6 +131,7 @@ public sealed class TrainingJobGrain(
         TimeColumn = request.TimeColumn,
         FairnessColumn = request.FairnessColumn,
         Blend = request.Blend == "fixed" ? BlendMode.Fixed : BlendMode.Fitted,
+        Schema = request.Schema is { } schema ? SchemaFile.Parse(schema, "the schema") : null,
     };
 
     private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

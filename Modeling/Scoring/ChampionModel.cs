@@ -24,8 +24,9 @@ public sealed class ChampionModel
         DealSize = dealSize;
         DaysToClose = daysToClose;
         Columns = Scoring.Encoder.Columns;
-        // A column named like an activity feature is filled from the lead's activity (as in training from history).
-        _activityFeatureIndex = [.. Columns.Select(c => FeatureCatalog.IndexOf(c.Column))];
+        // A column named like an activity feature, or mapped to one by the training schema, is filled from the lead's
+        // activity (as in training from history); every other column from the attribute of its name.
+        _activityFeatureIndex = [.. Columns.Select(c => FeatureCatalog.IndexOf(c.LiveFeature ?? c.Column))];
         ColumnOffsets = new int[Columns.Count];
         for (int c = 0, offset = 0; c < Columns.Count; offset += Columns[c].Width, c++)
         {
@@ -60,8 +61,9 @@ public sealed class ChampionModel
     public IReadOnlyList<FeatureDimension> Dimensions { get; }
 
     /// <summary>
-    /// The lead's feature vector, as training saw it: each column filled from the activity feature of that
-    /// name, else from the attribute of that name (numbers written directly, everything else as text).
+    /// The lead's feature vector, as training saw it: each column filled from the activity feature of that name
+    /// (or the one the schema mapped it to), else from the attribute of that name (numbers written directly,
+    /// everything else as text).
     /// </summary>
     public EncodedLead Encode(IReadOnlyDictionary<string, LeadAttributeValue> attributes, IReadOnlyList<FeatureValue> features)
     {
@@ -103,7 +105,7 @@ public sealed class ChampionModel
     private FeatureValue? ActivityFeature(int c, IReadOnlyList<FeatureValue> features)
     {
         var index = _activityFeatureIndex[c];
-        return index >= 0 && index < features.Count && features[index].Name == Columns[c].Column ? features[index] : null;
+        return index >= 0 && index < features.Count && features[index].Name == (Columns[c].LiveFeature ?? Columns[c].Column) ? features[index] : null;
     }
 
     // Shared texts: a lead keeps these in its cached score's factors.

@@ -27,6 +27,11 @@ public enum FeatureSource
 }
 
 /// <summary>What schema inference (or a schema file) decided about one column.</summary>
+/// <param name="LiveFeature">
+/// The activity feature a live lead's value of this column comes from, when the schema maps the column to one
+/// (an export's "TotalVisits" is the cluster's visit_count); null: the column itself (an attribute, or an
+/// activity feature by that name).
+/// </param>
 public sealed record ColumnSchema(
     string Name,
     ColumnKind Kind,
@@ -34,7 +39,8 @@ public sealed record ColumnSchema(
     FeatureSource Source,
     double MissingRate,
     int DistinctValues,
-    string? DateFormat = null);
+    string? DateFormat = null,
+    string? LiveFeature = null);
 
 public sealed record ExcludedColumn(string Column, string Reason);
 

@@ -10,6 +10,7 @@ public sealed record FeatureSlot(string Name, string Column, FeatureDimension Di
 /// How one column becomes feature-vector slots, fitted on training rows only: numbers and dates (days since
 /// 1970) impute the training median and add a missing indicator when the column had gaps; booleans are 0/1;
 /// categories are one-hot over the frequent values, with rare and unseen values pooled into "other".
+/// <see cref="LiveFeature"/>: the activity feature a live lead fills the column from (see <see cref="ColumnSchema"/>).
 /// </summary>
 public sealed record ColumnEncoding(
     string Column,
@@ -21,7 +22,8 @@ public sealed record ColumnEncoding(
     string[] Categories,
     bool OtherCategory,
     string? DateFormat,
-    double[]? BinEdges = null)
+    double[]? BinEdges = null,
+    string? LiveFeature = null)
 {
     public const string Other = "__other__";
     public const string Missing = "__missing__";
@@ -138,10 +140,11 @@ public sealed record ColumnEncoding(
                 .OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)
                 .Take(60).Select(c => c.Value).ToArray();
             return new ColumnEncoding(schema.Name, schema.Kind, schema.Dimension, schema.Source, 0, hasMissing,
-                kept, kept.Length < counts.Count, null);
+                kept, kept.Length < counts.Count, null, LiveFeature: schema.LiveFeature);
         }
 
-        var probe = new ColumnEncoding(schema.Name, schema.Kind, schema.Dimension, schema.Source, double.NaN, false, [], false, schema.DateFormat);
+        var probe = new ColumnEncoding(schema.Name, schema.Kind, schema.Dimension, schema.Source, double.NaN, false, [], false, schema.DateFormat,
+            LiveFeature: schema.LiveFeature);
         var values = new List<double>(present.Count);
         Span<float> slot = stackalloc float[1];
         foreach (var cell in present)

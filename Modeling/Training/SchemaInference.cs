@@ -6,20 +6,61 @@ using LeadScoring.Grains.Interfaces;
 namespace LeadScoring.Modeling.Training;
 
 /// <summary>A schema file's say on one column; anything left null is inferred.</summary>
+/// <param name="Feature">
+/// The activity feature (of <see cref="Features.FeatureCatalog"/>) that this column is in a live lead: the model
+/// reads the column in training and that feature from the lead's activities in production. Implies source "activity".
+/// </param>
 public sealed record ColumnOverride(
     [property: JsonPropertyName("type")] string? Type,
     [property: JsonPropertyName("dimension")] FeatureDimension? Dimension,
-    [property: JsonPropertyName("source")] FeatureSource? Source);
+    [property: JsonPropertyName("source")] FeatureSource? Source,
+    [property: JsonPropertyName("feature")] string? Feature = null);
 
-/// <summary>The optional schema file: {"columns": {"Name": {"type", "dimension", "source"}}}.</summary>
+/// <summary>The optional schema file: {"columns": {"Name": {"type", "dimension", "source", "feature"}}}.</summary>
 public sealed record SchemaFile([property: JsonPropertyName("columns")] Dictionary<string, ColumnOverride> Columns)
 {
-    public static SchemaFile Load(string path)
+    public static SchemaFile Load(string path) => Parse(File.ReadAllText(path), $"schema file {path}");
+
+    /// <param name="what">How an error names the schema ("schema file x.json", "the schema field").</param>
+    /// <exception cref="FormatException">Not a schema, or a column mapped to something that is not a live activity feature.</exception>
+    public static SchemaFile Parse(string json, string what)
     {
         var options = new JsonSerializerOptions { PropertyNameCaseInsensitive = true };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-        return JsonSerializer.Deserialize<SchemaFile>(File.ReadAllText(path), options)
-            ?? throw new FormatException($"schema file {path} is empty");
+        SchemaFile? schema;
+        try
+        {
+            schema = JsonSerializer.Deserialize<SchemaFile>(json, options);
+        }
+        catch (JsonException invalid)
+        {
+            throw new FormatException($"{what} is not a schema ({{\"columns\": {{\"Name\": {{...}}}}}}): {invalid.Message}");
+        }
+
+        if (schema?.Columns is null)
+        {
+            throw new FormatException($"{what} has no \"columns\"");
+        }
+
+        foreach (var (column, say) in schema.Columns)
+        {
+            if (say.Feature is { } feature && Features.FeatureCatalog.IndexOf(feature) < 0)
+            {
+                throw new FormatException($"{what}: column '{column}' maps to '{feature}', which is not a live activity feature; they are: {string.Join(", ", Features.FeatureCatalog.All.Select(f => f.Name))}");
+            }
+
+            if (say.Feature is not null && say.Source == FeatureSource.Attribute)
+            {
+                throw new FormatException($"{what}: column '{column}' maps to an activity feature, so its source is 'activity', not 'attribute'");
+            }
+
+            if (say.Feature is null && say.Source == FeatureSource.Activity && Features.FeatureCatalog.IndexOf(column) < 0)
+            {
+                throw new FormatException($"{what}: column '{column}' has source 'activity' but no \"feature\": name the live activity feature it is (e.g. \"visit_count\")");
+            }
+        }
+
+        return schema;
     }
 }
 
@@ -42,7 +83,7 @@ public static partial class SchemaInference
             var missingRate = cells.Count == 0 ? 1 : 1 - (double)present.Count / cells.Count;
             var distinct = present.Distinct(StringComparer.Ordinal).Count();
             var forced = schemaFile?.Columns.GetValueOrDefault(column);
-            var (dimension, source) = DimensionHeuristics.Guess(column);
+            var (dimension, source) = DimensionHeuristics.Guess(forced?.Feature ?? column);
             dimension = forced?.Dimension ?? dimension;
             source = forced?.Source ?? source;
 
@@ -70,7 +111,7 @@ public static partial class SchemaInference
             }
             else
             {
-                features.Add(new ColumnSchema(column, kind, dimension, source, missingRate, distinct, dateFormat));
+                features.Add(new ColumnSchema(column, kind, dimension, source, missingRate, distinct, dateFormat, forced?.Feature));
             }
         }
 

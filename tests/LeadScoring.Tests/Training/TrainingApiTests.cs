@@ -90,6 +90,71 @@ public class TrainingApiTests
         Assert.True(engaged > idle + 0.3, $"engaged {engaged}, idle {idle}: the model does not see the spaced column on live leads");
     }
 
+    /// <summary>
+    /// X Education's "TotalVisits" is what the cluster counts itself once a lead is live: mapped by the schema to
+    /// visit_count, the model reads the column in training and the lead's own page views in production.
+    /// </summary>
+    [Fact]
+    public async Task A_column_the_schema_maps_to_a_live_feature_is_fed_by_the_lead_s_activities()
+    {
+        await using var cluster = await ProductCluster.StartAsync();
+        using var api = cluster.CreateApiClient();
+        var random = new Random(11);
+        var csv = new StringBuilder("TotalVisits,Lead Origin,converted\n");
+        for (var i = 0; i < 600; i++)
+        {
+            var visits = random.Next(0, 25);
+            csv.Append(CultureInfo.InvariantCulture, $"{visits},{(random.Next(2) == 0 ? "API" : "Lead Import")},{(random.NextDouble() < (visits > 10 ? 0.85 : 0.1) ? 1 : 0)}\n");
+        }
+
+        using var malformed = await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString())), "file", "leads.csv" },
+            { new StringContent("converted"), "label" },
+            { new StringContent("{\"columns\": [\"TotalVisits\"]}"), "schema" },
+        });
+        using var started = await api.PostAsync("/api/ai/scoring/model/train", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString())), "file", "leads.csv" },
+            { new StringContent("converted"), "label" },
+            { new StringContent("""{"columns": {"TotalVisits": {"feature": "visit_count"}}}"""), "schema" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("\"schema\"", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var statusUrl = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
+        JsonElement job;
+        do
+        {
+            await Task.Delay(250);
+            job = await api.GetFromJsonAsync<JsonElement>(statusUrl);
+        }
+        while (job.GetProperty("state").GetString() == "running");
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        Assert.Contains(job.GetProperty("report").GetProperty("schema").EnumerateArray(),
+            c => c.GetProperty("name").GetString() == "TotalVisits" && c.GetProperty("live_feature").GetString() == "visit_count");
+
+        async Task<double> ProbabilityAsync(string leadId, int visits)
+        {
+            // The attribute says 24 visits; only the page views the lead takes count.
+            using var created = await api.PostAsJsonAsync("/api/leads", new { lead_id = leadId, attributes = new Dictionary<string, object> { ["TotalVisits"] = 24, ["Lead Origin"] = "API" } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var start = DateTimeOffset.UtcNow.AddDays(-2);
+            using var recorded = await api.PostAsJsonAsync($"/api/leads/{leadId}/activities", new
+            {
+                activities = Enumerable.Range(0, visits).Select(v => new { activity_id = $"{leadId}-{v}", type = "page_view", occurred_at = start.AddHours(v) }),
+            });
+            Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
+            var score = await api.GetFromJsonAsync<JsonElement>($"/api/ai/scoring/score/{leadId}");
+            return score.GetProperty("data").GetProperty("conversion_probability").GetDouble();
+        }
+
+        var frequent = await ProbabilityAsync("visits-frequent", 20);
+        var rare = await ProbabilityAsync("visits-rare", 1);
+
+        Assert.True(frequent > rare + 0.3, $"20 visits {frequent}, 1 visit {rare}: the model does not read the lead's own visits");
+    }
+
     [Fact]
     public async Task Unusable_training_requests_are_refused_or_fail_with_the_reason()
     {
