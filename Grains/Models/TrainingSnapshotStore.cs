@@ -59,8 +59,8 @@ public sealed class PostgresTrainingSnapshotStore(NpgsqlDataSource database) : I
         command.Parameters.AddWithValue("c", snapshot.Converted);
         command.Parameters.AddWithValue("v", (object?)snapshot.DealValue ?? DBNull.Value);
         command.Parameters.AddWithValue("closed", (object?)snapshot.ClosedAt ?? DBNull.Value);
-        command.Parameters.AddWithValue("a", NpgsqlDbType.Jsonb, AttributesJson(snapshot));
-        command.Parameters.AddWithValue("f", NpgsqlDbType.Jsonb, FeaturesJson(snapshot));
+        command.Parameters.AddWithValue("a", NpgsqlDbType.Json, AttributesJson(snapshot));
+        command.Parameters.AddWithValue("f", NpgsqlDbType.Json, FeaturesJson(snapshot));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -208,7 +208,7 @@ public sealed class LeadWrites : IAsyncDisposable
                  WHERE d.workspace = i.w AND d.lead_id = i.l AND d.chunk < f.below),
             snapshots AS (
                 INSERT INTO training_snapshots (workspace, lead_id, recorded_at, converted, deal_value, closed_at, attributes, features)
-                SELECT i.w, i.l, t.recorded_at, t.converted, t.deal_value, t.closed_at, t.attributes::jsonb, t.features::jsonb
+                SELECT i.w, i.l, t.recorded_at, t.converted, t.deal_value, t.closed_at, t.attributes::json, t.features::json
                   FROM unnest($22, $23, $24, $25, $26, $27, $28) AS t(n, recorded_at, converted, deal_value, closed_at, attributes, features)
                   JOIN written ok ON ok.n = t.n
                   JOIN input i ON i.n = t.n
