@@ -2,10 +2,11 @@ using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace LeadScoring.Modeling.Scoring;
 
-/// <summary>Reads the trees out of trained ML.NET FastTree and FastForest models (binary, and FastTree regression).</summary>
+/// <summary>Reads the trees out of trained ML.NET FastTree, LightGBM and FastForest models (binary, and FastTree regression).</summary>
 public static class MlNetTrees
 {
     /// <summary>The model's trees (covers counted from <paramref name="trainingRows"/>) and how they sum to its raw score.</summary>
@@ -19,6 +20,7 @@ public static class MlNetTrees
         var parameters = model switch
         {
             ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> boosted => (object)boosted.Model.SubModel,
+            ISingleFeaturePredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> lightGbm => lightGbm.Model.SubModel,
             ISingleFeaturePredictionTransformer<FastForestBinaryModelParameters> forest => forest.Model,
             ISingleFeaturePredictionTransformer<FastTreeRegressionModelParameters> regression => regression.Model,
             _ => throw new NotSupportedException($"no tree extraction for {model.GetType().Name}"),

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace LeadScoring.Modeling.Training;
 
@@ -14,8 +15,17 @@ public enum BaseModelKind
     LogisticRegression,
 }
 
+/// <summary>Which library grows the boosted trees: both give plain binary trees the scorer and TreeSHAP read alike.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BoostingLearner>))]
+public enum BoostingLearner
+{
+    FastTree,
+    LightGbm,
+}
+
 /// <summary>Settings of the boosted trees, chosen by the hyperparameter search.</summary>
-public sealed record BoostingSettings(int Trees, int Leaves, double LearningRate, int MinimumLeafCount);
+/// <param name="Trees">The number of trees (with early stopping: the most the search may grow).</param>
+public sealed record BoostingSettings(int Trees, int Leaves, double LearningRate, int MinimumLeafCount, BoostingLearner Learner = BoostingLearner.FastTree);
 
 /// <summary>Training and raw scoring of the three ML.NET base models on in-memory feature vectors.</summary>
 public sealed class BaseModels(int seed)
@@ -40,6 +50,7 @@ public sealed class BaseModels(int seed)
                 NumberOfThreads = 2,
                 Seed = seed,
             }),
+            BaseModelKind.GradientBoosting when boosting.Learner == BoostingLearner.LightGbm => LightGbm(boosting, earlyStoppingRounds: 0),
             BaseModelKind.GradientBoosting => _ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
                 NumberOfTrees = boosting.Trees,
@@ -62,6 +73,41 @@ public sealed class BaseModels(int seed)
         };
         return estimator.Fit(data);
     }
+
+    /// <summary>
+    /// Boosted trees for the search: LightGBM grows trees until <paramref name="validationFeatures"/>' loss has not
+    /// improved for <paramref name="earlyStoppingRounds"/> rounds (at most <see cref="BoostingSettings.Trees"/>);
+    /// FastTree grows its fixed number (its early-stopping rules are not a patience on the loss).
+    /// </summary>
+    /// <returns>The model and the number of trees it kept.</returns>
+    public (ITransformer Model, int Trees) TrainBoosted(
+        float[][] features, bool[] labels, float[][] validationFeatures, bool[] validationLabels, float positiveWeight, BoostingSettings boosting, int width, int earlyStoppingRounds)
+    {
+        if (boosting.Learner == BoostingLearner.FastTree)
+        {
+            return (Train(BaseModelKind.GradientBoosting, features, labels, positiveWeight, boosting, width), boosting.Trees);
+        }
+
+        var model = LightGbm(boosting, earlyStoppingRounds)
+            .Fit(ToDataView(features, labels, positiveWeight, width), ToDataView(validationFeatures, validationLabels, positiveWeight, width));
+        return (model, model.Model.SubModel.TrainedTreeEnsemble.Trees.Count);
+    }
+
+    /// <summary>LightGBM with the same row and column sampling as FastTree; <paramref name="earlyStoppingRounds"/> 0: none.</summary>
+    private LightGbmBinaryTrainer LightGbm(BoostingSettings boosting, int earlyStoppingRounds) =>
+        _ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+        {
+            NumberOfIterations = boosting.Trees,
+            NumberOfLeaves = boosting.Leaves,
+            LearningRate = boosting.LearningRate,
+            MinimumExampleCountPerLeaf = boosting.MinimumLeafCount,
+            ExampleWeightColumnName = "Weight",
+            NumberOfThreads = 2,
+            Seed = seed,
+            EarlyStoppingRound = earlyStoppingRounds,
+            Booster = new GradientBooster.Options { FeatureFraction = 0.8 },
+            Silent = true,
+        });
 
     /// <summary>The model's raw score (log-odds-like margin) for each row.</summary>
     public double[] Score(ITransformer model, float[][] features, int width)

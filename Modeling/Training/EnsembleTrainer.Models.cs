@@ -47,6 +47,16 @@ public sealed partial class EnsembleTrainer
         return new FittedBlend(stacker, calibrators, choice);
     }
 
+    /// <summary>
+    /// The boosted trees of the final models. Early stopping counted the trees on the inner split, a share
+    /// (folds - 1) / folds of the rows the final model learns from; with more rows the same learning rate takes
+    /// proportionally more trees to the same fit.
+    /// </summary>
+    private BoostingSettings FinalBoosting(BoostingSettings searched) =>
+        searched.Learner == BoostingLearner.LightGbm
+            ? searched with { Trees = (int)Math.Ceiling(searched.Trees * options.Folds / (options.Folds - 1.0)) }
+            : searched;
+
     /// <summary>Stage 10: the three models on the whole training part, and the threshold of best out-of-fold accuracy.</summary>
     private FinalModels TrainFinalModels(
         BaseModels models, OutOfFoldScores outOfFold, FittedBlend blend, HoldoutSplit split, float positiveWeight, BoostingSettings boosting)

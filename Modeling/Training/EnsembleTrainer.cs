@@ -4,7 +4,8 @@ using Microsoft.ML;
 namespace LeadScoring.Modeling.Training;
 
 /// <summary>What a training run produced: the report, the model to register, and its predictions for the holdout rows.</summary>
-public sealed record TrainingResult(TrainingReport Report, ModelArtifact Artifact, IReadOnlyList<HoldoutPrediction> Holdout);
+/// <param name="CandidateColumns">The columns the run could use as features, before it chose among them (identifiers, free text, constants, the outcome's own columns and excluded ones left out).</param>
+public sealed record TrainingResult(TrainingReport Report, ModelArtifact Artifact, IReadOnlyList<HoldoutPrediction> Holdout, IReadOnlyList<ColumnSchema> CandidateColumns);
 
 /// <summary>The trained ensemble's calibrated probability for a holdout row.</summary>
 /// <param name="Row">The row's index among the data rows of the table trained on (0: the first row after the header).</param>
@@ -41,7 +42,7 @@ public sealed partial class EnsembleTrainer(TrainingOptions options, IProgress<T
         var outOfFold = CrossValidate(models, labelled, features, split, positiveWeight, search.Settings);
         var blend = FitBlend(outOfFold, split);
         Report("training final models", 82);
-        var finals = TrainFinalModels(models, outOfFold, blend, split, positiveWeight, search.Settings);
+        var finals = TrainFinalModels(models, outOfFold, blend, split, positiveWeight, FinalBoosting(search.Settings));
         Report("evaluating", 88);
         var evaluation = Evaluate(models, finals, outOfFold, split, blend);
         Report("secondary models", 92);
@@ -53,9 +54,9 @@ public sealed partial class EnsembleTrainer(TrainingOptions options, IProgress<T
                 evaluation.Probabilities, split.HoldoutLabels, finals.Threshold)
             : null;
         Report("done", 100);
-        var report = WriteReport(table, labelled, features, outOfFold.Encoder, leakage, importance, split, search.Settings, evaluation, secondary.Report, fairness, clock.Elapsed);
+        var report = WriteReport(table, labelled, features, outOfFold.Encoder, leakage, importance, split, FinalBoosting(search.Settings), evaluation, secondary.Report, fairness, clock.Elapsed);
         var holdout = split.Holdout.Select((row, i) => new HoldoutPrediction(labelled.SourceRows[row], split.HoldoutLabels[i], evaluation.Probabilities[i])).ToList();
-        return new TrainingResult(report, artifact, holdout);
+        return new TrainingResult(report, artifact, holdout, unleaked.Schema);
     }
 
     private void Report(string stage, int percent) => progress?.Report(new TrainingProgress(stage, percent));

@@ -42,7 +42,9 @@ public sealed class LabelColumn
             throw new TrainingInputException($"label column '{label}' has no values", "label");
         }
 
-        var resolved = positive
+        // Values compare trimmed, as cells do: " >50K" (UCI Adult writes its labels with a leading space) is ">50K".
+        negative = negative?.Trim();
+        var resolved = positive?.Trim()
             ?? values.FirstOrDefault(v => InferredPositives.Contains(v, StringComparer.OrdinalIgnoreCase))
             ?? throw new TrainingInputException(values.Count == 1
                 ? $"label column '{label}' has one class only ('{values[0]}'); give --positive if that value means converted"

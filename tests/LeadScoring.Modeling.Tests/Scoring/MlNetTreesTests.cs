@@ -7,9 +7,10 @@ namespace LeadScoring.Modeling.Tests.Scoring;
 public class MlNetTreesTests
 {
     [Theory]
-    [InlineData(BaseModelKind.GradientBoosting)]
-    [InlineData(BaseModelKind.RandomForest)]
-    public void Extracted_trees_reproduce_the_ml_net_raw_score_also_after_a_save_and_load(BaseModelKind kind)
+    [InlineData(BaseModelKind.GradientBoosting, BoostingLearner.FastTree)]
+    [InlineData(BaseModelKind.GradientBoosting, BoostingLearner.LightGbm)]
+    [InlineData(BaseModelKind.RandomForest, BoostingLearner.FastTree)]
+    public void Extracted_trees_reproduce_the_ml_net_raw_score_also_after_a_save_and_load(BaseModelKind kind, BoostingLearner learner)
     {
         var table = SyntheticLeads.Create(500);
         var rows = Enumerable.Range(0, table.Rows.Count).ToList();
@@ -18,7 +19,7 @@ public class MlNetTreesTests
         var x = encoder.EncodeRows(table, rows);
         var labels = table.Rows.Select(r => r[^1] == "yes").ToArray();
         var models = new BaseModels(seed: 3);
-        var model = models.Train(kind, x, labels, 1, new BoostingSettings(60, 8, 0.1, 10), encoder.Width);
+        var model = models.Train(kind, x, labels, 1, new BoostingSettings(60, 8, 0.1, 10, learner), encoder.Width);
         var reloaded = models.Load(models.Save(model, encoder.Width));
 
         var expected = models.Score(model, x, encoder.Width);
