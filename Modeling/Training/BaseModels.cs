@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -30,7 +31,16 @@ public sealed record BoostingSettings(int Trees, int Leaves, double LearningRate
 /// <summary>Training and raw scoring of the three ML.NET base models on in-memory feature vectors.</summary>
 public sealed class BaseModels(int seed)
 {
+    private static readonly Lazy<bool> LightGbmLoads = new(() =>
+        NativeLibrary.TryLoad("lib_lightgbm", typeof(LightGbmBinaryTrainer).Assembly, null, out _));
+
     private readonly MLContext _ml = new(seed);
+
+    /// <summary>
+    /// Whether LightGBM's native library loads here (it needs the OpenMP runtime, libgomp1 on Debian); without it
+    /// the trainer searches FastTree settings only.
+    /// </summary>
+    public static bool LightGbmAvailable => LightGbmLoads.Value;
 
     public MLContext Context => _ml;
 

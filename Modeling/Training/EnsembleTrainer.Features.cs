@@ -81,7 +81,7 @@ public sealed partial class EnsembleTrainer
 
         var budget = SearchBudget(innerX.Length, columns.Schema.Count);
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<BoostingSettings> candidates = SearchSpace;
+        IReadOnlyList<BoostingSettings> candidates = BaseModels.LightGbmAvailable ? SearchSpace : [.. SearchSpace.Where(c => c.Learner == BoostingLearner.FastTree)];
         var share = FirstRungShare;
         var results = new List<SearchResult>();
         while (true)
