@@ -48,7 +48,6 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
             return (null, null);
         }
 
-        var delimiter = table.DelimiterName;
         foreach (var join in request.Joins)
         {
             if (Parse(join.Csv, "join", errors) is not { } side)
@@ -67,7 +66,7 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
             }
         }
 
-        return (ExportLeads.Open(table, request.IdColumn, request.Label, request.Positive, request.Negative, errors), delimiter);
+        return (ExportLeads.Open(table, request.IdColumn, request.Label, request.Positive, request.Negative, errors), table.DelimiterName);
 
         static CsvTable? Parse(byte[] csv, string field, List<ValidationError> errors)
         {

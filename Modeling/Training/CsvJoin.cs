@@ -30,6 +30,6 @@ public static class CsvJoin
             var match = lookup.GetValueOrDefault(row[left].Trim());
             return row.Concat(added.Select(i => match?[i] ?? "")).ToArray();
         }).ToList();
-        return new CsvTable([.. table.Columns, .. names], rows);
+        return new CsvTable([.. table.Columns, .. names], rows, table.Delimiter);
     }
 }

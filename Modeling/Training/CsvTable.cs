@@ -11,18 +11,19 @@ public sealed class CsvTable
     /// <summary>How many records the delimiter is judged on.</summary>
     private const int SampledRecords = 20;
 
-    public CsvTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, char delimiter = ',')
+    /// <param name="delimiter">The delimiter of the file it was read from; null for a table made in memory (a workspace's history).</param>
+    public CsvTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, char? delimiter = null)
     {
         Columns = columns;
         Rows = rows;
         Delimiter = delimiter;
     }
 
-    /// <summary>The delimiter the file was read with.</summary>
-    public char Delimiter { get; }
+    /// <summary>The delimiter the file was read with; null for a table made in memory.</summary>
+    public char? Delimiter { get; }
 
-    /// <summary>"comma", "semicolon", "tab" or "pipe".</summary>
-    public string DelimiterName => Delimiters.First(d => d.Delimiter == Delimiter).Name;
+    /// <summary>"comma", "semicolon", "tab" or "pipe"; null for a table made in memory.</summary>
+    public string? DelimiterName => Delimiter is { } delimiter ? Delimiters.First(d => d.Delimiter == delimiter).Name : null;
 
     public IReadOnlyList<string> Columns { get; }
 

@@ -43,7 +43,7 @@ public sealed partial class EnsembleTrainer
                 $"{positives} positive and {rows.Count - positives} negative rows; at least {TrainingOptions.MinimumPerClass} of each are needed");
         }
 
-        return new LabelledRows(new CsvTable(table.Columns, [.. rows.Select(r => table.Rows[r])]), labels, label.Positive, unlabelled, rows);
+        return new LabelledRows(new CsvTable(table.Columns, [.. rows.Select(r => table.Rows[r])], table.Delimiter), labels, label.Positive, unlabelled, rows);
     }
 
     /// <summary>

@@ -58,7 +58,8 @@ public sealed partial class EnsembleTrainer
             importance,
             features.Schema,
             Fingerprint(table),
-            Assess(evaluation.Metrics, positives / (double)labels.Count));
+            Assess(evaluation.Metrics, positives / (double)labels.Count),
+            Delimiter: table.DelimiterName);
     }
 
     /// <summary>An honest sentence on what the model can do, for the report and the console.</summary>

@@ -45,4 +45,5 @@ public sealed record TrainingReport(
     IReadOnlyList<ColumnSchema> Schema,
     string DataFingerprint,
     string Assessment,
-    string? DataSource = null);
+    string? DataSource = null,
+    string? Delimiter = null);

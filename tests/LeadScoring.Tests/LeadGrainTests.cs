@@ -159,5 +159,41 @@ public class LeadGrainTests(MemoryLeadClusterFixture fixture) : IClassFixture<Me
     internal static ActivityRecord PageView(string? id, DateTimeOffset at) =>
         new(id, ActivityType.PageView, at, new ActivityProperties(30, "https://example.com/pricing", "web", null));
 
+    [Fact]
+    public async Task An_imported_row_is_written_once_with_its_outcome_and_importing_it_again_writes_nothing()
+    {
+        var id = NewId();
+        var lead = Cluster.Lead(id);
+        var row = new LeadUpsert(
+            new Dictionary<string, LeadAttributeValue?> { ["Lead Origin"] = LeadAttributeValue.OfText("API"), ["TotalVisits"] = LeadAttributeValue.OfNumber(5) },
+            null, null, null);
+        var won = new OutcomeRecord(true, null, null);
+
+        var created = await lead.Import(row, won);
+        var stored = (await lead.GetSnapshot())!;
+        var again = await lead.Import(row, won);
+        await Cluster.DeactivateAsync(lead);
+        var afterReload = await lead.Import(row, won);
+        var refused = await lead.Import(
+            row with { Attributes = new Dictionary<string, LeadAttributeValue?> { ["TotalVisits"] = LeadAttributeValue.OfNumber(9) } },
+            new OutcomeRecord(false, null, DateTimeOffset.UtcNow.AddDays(30)));
+        var afterRefusal = (await lead.GetSnapshot())!;
+        var updated = await lead.Import(row with { Attributes = new Dictionary<string, LeadAttributeValue?> { ["TotalVisits"] = null } }, new OutcomeRecord(false, null, null));
+        var final = (await lead.GetSnapshot())!;
+        var snapshot = Assert.Single(await Cluster.ListSnapshotsAsync(), s => s.LeadId == id);
+
+        Assert.Equal(
+            [LeadImportStatus.Created, LeadImportStatus.Unchanged, LeadImportStatus.Unchanged, LeadImportStatus.Invalid, LeadImportStatus.Updated],
+            new[] { created.Status, again.Status, afterReload.Status, refused.Status, updated.Status });
+        Assert.True(stored.Outcome!.Converted);
+        Assert.Contains(refused.Errors, e => e.Field == "closed_at");
+        Assert.Equal((5.0, true), (afterRefusal.Attributes["TotalVisits"].Number, afterRefusal.Outcome!.Converted));
+        Assert.False(final.Attributes.ContainsKey("TotalVisits"));
+        Assert.Equal("API", final.Attributes["Lead Origin"].Text);
+        Assert.False(final.Outcome!.Converted);
+        Assert.False(snapshot.Converted);
+        Assert.Equal("API", snapshot.Attributes["Lead Origin"]);
+    }
+
     private static string NewId() => $"lead-{Guid.NewGuid():N}";
 }

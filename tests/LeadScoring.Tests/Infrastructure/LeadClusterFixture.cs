@@ -50,6 +50,10 @@ public sealed class LeadCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The silo's training snapshots of a workspace.</summary>
+    public Task<IReadOnlyList<TrainingSnapshot>> ListSnapshotsAsync(string workspace = WorkspaceKey.DefaultWorkspace) =>
+        _cluster.Silos[0].ServiceProvider.GetRequiredService<ITrainingSnapshotStore>().ListAsync(workspace);
+
     /// <summary>Drops the activation so that the next call loads the state from storage again.</summary>
     public Task DeactivateAsync(ILeadGrain lead) => _cluster.DeactivateAsync(lead);
 

@@ -68,6 +68,7 @@ public class TrainingApiTests
 
         var job = await ApiScenario.TrainAsync(api, csv.ToString());
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        Assert.Equal("comma", job.GetProperty("report").GetProperty("delimiter").GetString());
 
         async Task<double> ProbabilityAsync(string leadId, int seconds)
         {
@@ -197,6 +198,7 @@ public class TrainingApiTests
         var report = job.GetProperty("report");
         Assert.Equal(outcomes, report.GetProperty("rows").GetInt32());
         Assert.Equal("latest 20% by recorded_at", report.GetProperty("split").GetString());
+        Assert.False(report.TryGetProperty("delimiter", out var delimiter) && delimiter.ValueKind == JsonValueKind.String, "history is no file: it has no delimiter");
         // Both sources of features reach the model: lead attributes and activity aggregates.
         var schema = report.GetProperty("schema").EnumerateArray().ToList();
         Assert.Contains(schema, c => c.GetProperty("source").GetString() == "attribute");
