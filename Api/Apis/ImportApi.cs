@@ -41,12 +41,7 @@ public static class ImportApi
         }
 
         var errors = new List<ValidationError>();
-        RequestText.Check(form, "form", errors);
-        var file = form.Files.GetFile("file");
-        if (file is null || file.Length == 0)
-        {
-            errors.Add(new("file", "a non-empty CSV file is required"));
-        }
+        var file = MultipartForm.CheckedCsv(form, errors);
 
         var idColumn = MultipartForm.Field(form, "id_column");
         if (idColumn is null)

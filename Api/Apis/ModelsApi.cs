@@ -55,12 +55,7 @@ public static class ModelsApi
             }
 
             var errors = new List<ValidationError>();
-            RequestText.Check(form, "form", errors);
-            var file = form.Files.GetFile("file");
-            if (file is null || file.Length == 0)
-            {
-                errors.Add(new("file", "a non-empty CSV file is required"));
-            }
+            var file = MultipartForm.CheckedCsv(form, errors);
 
             var label = MultipartForm.Field(form, "label");
             if (label is null)

@@ -1,4 +1,5 @@
 using LeadScoring.Api.Model;
+using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadScoring.Api.Infrastructure;
@@ -20,6 +21,22 @@ public static class MultipartForm
         {
             return (null, Problems.BadRequest("Malformed multipart body", $"The multipart/form-data body could not be read: {malformed.Message}"));
         }
+    }
+
+    /// <summary>
+    /// Checks the form's text (<see cref="RequestText"/>) and returns its CSV, the file in field "file"; null, with
+    /// the error added, when there is none or it is empty.
+    /// </summary>
+    public static IFormFile? CheckedCsv(IFormCollection form, List<ValidationError> errors)
+    {
+        RequestText.Check(form, "form", errors);
+        if (form.Files.GetFile("file") is { Length: > 0 } file)
+        {
+            return file;
+        }
+
+        errors.Add(new("file", "a non-empty CSV file is required"));
+        return null;
     }
 
     /// <summary>A field's trimmed text; null when it is absent or blank.</summary>

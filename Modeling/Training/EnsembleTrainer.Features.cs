@@ -133,11 +133,19 @@ public sealed partial class EnsembleTrainer
 
     /// <summary>
     /// Stage 7: each column's permutation importance on the first fold (the mean AUC drop of three shuffles);
-    /// columns whose shuffling did not lower the AUC at all are dropped, never more than half of them.
+    /// columns whose shuffling did not lower the AUC at all are dropped, never more than half of them, and none when
+    /// the fold holds fewer than <see cref="MinimumPerClassToSelect"/> leads of either class: on so few the drops are
+    /// noise, and dropping on noise cost real columns.
     /// </summary>
     private static (List<FeatureImportance> Importance, CandidateColumns Columns) SelectFeatures(BaseModels models, BoostingSearch search, CandidateColumns columns)
     {
         var importance = PermutationImportance(models, search);
+        var positives = search.ValidationY.Count(y => y);
+        if (Math.Min(positives, search.ValidationY.Length - positives) < MinimumPerClassToSelect)
+        {
+            return (importance, columns);
+        }
+
         var useless = importance.Where(i => i.AucDrop <= 0).Select(i => i.Column).Take(columns.Schema.Count / 2).ToHashSet(StringComparer.Ordinal);
         return (importance, columns with
         {
@@ -145,6 +153,8 @@ public sealed partial class EnsembleTrainer
             Excluded = [.. columns.Excluded, .. useless.Select(c => new ExcludedColumn(c, "no permutation importance on the validation fold"))],
         });
     }
+
+    private const int MinimumPerClassToSelect = 50;
 
     /// <summary>Shuffles per column whose AUC drops are averaged: one shuffle of a small fold is too noisy to drop a column on.</summary>
     private const int PermutationRepeats = 3;

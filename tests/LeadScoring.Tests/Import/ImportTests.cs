@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -186,34 +185,14 @@ public class ImportTests
 
         using var response = await api.PostAsync("/api/leads/import", form);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
-            if (status.GetProperty("state").GetString() != "running")
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"import job {statusUrl} did not finish");
+        return await ApiScenario.WaitForJobAsync(api, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!);
     }
 
     /// <summary>Runs `LeadScoring.Silo import` (what ./run.sh import runs) against the API with the client's token.</summary>
     private static async Task<(int ExitCode, string Output)> RunImportAsync(HttpClient api, string arguments)
     {
-        var start = new ProcessStartInfo("dotnet", $"\"{RepositoryPaths.SiloDll}\" import {arguments} --api {api.BaseAddress}")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment = { ["LEADSCORING_TOKEN"] = api.DefaultRequestHeaders.Authorization!.Parameter },
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stdout + await stderr);
+        var (exitCode, stdout, stderr) = await SiloCommandLine.RunAsync(
+            $"import {arguments} --api {api.BaseAddress}", new Dictionary<string, string> { ["LEADSCORING_TOKEN"] = api.DefaultRequestHeaders.Authorization!.Parameter! });
+        return (exitCode, stdout + stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -123,20 +122,11 @@ public class ParityTests
     /// <summary>Runs a command of LeadScoring.Silo (what ./run.sh runs) against the cluster's database and API.</summary>
     private static async Task<(int ExitCode, string Output)> RunAsync(ProductCluster cluster, string arguments)
     {
-        var start = new ProcessStartInfo("dotnet", $"\"{RepositoryPaths.SiloDll}\" {arguments}")
+        var (exitCode, stdout, stderr) = await SiloCommandLine.RunAsync(arguments, new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            Environment =
-            {
-                [ClusterSettings.PostgresVariable] = cluster.Database.ConnectionString,
-                ["LEADSCORING_TOKEN"] = TestTokens.Create("admin", WorkspaceKey.DefaultWorkspace),
-            },
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stdout + await stderr);
+            [ClusterSettings.PostgresVariable] = cluster.Database.ConnectionString,
+            ["LEADSCORING_TOKEN"] = TestTokens.Create("admin", WorkspaceKey.DefaultWorkspace),
+        });
+        return (exitCode, stdout + stderr);
     }
 }

@@ -43,8 +43,13 @@ public static class ApiScenario
                 { new StringContent("converted"), "label" },
             });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var statusUrl = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
-        for (var attempt = 0; attempt < 600; attempt++)
+        return await WaitForJobAsync(api, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!);
+    }
+
+    /// <summary>Polls a job (training, import) until it is no longer running; its last status.</summary>
+    public static async Task<JsonElement> WaitForJobAsync(HttpClient api, string statusUrl)
+    {
+        for (var attempt = 0; attempt < 3000; attempt++)
         {
             var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
             if (status.GetProperty("state").GetString() != "running")
@@ -52,9 +57,9 @@ public static class ApiScenario
                 return status;
             }
 
-            await Task.Delay(250);
+            await Task.Delay(100);
         }
 
-        throw new TimeoutException($"training job {statusUrl} did not finish");
+        throw new TimeoutException($"job {statusUrl} did not finish in 5 minutes");
     }
 }

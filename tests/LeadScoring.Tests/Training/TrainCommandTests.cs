@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using LeadScoring.Tests.Infrastructure;
 
@@ -71,15 +70,7 @@ public class TrainCommandTests
 
     private static async Task<(int ExitCode, string Stderr)> RunTrain(string arguments)
     {
-        var start = new ProcessStartInfo("dotnet", $"\"{RepositoryPaths.SiloDll}\" train {arguments}")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stderr);
+        var (exitCode, _, stderr) = await SiloCommandLine.RunAsync($"train {arguments}");
+        return (exitCode, stderr);
     }
 }

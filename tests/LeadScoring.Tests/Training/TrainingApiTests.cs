@@ -123,14 +123,7 @@ public class TrainingApiTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("\"schema\"", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var statusUrl = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!;
-        JsonElement job;
-        do
-        {
-            await Task.Delay(250);
-            job = await api.GetFromJsonAsync<JsonElement>(statusUrl);
-        }
-        while (job.GetProperty("state").GetString() == "running");
+        var job = await ApiScenario.WaitForJobAsync(api, (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status_url").GetString()!);
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
         Assert.Contains(job.GetProperty("report").GetProperty("schema").EnumerateArray(),
             c => c.GetProperty("name").GetString() == "TotalVisits" && c.GetProperty("live_feature").GetString() == "visit_count");
