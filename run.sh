@@ -31,8 +31,8 @@ usage: ./run.sh [command]
               print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
   simulate --leads N [--rate R] [--seed S] [--api URL]
               post a deterministic synthetic CRM through the API (token from LEADSCORING_TOKEN)
-  import --data FILE --id-column C [--label C [--positive V] [--negative V]] [--join FILE:KEY]...
-         [--workspace W] [--api URL]
+  import --data FILE --id-column C [--label C [--positive V] [--negative V] [--deal-value-column C] [--close-date-column C]]
+         [--join FILE:KEY]... [--workspace W] [--api URL]
               import a CRM export: every row a lead, with its outcome when labelled (token from LEADSCORING_TOKEN)
   train --data FILE --label COLUMN [--positive V] [--negative V] [--exclude A,B] [--exclude-leaky]
         [--time-column C] [--fairness-column C] [--schema FILE] [--report FILE.json] [--predictions FILE.csv] [--join FILE:KEY]...

@@ -44,6 +44,8 @@ public sealed record ImportJoin(
 /// <param name="Label">The outcome column; null imports leads without outcomes.</param>
 /// <param name="Positive">The label value that means converted (inferred as training does when null).</param>
 /// <param name="Negative">The label value that means not converted; null: every other present value.</param>
+/// <param name="DealValueColumn">The column with a labelled row's deal value (the outcome's, never an attribute).</param>
+/// <param name="CloseDateColumn">The column with the date a labelled row's deal closed (the outcome's, never an attribute).</param>
 [GenerateSerializer, Immutable, Alias("LeadScoring.ImportRequest")]
 public sealed record ImportRequest(
     [property: Id(0)] byte[] Csv,
@@ -51,7 +53,9 @@ public sealed record ImportRequest(
     [property: Id(2)] string? Label,
     [property: Id(3)] string? Positive,
     [property: Id(4)] string? Negative,
-    [property: Id(5)] IReadOnlyList<ImportJoin> Joins);
+    [property: Id(5)] IReadOnlyList<ImportJoin> Joins,
+    [property: Id(6)] string? DealValueColumn = null,
+    [property: Id(7)] string? CloseDateColumn = null);
 
 [GenerateSerializer, Alias("LeadScoring.ImportJobState")]
 public enum ImportJobState

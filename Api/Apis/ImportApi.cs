@@ -21,8 +21,9 @@ public static class ImportApi
     }
 
     /// <summary>
-    /// A multipart/form-data upload: "file" (the export), "id_column", and optionally "label" with "positive" and
-    /// "negative", and pairs of "join" (a file) and "join_key" (the column it shares with the export), in order.
+    /// A multipart/form-data upload: "file" (the export), "id_column", and optionally "label" with "positive",
+    /// "negative", "deal_value_column" and "close_date_column", and pairs of "join" (a file) and "join_key" (the
+    /// column it shares with the export), in order.
     /// 202 with the job's address once the export is read and its columns are known to be importable; 400 naming
     /// the field otherwise, and then nothing is stored.
     /// </summary>
@@ -77,7 +78,8 @@ public static class ImportApi
         }
 
         var importRequest = new ImportRequest(
-            await MultipartForm.BytesAsync(file!), idColumn!, label, MultipartForm.Field(form, "positive"), MultipartForm.Field(form, "negative"), joins);
+            await MultipartForm.BytesAsync(file!), idColumn!, label, MultipartForm.Field(form, "positive"), MultipartForm.Field(form, "negative"), joins,
+            MultipartForm.Field(form, "deal_value_column"), MultipartForm.Field(form, "close_date_column"));
         var jobId = Guid.NewGuid().ToString("N");
         var start = await Job(cluster, request, jobId).Start(importRequest);
         if (start.Status is null)

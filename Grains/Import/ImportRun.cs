@@ -66,7 +66,8 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
             }
         }
 
-        return (ExportLeads.Open(table, request.IdColumn, request.Label, request.Positive, request.Negative, errors), table.DelimiterName);
+        return (ExportLeads.Open(table, request.IdColumn, request.Label, request.Positive, request.Negative, errors, request.DealValueColumn, request.CloseDateColumn),
+            table.DelimiterName);
 
         static CsvTable? Parse(byte[] csv, string field, List<ValidationError> errors)
         {

@@ -19,17 +19,25 @@ public sealed class ExportLeads
     private readonly int _idColumn;
     private readonly LabelColumn? _label;
     private readonly (int Index, string Name)[] _attributes;
+    private readonly int _dealValue;
+    private readonly (int Index, string Format) _closeDate;
 
-    private ExportLeads(CsvTable table, int idColumn, LabelColumn? label, (int Index, string Name)[] attributes)
+    private ExportLeads(CsvTable table, int idColumn, LabelColumn? label, (int Index, string Name)[] attributes, int dealValue, (int, string) closeDate)
     {
         _table = table;
         _idColumn = idColumn;
         _label = label;
         _attributes = attributes;
+        _dealValue = dealValue;
+        _closeDate = closeDate;
     }
 
     /// <summary>The export's leads, or null with the reasons (by the import's field names) when it cannot be imported.</summary>
-    public static ExportLeads? Open(CsvTable table, string idColumn, string? label, string? positive, string? negative, List<ValidationError> errors)
+    /// <param name="dealValueColumn">A labelled row's deal value, recorded with its outcome (not an attribute).</param>
+    /// <param name="closeDateColumn">A labelled row's close date, recorded with its outcome (not an attribute).</param>
+    public static ExportLeads? Open(
+        CsvTable table, string idColumn, string? label, string? positive, string? negative, List<ValidationError> errors,
+        string? dealValueColumn = null, string? closeDateColumn = null)
     {
         var id = table.IndexOf(idColumn);
         if (id < 0)
@@ -47,11 +55,19 @@ public sealed class ExportLeads
             errors.Add(new(refused.Option ?? "label", refused.Message));
         }
 
+        var dealValue = OutcomeColumn(table, dealValueColumn, "deal_value_column", label, errors);
+        var closeDate = OutcomeColumn(table, closeDateColumn, "close_date_column", label, errors);
+        var closeDateFormat = closeDate < 0 ? "" : DateFormat(table, closeDate);
+        if (closeDateFormat is null)
+        {
+            errors.Add(new("close_date_column", $"no known date format ({string.Join(", ", MissingValues.DateFormats)}) reads the dates of column '{closeDateColumn}'"));
+        }
+
         var attributes = new List<(int, string)>();
         for (var c = 0; c < table.Columns.Count; c++)
         {
             var name = table.Columns[c];
-            if (c == id || c == outcome?.Index || (name.Length == 0 && table.Column(c).All(MissingValues.IsMissing)))
+            if (c == id || c == outcome?.Index || c == dealValue || c == closeDate || (name.Length == 0 && table.Column(c).All(MissingValues.IsMissing)))
             {
                 continue; // a nameless empty column is what a trailing delimiter leaves
             }
@@ -64,7 +80,36 @@ public sealed class ExportLeads
             attributes.Add((c, name));
         }
 
-        return errors.Count == 0 ? new ExportLeads(table, id, outcome, [.. attributes]) : null;
+        return errors.Count == 0 ? new ExportLeads(table, id, outcome, [.. attributes], dealValue, (closeDate, closeDateFormat!)) : null;
+    }
+
+    /// <summary>The known date format that reads the most of the column's dates (a row it cannot read is that row's problem); null when none reads any.</summary>
+    private static string? DateFormat(CsvTable table, int column)
+    {
+        var dates = table.Column(column).Where(c => !MissingValues.IsMissing(c)).Take(500).ToList();
+        var (format, read) = MissingValues.DateFormats.Select(f => (f, dates.Count(d => MissingValues.TryParseDate(d, f, out _)))).MaxBy(p => p.Item2);
+        return read > 0 ? format : null;
+    }
+
+    /// <summary>The index of an outcome column; -1 when none is named; an error when it is unknown or there is no label.</summary>
+    private static int OutcomeColumn(CsvTable table, string? column, string field, string? label, List<ValidationError> errors)
+    {
+        if (column is null)
+        {
+            return -1;
+        }
+
+        var index = table.IndexOf(column);
+        if (label is null)
+        {
+            errors.Add(new(field, "needs 'label': it is part of a row's outcome"));
+        }
+        else if (index < 0)
+        {
+            errors.Add(new(field, $"the file has no column '{column}'; its columns are: {string.Join(", ", table.Columns)}"));
+        }
+
+        return index;
     }
 
     /// <summary>The label value that means converted, when the import has a label.</summary>
@@ -102,7 +147,36 @@ public sealed class ExportLeads
                 attributes[name] = Attribute(cells[index]);
             }
 
-            var outcome = _label?.Classify(cells) is { } converted ? new OutcomeRecord(converted, null, null) : null;
+            OutcomeRecord? outcome = null;
+            if (_label?.Classify(cells) is { } converted)
+            {
+                double? dealValue = null;
+                DateTimeOffset? closedAt = null;
+                if (_dealValue >= 0 && !MissingValues.IsMissing(cells[_dealValue]))
+                {
+                    if (!MissingValues.TryParseNumber(cells[_dealValue], out var value))
+                    {
+                        yield return new ExportRow(null, new ImportRowProblem(rowNumber, leadId, $"deal value '{cells[_dealValue].Trim()}' is not a number"));
+                        continue;
+                    }
+
+                    dealValue = value;
+                }
+
+                if (_closeDate.Index >= 0 && !MissingValues.IsMissing(cells[_closeDate.Index]))
+                {
+                    if (!MissingValues.TryParseDate(cells[_closeDate.Index], _closeDate.Format, out var date))
+                    {
+                        yield return new ExportRow(null, new ImportRowProblem(rowNumber, leadId, $"close date '{cells[_closeDate.Index].Trim()}' is not a {_closeDate.Format} date"));
+                        continue;
+                    }
+
+                    closedAt = new DateTimeOffset(date, TimeSpan.Zero);
+                }
+
+                outcome = new OutcomeRecord(converted, dealValue, closedAt);
+            }
+
             yield return new ExportRow(new LeadImportRow(rowNumber, leadId, new LeadUpsert(attributes, null, null, null), outcome), null);
         }
     }

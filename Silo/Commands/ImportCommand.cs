@@ -9,7 +9,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace LeadScoring.Silo.Commands;
 
 /// <summary>
-/// `import --data FILE --id-column C [--label C [--positive V] [--negative V]] [--join FILE:KEY]... [--workspace W] [--api URL]`:
+/// `import --data FILE --id-column C [--label C [--positive V] [--negative V] [--deal-value-column C] [--close-date-column C]]
+/// [--join FILE:KEY]... [--workspace W] [--api URL]`:
 /// uploads a CRM export to the running cluster's import endpoint, follows the job with its progress on the
 /// terminal, and prints the report. Exit code 0 when every row was stored or rejected for its content (the report
 /// lists those), 1 when the job failed or rows could not be stored now, 2 for a command line or file the import refuses.
@@ -37,7 +38,11 @@ internal static class ImportCommand
             { File(options.Data), "file", Path.GetFileName(options.Data) },
             { new StringContent(options.IdColumn), "id_column" },
         };
-        foreach (var (name, value) in new[] { ("label", options.Label), ("positive", options.Positive), ("negative", options.Negative) })
+        foreach (var (name, value) in new[]
+        {
+            ("label", options.Label), ("positive", options.Positive), ("negative", options.Negative),
+            ("deal_value_column", options.DealValueColumn), ("close_date_column", options.CloseDateColumn),
+        })
         {
             if (value is not null)
             {
@@ -157,7 +162,8 @@ internal static class ImportCommand
     }
 
     private sealed record ImportOptions(
-        string Data, string IdColumn, string? Label, string? Positive, string? Negative, List<(string File, string Key)> Joins, string? Workspace, Uri Api);
+        string Data, string IdColumn, string? Label, string? Positive, string? Negative, List<(string File, string Key)> Joins, string? Workspace, Uri Api,
+        string? DealValueColumn, string? CloseDateColumn);
 
     private static bool TryParse(string[] args, out ImportOptions options, out string error)
     {
@@ -177,11 +183,12 @@ internal static class ImportCommand
                 case "--api" when Uri.TryCreate(value, UriKind.Absolute, out var uri):
                     api = uri;
                     break;
-                case "--data" or "--id-column" or "--label" or "--positive" or "--negative" or "--workspace" when value is not null:
+                case "--data" or "--id-column" or "--label" or "--positive" or "--negative" or "--workspace" or "--deal-value-column" or "--close-date-column"
+                    when value is not null:
                     values[args[i]] = value;
                     break;
                 default:
-                    error = $"unknown or incomplete option '{args[i]}' (import takes --data FILE --id-column C [--label C --positive V --negative V] [--join FILE:KEY]... [--workspace W] [--api URL])";
+                    error = $"unknown or incomplete option '{args[i]}' (import takes --data FILE --id-column C [--label C --positive V --negative V --deal-value-column C --close-date-column C] [--join FILE:KEY]... [--workspace W] [--api URL])";
                     return false;
             }
 
@@ -201,7 +208,8 @@ internal static class ImportCommand
         }
 
         options = new ImportOptions(data, idColumn, values.GetValueOrDefault("--label"), values.GetValueOrDefault("--positive"),
-            values.GetValueOrDefault("--negative"), joins, values.GetValueOrDefault("--workspace"), api);
+            values.GetValueOrDefault("--negative"), joins, values.GetValueOrDefault("--workspace"), api,
+            values.GetValueOrDefault("--deal-value-column"), values.GetValueOrDefault("--close-date-column"));
         return true;
     }
 }

@@ -8,7 +8,8 @@ internal static class Usage
           migrate                                apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
           simulate --leads N [--rate R] [--seed S] [--api URL]
                                                  post a deterministic synthetic CRM through the API
-          import --data FILE --id-column C [--label C --positive V --negative V] [--join FILE:KEY]... [--workspace W] [--api URL]
+          import --data FILE --id-column C [--label C --positive V --negative V --deal-value-column C --close-date-column C]
+                 [--join FILE:KEY]... [--workspace W] [--api URL]
                                                  import a CRM export's leads (and outcomes) through the API
           train --data FILE --label COLUMN [options]   train the scoring ensemble (see README)
           models --workspace W                   list a workspace's model versions
