@@ -12,7 +12,8 @@ public sealed class ImportJobRecord
 /// <summary>
 /// Runs one import on the thread pool: reads the export, joins its side files, and sends its rows in chunks to
 /// <see cref="ILeadImportBatchGrain"/>s, several chunks at a time, counting what each row became. The job's record
-/// is persisted when it starts and when it ends; the counts in between are the running task's.
+/// is persisted when it starts, every few seconds while it runs, and when it ends; between those the counts are the
+/// running task's.
 /// </summary>
 public sealed class ImportJobGrain(
     [PersistentState("importJob", GrainStorage.Name)] IPersistentState<ImportJobRecord> job,
@@ -63,7 +64,7 @@ public sealed class ImportJobGrain(
         var self = this.AsReference<IImportJobCallback>();
         _ = Task.Run(async () =>
         {
-            var finished = await run.Execute(export, started);
+            var finished = await run.Execute(export, started, self.Checkpoint);
             try
             {
                 await self.Finish(finished);
@@ -77,6 +78,16 @@ public sealed class ImportJobGrain(
     }
 
     public Task<ImportJobStatus?> GetStatus() => Task.FromResult(job.State.Status is { } status ? Current(status) : null);
+
+    /// <summary>Called back by the running import every few seconds, so that a job whose silo dies says how far it got.</summary>
+    public async Task Checkpoint(ImportJobStatus progress)
+    {
+        if (job.State.Status is { State: ImportJobState.Running })
+        {
+            job.State.Status = progress;
+            await job.WriteStateAsync();
+        }
+    }
 
     /// <summary>Called back on the grain's scheduler by the import task.</summary>
     public async Task Finish(ImportJobStatus finished)
@@ -95,6 +106,9 @@ public sealed class ImportJobGrain(
 [Alias("LeadScoring.IImportJobCallback")]
 public interface IImportJobCallback : IGrainWithStringKey
 {
+    [Alias("Checkpoint")]
+    Task Checkpoint(ImportJobStatus progress);
+
     [Alias("Finish")]
     Task Finish(ImportJobStatus finished);
 }

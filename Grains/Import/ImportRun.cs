@@ -20,6 +20,9 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
     /// <summary>Chunks in flight at once.</summary>
     private const int ChunksInFlight = 4;
 
+    /// <summary>How often the counts are written to the job's record while it runs.</summary>
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(2);
+
     /// <summary>How long rows the cluster cannot store now are tried again before they count as failed.</summary>
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(30);
 
@@ -84,8 +87,11 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
     }
 
     /// <returns>The job's final status: succeeded (even with rejected rows, which the report lists), or failed with the reason.</returns>
-    public async Task<ImportJobStatus> Execute(ExportLeads export, ImportJobStatus started)
+    /// <param name="checkpoint">Persists the counts so far (a failed checkpoint is logged; the import goes on).</param>
+    public async Task<ImportJobStatus> Execute(ExportLeads export, ImportJobStatus started, Func<ImportJobStatus, Task> checkpoint)
     {
+        using var done = new CancellationTokenSource();
+        var checkpoints = Checkpoints(started, checkpoint, done.Token);
         try
         {
             using var inFlight = new SemaphoreSlim(ChunksInFlight);
@@ -113,6 +119,34 @@ internal sealed class ImportRun(IGrainFactory grains, string workspace, TimeProv
         {
             logger.LogError(e, "Import job {Job} failed", started.JobId);
             return Progress(started) with { State = ImportJobState.Failed, Error = "the import failed unexpectedly; see the silo log", FinishedAt = clock.GetUtcNow() };
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await checkpoints;
+        }
+    }
+
+    private async Task Checkpoints(ImportJobStatus started, Func<ImportJobStatus, Task> checkpoint, CancellationToken done)
+    {
+        using var timer = new PeriodicTimer(CheckpointEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                try
+                {
+                    await checkpoint(Progress(started));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Import job {Job} could not record its progress", started.JobId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The import ended: its final status is written by the job.
         }
     }
 
