@@ -32,6 +32,21 @@ internal static class ImportCommand
             return Usage.Fail($"--workspace {workspace} does not match the token in LEADSCORING_TOKEN, which is for workspace '{tokenWorkspace}'");
         }
 
+        try
+        {
+            return await ImportAsync(options);
+        }
+        catch (HttpRequestException failed)
+        {
+            Console.Error.WriteLine(failed.StatusCode is { } status
+                ? $"import: the API at {options.Api} answered {(int)status} while following the job: {failed.Message}"
+                : $"import: the API at {options.Api} could not be reached: {failed.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ImportAsync(ImportOptions options)
+    {
         using var http = ApiClient.Create(options.Api, TimeSpan.FromMinutes(5));
         using var form = new MultipartFormDataContent
         {
