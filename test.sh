@@ -5,6 +5,13 @@ cd "$(dirname "$0")"
 source scripts/postgres.sh
 
 ensure_postgres_installed
+# LightGBM's native library (a learner of the trainer) needs the OpenMP runtime.
+if command -v dpkg >/dev/null && ! dpkg -s libgomp1 >/dev/null 2>&1; then
+  echo "== installing libgomp1 from Debian's packages"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgomp1 >/dev/null; } \
+    || echo "libgomp1 did not install: the trainer falls back to FastTree and the LightGBM tests fail"
+fi
 start_private_postgres
 trap stop_private_postgres EXIT
 export LEADSCORING_TEST_POSTGRES="$PG_CONNECTION"
