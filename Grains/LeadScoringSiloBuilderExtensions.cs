@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Experiments;
+using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
@@ -26,6 +27,8 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.TryAddSingleton<ScoringCaches>();
         silo.Services.TryAddSingleton<LocalDriftAggregators>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<LocalDriftAggregators>());
+        // Durability is the outbox's: the streams only carry what it publishes (docs/architecture.md, "Events").
+        silo.AddMemoryStreams(EventStreams.Provider);
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         return silo;

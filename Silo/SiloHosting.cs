@@ -2,6 +2,7 @@ using System.Net;
 using LeadScoring.Common;
 using LeadScoring.Grains;
 using LeadScoring.Grains.Drift;
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Experiments;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
@@ -18,6 +19,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
+using Orleans.Providers;
 using Orleans.Storage;
 
 namespace LeadScoring.Silo;
@@ -45,12 +47,19 @@ public static class SiloHosting
             silo.Services.AddSingleton<IRetrainingDecisionStore, PostgresRetrainingDecisionStore>();
             silo.Services.AddSingleton<ISystemAudit, PostgresSystemAudit>();
             silo.Services.AddSingleton<ILeadStore, PostgresLeadStore>();
-            silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<Serializer>((options, serializer) =>
+            silo.Services.AddSingleton<IEventOutbox, PostgresEventOutbox>();
+            silo.Services.AddSingleton<EventRelay>();
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<EventRelay>());
+            // The streams' subscriptions (PubSubStore) outlive a silo, as the grains' own state does.
+            foreach (var name in new[] { GrainStorage.Name, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
             {
-                options.Invariant = ClusterSettings.AdoNetInvariant;
-                options.ConnectionString = providers;
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+                silo.AddAdoNetGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>
+                {
+                    options.Invariant = ClusterSettings.AdoNetInvariant;
+                    options.ConnectionString = providers;
+                    options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            }
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = ClusterSettings.AdoNetInvariant;
@@ -67,7 +76,8 @@ public static class SiloHosting
             silo.Services.AddSingleton<IRetrainingDecisionStore, InMemoryRetrainingDecisionStore>();
             silo.Services.AddSingleton<ISystemAudit, NoSystemAudit>();
             silo.Services.AddSingleton<ILeadStore, MemoryLeadStore>();
-            foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads })
+            silo.Services.AddSingleton<IEventOutbox, MemoryEventOutbox>();
+            foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>
                     options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));

@@ -88,6 +88,7 @@ public static class ApiHosting
             client.UseConnectionRetryFilter<RetryUntilClusterIsReachable>();
             client.Services.AddStorageExceptionSerialization();
             client.AddDashboard();
+            client.AddMemoryStreams(EventStreams.Provider);
         });
         return builder;
     }

@@ -24,8 +24,11 @@ public interface ILeadStore
     /// </summary>
     Task WriteAsync(GrainId lead, IGrainState<LeadState> state, LeadWriteExtras extras);
 
-    /// <summary>Deletes the state, the activity rows and the remembered ids (erasure), if the state is still the version the grain read.</summary>
-    Task ClearAsync(GrainId lead, IGrainState<LeadState> state);
+    /// <summary>
+    /// Deletes the state, the activity rows and the remembered ids (erasure), if the state is still the version the
+    /// grain read, and puts the <paramref name="erased"/> event in the outbox with the deletion.
+    /// </summary>
+    Task ClearAsync(GrainId lead, IGrainState<LeadState> state, WorkspaceEvent erased);
 
     /// <summary>The lead's newest <paramref name="limit"/> stored activities, newest occurrence first, then in the order taken.</summary>
     Task<IReadOnlyList<NumberedActivity>> ReadRecentActivitiesAsync(GrainId lead, int limit);
@@ -51,6 +54,9 @@ public sealed record LeadWriteExtras(ScoreHistoryEntry? HistoryEntry, bool TrimH
 
     /// <summary>The lead's training snapshot of a newly recorded outcome, which replaces the one it had.</summary>
     public TrainingSnapshot? Snapshot { get; init; }
+
+    /// <summary>The events of the change, which the outbox gets with it.</summary>
+    public IReadOnlyList<WorkspaceEvent> Events { get; init; } = [];
 }
 
 /// <summary>An activity a lead took, with its activity count when it took it.</summary>

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Modeling.Scoring;
@@ -34,6 +35,7 @@ public sealed partial class LeadGrain
             State.CreatedAt = now;
             // Profiling defaults to on (legitimate interest in B2B); a lead can opt out at creation or later.
             State.ProfilingConsent = true;
+            UnstoredEvents.Add(LeadEvents.Created(Workspace, LeadId, now));
         }
 
         var personalDataOf = services.PersonalData;

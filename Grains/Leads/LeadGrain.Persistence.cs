@@ -9,6 +9,11 @@ public sealed partial class LeadGrain
     // The training snapshot of an outcome recorded since the last write (see TakeOutcome).
     private TrainingSnapshot? _unstoredSnapshot;
 
+    // The events of the changes since the last write, which go into the outbox with it.
+    private List<WorkspaceEvent>? _unstoredEvents;
+
+    private List<WorkspaceEvent> UnstoredEvents => _unstoredEvents ??= [];
+
     /// <summary>
     /// Writes the state; if that fails the in-memory state is ahead of storage, so the activation is dropped
     /// and the next call starts again from what was persisted.
@@ -22,10 +27,17 @@ public sealed partial class LeadGrain
     private async Task PersistWithHistory(ScoreHistoryEntry? entry, RecentScores? history)
     {
         var (activities, extras) = TakeUnstored(entry, entry is not null && history!.TrimsOnNextAppend);
-        extras = extras with { Snapshot = _unstoredSnapshot };
+        extras = extras with { Snapshot = _unstoredSnapshot, Events = TakeEvents() };
         _unstoredSnapshot = null;
         await Persisted(services.Store.WriteAsync(this.GetGrainId(), this, extras));
         StoredActivities(activities.Count);
+    }
+
+    private IReadOnlyList<WorkspaceEvent> TakeEvents()
+    {
+        IReadOnlyList<WorkspaceEvent> events = _unstoredEvents ?? [];
+        _unstoredEvents = null;
+        return events;
     }
 
     private async Task Persisted(Task write)

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.PersonalData;
 
@@ -37,7 +38,7 @@ public sealed partial class LeadGrain
             services.ScoreHistory.DeleteAsync(Workspace, LeadId), services.Snapshots.DeleteAsync(Workspace, LeadId), services.Experiments.DeleteLeadAsync(Workspace, LeadId));
         try
         {
-            await services.Store.ClearAsync(this.GetGrainId(), this);
+            await services.Store.ClearAsync(this.GetGrainId(), this, LeadEvents.Erased(Workspace, LeadId, services.Clock.GetUtcNow()));
             _state = new LeadState();
         }
         finally

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Drift;
@@ -119,6 +120,11 @@ public sealed partial class LeadGrain
         var encoded = Encode(champion, input);
         var headline = LeadScorer.Headline(champion, input, encoded, Grades);
         var entry = Observe(champion, encoded, input, headline, history);
+        if (entry is not null)
+        {
+            UnstoredEvents.AddRange(LeadEvents.Scored(Workspace, LeadId, headline, history.Latest));
+        }
+
         await PersistWithHistory(entry, history);
         Remember(entry, history, now, reusable?.Defer(headline) ?? new CachedScore(headline));
     }
@@ -131,8 +137,9 @@ public sealed partial class LeadGrain
         var input = Input(now, trigger, history.Probabilities, await RecentActivities());
         var encoded = Encode(champion, input);
         var score = LeadScorer.Score(champion, input, encoded, Grades, explain);
-        var entry = Observe(champion, encoded, input, ScoreHeadline.Of(score), history);
-        await AppendHistory(entry, history);
+        var headline = ScoreHeadline.Of(score);
+        var entry = Observe(champion, encoded, input, headline, history);
+        await AppendHistory(entry, headline, history);
         Remember(entry, history, now, _score?.Update(score, champion) ?? new CachedScore(score, champion));
         return score;
     }
@@ -174,8 +181,11 @@ public sealed partial class LeadGrain
             : null;
     }
 
-    private Task AppendHistory(ScoreHistoryEntry? entry, RecentScores history) =>
-        entry is null ? Task.CompletedTask : services.ScoreHistory.AppendAsync(Workspace, LeadId, entry, history.TrimsOnNextAppend);
+    private Task AppendHistory(ScoreHistoryEntry? entry, ScoreHeadline score, RecentScores history) =>
+        entry is null
+            ? Task.CompletedTask
+            : services.ScoreHistory.AppendAsync(
+                Workspace, LeadId, entry, history.TrimsOnNextAppend, [.. LeadEvents.Scored(Workspace, LeadId, score, history.Latest)]);
 
     private void Remember(ScoreHistoryEntry? entry, RecentScores history, DateTimeOffset now, CachedScore score)
     {

@@ -15,6 +15,7 @@ public sealed class RecentScores
     private double[] _probabilitiesNewestFirst;
     private double _latestOverallScore;
     private string? _latestModelVersion;
+    private string _latestGrade = "";
     private StoredRows _stored;
 
     /// <param name="stored">The stored history, newest first.</param>
@@ -24,7 +25,7 @@ public sealed class RecentScores
         _stored = StoredRows.AfterRead(stored.Count, LeadLimits.ScoreHistory, LeadLimits.StoredScoreHistory);
         if (stored.Count > 0)
         {
-            (_latestOverallScore, _latestModelVersion) = (stored[0].OverallScore, SharedValues.Text(stored[0].ModelVersion));
+            (_latestOverallScore, _latestModelVersion, _latestGrade) = (stored[0].OverallScore, SharedValues.Text(stored[0].ModelVersion), SharedValues.Text(stored[0].Grade));
         }
     }
 
@@ -33,7 +34,7 @@ public sealed class RecentScores
 
     /// <summary>The newest entry's figures; null without history.</summary>
     public LatestScore? Latest => _latestModelVersion is { } version
-        ? new LatestScore(version, _latestOverallScore, _probabilitiesNewestFirst[0])
+        ? new LatestScore(version, _latestOverallScore, _probabilitiesNewestFirst[0], _latestGrade)
         : null;
 
     /// <summary>
@@ -52,9 +53,9 @@ public sealed class RecentScores
 
         Array.Copy(_probabilitiesNewestFirst, 0, _probabilitiesNewestFirst, 1, _probabilitiesNewestFirst.Length - 1);
         _probabilitiesNewestFirst[0] = entry.ConversionProbability;
-        (_latestOverallScore, _latestModelVersion) = (entry.OverallScore, SharedValues.Text(entry.ModelVersion));
+        (_latestOverallScore, _latestModelVersion, _latestGrade) = (entry.OverallScore, SharedValues.Text(entry.ModelVersion), SharedValues.Text(entry.Grade));
         _stored = _stored.Append(1);
     }
 
-    public readonly record struct LatestScore(string ModelVersion, double OverallScore, double ConversionProbability);
+    public readonly record struct LatestScore(string ModelVersion, double OverallScore, double ConversionProbability, string Grade);
 }

@@ -43,6 +43,12 @@ public static class OptionsRegistration
         services.AddOptions<DirectoryCacheOptions>().BindConfiguration(DirectoryCacheOptions.SectionName)
             .Validate(o => o.DirectoryCacheSize > 0, Positive(DirectoryCacheOptions.SectionName, nameof(DirectoryCacheOptions.DirectoryCacheSize)))
             .ValidateOnStart();
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName)
+            .Validate(o => o.Retention > TimeSpan.Zero, Positive(EventOptions.SectionName, nameof(EventOptions.Retention)))
+            .Validate(o => o.RelayLease >= TimeSpan.FromSeconds(1), $"{EventOptions.SectionName}:RelayLease must be at least 1 second")
+            .Validate(o => o.RelayIdlePoll > TimeSpan.Zero, Positive(EventOptions.SectionName, nameof(EventOptions.RelayIdlePoll)))
+            .Validate(o => o.RelayBatch > 0, Positive(EventOptions.SectionName, nameof(EventOptions.RelayBatch)))
+            .ValidateOnStart();
         return services;
     }
 

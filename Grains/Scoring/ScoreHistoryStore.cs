@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Storage;
@@ -16,9 +17,10 @@ public interface IScoreHistoryStore
     /// <summary>
     /// Returns once the entry is durable. <paramref name="trimHistory"/>: the lead's entries reach
     /// <see cref="LeadLimits.StoredScoreHistory"/> with this one, so all but the newest
-    /// <see cref="LeadLimits.ScoreHistory"/> must go (the lead knows; the store need not count).
+    /// <see cref="LeadLimits.ScoreHistory"/> must go (the lead knows; the store need not count). The entry's
+    /// <paramref name="events"/> go into the outbox with it.
     /// </summary>
-    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory);
+    Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory, IReadOnlyList<WorkspaceEvent> events);
 
     /// <summary>Newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory);
@@ -31,11 +33,11 @@ public interface IScoreHistoryStore
 /// Memory mode: the history lives as long as the silo, exactly <see cref="LeadLimits.ScoreHistory"/> entries per
 /// lead (dropping the oldest costs nothing here, so it ignores when the lead asks).
 /// </summary>
-public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
+public sealed class InMemoryScoreHistoryStore(IEventOutbox outbox) : IScoreHistoryStore
 {
     private readonly ConcurrentDictionary<(string, string), List<ScoreHistoryEntry>> _history = new();
 
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory)
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory, IReadOnlyList<WorkspaceEvent> events)
     {
         var entries = _history.GetOrAdd((workspace, leadId), _ => []);
         lock (entries)
@@ -47,7 +49,7 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
             }
         }
 
-        return Task.CompletedTask;
+        return outbox.AppendAsync(events);
     }
 
     public Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory)
@@ -77,8 +79,8 @@ public sealed class InMemoryScoreHistoryStore : IScoreHistoryStore
 /// </summary>
 public sealed class PostgresScoreHistoryStore(NpgsqlDataSource database, LeadWrites writes) : IScoreHistoryStore
 {
-    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory) =>
-        writes.AppendHistoryAsync(workspace, leadId, entry, trimHistory);
+    public Task AppendAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory, IReadOnlyList<WorkspaceEvent> events) =>
+        writes.AppendHistoryAsync(workspace, leadId, entry, trimHistory, events);
 
     public async Task<IReadOnlyList<ScoreHistoryEntry>> ListAsync(string workspace, string leadId, int limit = LeadLimits.ScoreHistory)
     {

@@ -1,4 +1,5 @@
 using LeadScoring.Common;
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Models;
@@ -11,7 +12,7 @@ namespace LeadScoring.Grains.Storage;
 
 /// <summary>
 /// Everything the silo's leads write when they change (state rows in lead_state, score history rows in
-/// score_history, activity rows, training snapshots) goes through this one group commit. A lead that rescores after a change writes its state
+/// score_history, activity rows, training snapshots, the outbox's events) goes through this one group commit. A lead that rescores after a change writes its state
 /// with its history entry as one item: the entry is inserted by the statement that writes the state, only if
 /// that write succeeds, so a lead's state and the entry of the score it holds commit together or not at all.
 /// Entries without a state write (a rescore on read) and state writes without an entry share the same batches.
@@ -45,23 +46,25 @@ public sealed class LeadWrites : IAsyncDisposable
     /// The <paramref name="idChunks"/> of remembered activity ids become rows of lead_activity_ids, and the lead's
     /// chunks numbered below <paramref name="forgetIdChunksBelow"/> go, in the same statement, unless the write conflicts.
     /// The <paramref name="snapshot"/> replaces the lead's row in training_snapshots in the same statement, unless the
-    /// write conflicts: an outcome and the snapshot it makes are stored together or not at all.
+    /// write conflicts: an outcome and the snapshot it makes are stored together or not at all. The
+    /// <paramref name="events"/> go into the outbox in the same statement, unless the write conflicts.
     /// </summary>
     public Task<int> WriteStateAsync(
         string workspace, string leadId, byte[] payload, int? expectedVersion, ScoreHistoryEntry? entry = null, bool trimHistory = false,
         IReadOnlyList<ActivityRow>? activities = null, bool trimActivities = false, IReadOnlyList<ActivityIdChunk>? idChunks = null,
-        int forgetIdChunksBelow = 0, TrainingSnapshot? snapshot = null) =>
+        int forgetIdChunksBelow = 0, TrainingSnapshot? snapshot = null, IReadOnlyList<WorkspaceEvent>? events = null) =>
         _queue.EnqueueAsync(new StateWrite(
             workspace, leadId, payload, expectedVersion, entry, trimHistory, activities ?? [], trimActivities, idChunks ?? [], forgetIdChunksBelow,
-            snapshot));
+            snapshot, events ?? []));
 
     /// <summary>
     /// Completes once the entry is committed. <paramref name="trimHistory"/>: the lead's entries reach
     /// <see cref="LeadLimits.StoredScoreHistory"/> with this one, so all but its newest
-    /// <see cref="LeadLimits.ScoreHistory"/> go in the same transaction.
+    /// <see cref="LeadLimits.ScoreHistory"/> go in the same transaction. The entry's <paramref name="events"/> go into
+    /// the outbox in the same transaction.
     /// </summary>
-    public Task AppendHistoryAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory) =>
-        _queue.EnqueueAsync(new HistoryAppend(workspace, leadId, entry, trimHistory));
+    public Task AppendHistoryAsync(string workspace, string leadId, ScoreHistoryEntry entry, bool trimHistory, IReadOnlyList<WorkspaceEvent> events) =>
+        _queue.EnqueueAsync(new HistoryAppend(workspace, leadId, entry, trimHistory, events));
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
@@ -106,7 +109,14 @@ public sealed class LeadWrites : IAsyncDisposable
 
             if (r == 0 && appends.Count > 0)
             {
-                statements.BatchCommands.Add(HistoryInsert(appends.ConvertAll(i => (HistoryAppend)batch[i])));
+                var appended = appends.ConvertAll(i => (HistoryAppend)batch[i]);
+                statements.BatchCommands.Add(HistoryInsert(appended));
+                if (appended.SelectMany(a => a.Events).ToList() is { Count: > 0 } events)
+                {
+                    var insert = new NpgsqlBatchCommand(PostgresEventOutbox.Insert);
+                    PostgresEventOutbox.AddColumns(insert.Parameters, events);
+                    statements.BatchCommands.Add(insert);
+                }
             }
 
             // Trimmed after every insert of the batch (the last round's statements see all of them).
@@ -214,7 +224,13 @@ public sealed class LeadWrites : IAsyncDisposable
                   JOIN input i ON i.n = t.n
                 ON CONFLICT (workspace, lead_id) DO UPDATE
                    SET recorded_at = excluded.recorded_at, converted = excluded.converted, deal_value = excluded.deal_value,
-                       closed_at = excluded.closed_at, attributes = excluded.attributes, features = excluded.features)
+                       closed_at = excluded.closed_at, attributes = excluded.attributes, features = excluded.features),
+            events AS (
+                INSERT INTO event_outbox (event_id, type, workspace, lead_id, occurred_at, data)
+                SELECT e.id, e.type, i.w, i.l, e.occurred_at, e.data::json
+                  FROM unnest($29, $30, $31, $32, $33) AS e(n, id, type, occurred_at, data)
+                  JOIN written ok ON ok.n = e.n
+                  JOIN input i ON i.n = e.n)
             SELECT n, version FROM written
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, writes.Count).ToArray() });
@@ -244,6 +260,12 @@ public sealed class LeadWrites : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(t => t.ClosedAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(PostgresTrainingSnapshotStore.AttributesJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = snapshots.ConvertAll(PostgresTrainingSnapshotStore.FeaturesJson).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var events = Enumerable.Range(0, writes.Count).SelectMany(n => writes[n].Events.Select(e => (N: n, Event: e))).ToList();
+        command.Parameters.Add(new NpgsqlParameter { Value = events.ConvertAll(e => e.N).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.ConvertAll(e => e.Event.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.ConvertAll(e => e.Event.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.ConvertAll(e => e.Event.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.ConvertAll(e => e.Event.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         return command;
     }
 
@@ -325,10 +347,11 @@ public sealed class LeadWrites : IAsyncDisposable
     private sealed record StateWrite(
         string Workspace, string LeadId, byte[] Payload, int? ExpectedVersion, ScoreHistoryEntry? Entry, bool TrimHistory,
         IReadOnlyList<ActivityRow> Activities, bool TrimActivities, IReadOnlyList<ActivityIdChunk> IdChunks, int ForgetIdChunksBelow,
-        TrainingSnapshot? Snapshot)
+        TrainingSnapshot? Snapshot, IReadOnlyList<WorkspaceEvent> Events)
         : LeadWrite(Workspace, LeadId);
 
-    private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory) : LeadWrite(Workspace, LeadId);
+    private sealed record HistoryAppend(string Workspace, string LeadId, ScoreHistoryEntry Entry, bool TrimHistory, IReadOnlyList<WorkspaceEvent> Events)
+        : LeadWrite(Workspace, LeadId);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Models;
@@ -13,7 +14,8 @@ namespace LeadScoring.Grains.Storage;
 /// version and writes it back; the lead's grain is its only writer, so nothing comes between.
 /// </summary>
 public sealed class MemoryLeadStore(
-    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history, ITrainingSnapshotStore snapshots) : ILeadStore
+    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history, ITrainingSnapshotStore snapshots, IEventOutbox outbox)
+    : ILeadStore
 {
     private const string StateName = "lead";
 
@@ -51,16 +53,18 @@ public sealed class MemoryLeadStore(
         if (extras.HistoryEntry is { } entry)
         {
             var (workspace, leadId) = WorkspaceKey.Parse(lead.Key.ToString()!);
-            await history.AppendAsync(workspace, leadId, entry, extras.TrimHistory);
+            await history.AppendAsync(workspace, leadId, entry, extras.TrimHistory, []);
         }
 
         if (extras.Snapshot is { } snapshot)
         {
             await snapshots.SaveAsync(snapshot);
         }
+
+        await outbox.AppendAsync(extras.Events);
     }
 
-    public async Task ClearAsync(GrainId lead, IGrainState<LeadState> state)
+    public async Task ClearAsync(GrainId lead, IGrainState<LeadState> state, WorkspaceEvent erased)
     {
         var stored = await Read(lead);
         if (stored.ETag != state.ETag)
@@ -69,6 +73,7 @@ public sealed class MemoryLeadStore(
         }
 
         await storage.ClearStateAsync(StateName, lead, stored);
+        await outbox.AppendAsync([erased]);
         state.State = new LeadState();
         state.ETag = null;
         state.RecordExists = false;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Modeling.Features;
@@ -51,7 +52,7 @@ public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer seri
             : extras.Activities.Select(a => new ActivityRow(a.Received, a.Activity.OccurredAt, serializer.SerializeToArray(a.Activity))).ToList();
         var version = await writes.WriteStateAsync(
             workspace, leadId, payload, expected, extras.HistoryEntry, extras.TrimHistory, activities, extras.TrimActivities, extras.IdChunks, extras.ForgetIdChunksBelow,
-            extras.Snapshot);
+            extras.Snapshot, extras.Events);
         if (version == LeadWrites.Conflict)
         {
             throw new InconsistentStateException($"Lead {workspace}/{leadId} was written by someone else since it was read.", grainState.ETag, (string?)null);
@@ -97,7 +98,7 @@ public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer seri
         return chunks;
     }
 
-    public async Task ClearAsync(GrainId grainId, IGrainState<LeadState> grainState)
+    public async Task ClearAsync(GrainId grainId, IGrainState<LeadState> grainState, WorkspaceEvent erased)
     {
         var (workspace, leadId) = KeyOf(grainId);
         if (grainState.ETag is { } etag)
@@ -115,6 +116,9 @@ public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer seri
 
             await LeadRows.DeleteAsync(connection, transaction, "lead_activity", workspace, leadId);
             await LeadRows.DeleteAsync(connection, transaction, "lead_activity_ids", workspace, leadId);
+            await using var outbox = new NpgsqlCommand(PostgresEventOutbox.Insert, connection, transaction);
+            PostgresEventOutbox.AddColumns(outbox.Parameters, [erased]);
+            await outbox.ExecuteNonQueryAsync();
             await transaction.CommitAsync();
         }
 

@@ -1,4 +1,5 @@
 using LeadScoring.Common;
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Scoring;
@@ -51,7 +52,7 @@ public class PostgresLeadStoreTests
             return (i % 3) switch
             {
                 0 => fixture.Storage.WriteAsync(lead.Id, lead.State, new LeadWriteExtras(entry, false, [], false)),
-                1 => fixture.History.AppendAsync("w", $"read{i}", entry, trimHistory: false),
+                1 => fixture.History.AppendAsync("w", $"read{i}", entry, trimHistory: false, []),
                 _ => fixture.Storage.WriteAsync(lead.Id, lead.State, LeadWriteExtras.None),
             };
         }));
@@ -75,7 +76,7 @@ public class PostgresLeadStoreTests
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         for (var i = 0; i < LeadLimits.ScoreHistory; i++)
         {
-            await fixture.History.AppendAsync("w", "full", new ScoreHistoryEntry(start.AddMinutes(i), i, 0.1, "D", "v1", ScoreTrigger.Activity), trimHistory: false);
+            await fixture.History.AppendAsync("w", "full", new ScoreHistoryEntry(start.AddMinutes(i), i, 0.1, "D", "v1", ScoreTrigger.Activity), trimHistory: false, []);
         }
 
         var staleWrite = fixture.Storage.WriteAsync(stale.Id, stale.State, new LeadWriteExtras(
@@ -227,18 +228,20 @@ public class PostgresLeadStoreTests
     }
 
     [Fact]
-    public async Task Clearing_deletes_the_row_and_the_activity_rows_and_a_missing_lead_reads_as_new()
+    public async Task Clearing_deletes_the_row_and_the_activity_rows_with_its_event_and_a_missing_lead_reads_as_new()
     {
         await using var fixture = await StorageFixture.CreateAsync();
         var lead = State("erased", 5);
         await fixture.Storage.WriteAsync(lead.Id, lead.State, new LeadWriteExtras(null, false, [Numbered(5, PageView(DateTimeOffset.UtcNow))], false));
 
-        await fixture.Storage.ClearAsync(lead.Id, lead.State);
+        await fixture.Storage.ClearAsync(lead.Id, lead.State, LeadEvents.Erased("w", "erased", DateTimeOffset.UtcNow));
         var read = State("erased", 0);
         await fixture.Storage.ReadAsync(read.Id, read.State);
 
         Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_state"));
         Assert.Equal(0, await fixture.Database.CountAsync("SELECT count(*) FROM lead_activity"));
+        // The erasure's event commits with it.
+        Assert.Equal(1, await fixture.Database.CountAsync("SELECT count(*) FROM event_outbox WHERE type = 'lead.erased' AND lead_id = 'erased'"));
         Assert.False(read.State.RecordExists);
         Assert.Null(read.State.ETag);
         Assert.Equal(0, read.State.State!.ActivityCount);

@@ -16,14 +16,14 @@ public class RecentScoresTests
     {
         var stored = Enumerable.Range(0, LeadLimits.ScoreHistory - 2).Reverse().Select(Entry).ToList();
         var recent = new RecentScores(stored);
-        Assert.Equal(new RecentScores.LatestScore("v97", 97, 0.097), recent.Latest);
+        Assert.Equal(new RecentScores.LatestScore("v97", 97, 0.097, "C"), recent.Latest);
 
         // 98 stored: the append that makes 200 is the 102nd.
         Assert.Equal(LeadLimits.StoredScoreHistory - stored.Count, AppendsUntilTrim(recent, 1000));
         // Back to the kept history, then another 100 appends before the next trim.
         Assert.Equal(LeadLimits.StoredScoreHistory - LeadLimits.ScoreHistory, AppendsUntilTrim(recent, 2000));
 
-        Assert.Equal(new RecentScores.LatestScore("v2099", 2099, 2.099), recent.Latest);
+        Assert.Equal(new RecentScores.LatestScore("v2099", 2099, 2.099, "C"), recent.Latest);
         Assert.Equal([2.099, 2.098, 2.097, 2.096, 2.095], recent.Probabilities);
         Assert.Equal(LeadInsights.TrendWindow, recent.Probabilities.Count);
     }
@@ -75,7 +75,7 @@ public class RecentScoresTests
 
             var expected = Enumerable.Range(0, i + 1).Reverse().Take(LeadInsights.TrendWindow).Select(n => n / 1000.0);
             Assert.Equal(expected, recent.Probabilities);
-            Assert.Equal(new RecentScores.LatestScore($"v{i}", i, i / 1000.0), recent.Latest);
+            Assert.Equal(new RecentScores.LatestScore($"v{i}", i, i / 1000.0, "C"), recent.Latest);
         }
     }
 }

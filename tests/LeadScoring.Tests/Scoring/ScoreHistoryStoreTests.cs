@@ -30,12 +30,12 @@ public class ScoreHistoryStoreTests
             var recent = new RecentScores([]);
             for (var i = 0; i < appended; i++)
             {
-                await store.AppendAsync("w", "busy", Entry(i), recent.TrimsOnNextAppend);
+                await store.AppendAsync("w", "busy", Entry(i), recent.TrimsOnNextAppend, []);
                 recent.Add(Entry(i));
                 Assert.True(await database.CountAsync("SELECT count(*) FROM score_history WHERE lead_id = 'busy'") < LeadLimits.StoredScoreHistory);
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i), trimHistory: false)).Append(busy));
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => store.AppendAsync("w", $"lead{i}", Entry(i), trimHistory: false, [])).Append(busy));
 
         var history = await store.ListAsync("w", "busy");
         Assert.Equal(LeadLimits.ScoreHistory, history.Count);

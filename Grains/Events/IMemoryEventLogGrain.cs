@@ -1,0 +1,20 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Grains.Events;
+
+/// <summary>Memory mode's outbox and relay for one workspace (keyed by it): see <see cref="MemoryEventLogGrain"/>.</summary>
+[Alias("LeadScoring.IMemoryEventLogGrain")]
+public interface IMemoryEventLogGrain : IGrainWithStringKey
+{
+    [Alias("Append")]
+    Task Append(IReadOnlyList<WorkspaceEvent> events);
+
+    [Alias("Read")]
+    Task<EventPage> Read(long afterPosition, int limit);
+
+    [Alias("PositionOf")]
+    Task<long?> PositionOf(string eventId);
+
+    [Alias("PositionBefore")]
+    Task<long> PositionBefore(DateTimeOffset since);
+}

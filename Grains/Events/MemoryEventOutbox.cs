@@ -1,0 +1,18 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Grains.Events;
+
+/// <summary>Memory mode's outbox: each workspace's <see cref="IMemoryEventLogGrain"/>.</summary>
+public sealed class MemoryEventOutbox(IGrainFactory grains) : IEventOutbox
+{
+    public Task AppendAsync(IReadOnlyList<WorkspaceEvent> events) =>
+        Task.WhenAll(events.GroupBy(e => e.Workspace, StringComparer.Ordinal)
+            .Select(workspace => grains.GetGrain<IMemoryEventLogGrain>(workspace.Key).Append([.. workspace])));
+
+    public Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit) =>
+        grains.GetGrain<IMemoryEventLogGrain>(workspace).Read(afterPosition, limit);
+
+    public Task<long?> PositionOfAsync(string workspace, string eventId) => grains.GetGrain<IMemoryEventLogGrain>(workspace).PositionOf(eventId);
+
+    public Task<long> PositionBeforeAsync(string workspace, DateTimeOffset since) => grains.GetGrain<IMemoryEventLogGrain>(workspace).PositionBefore(since);
+}
