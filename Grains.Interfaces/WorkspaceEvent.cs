@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Orleans.Runtime;
 
 namespace LeadScoring.Grains.Interfaces;
@@ -24,6 +27,28 @@ public sealed record WorkspaceEvent(
     /// </summary>
     [Id(6)]
     public long Position { get; init; }
+
+    /// <summary>
+    /// The event as webhooks and server-sent events carry it:
+    /// <c>{"id", "type", "workspace", "occurred_at", "data": {...}}</c>.
+    /// </summary>
+    public string ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(Data.Length + 160);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", Id);
+            writer.WriteString("type", Type);
+            writer.WriteString("workspace", Workspace);
+            writer.WriteString("occurred_at", OccurredAt);
+            writer.WritePropertyName("data");
+            writer.WriteRawValue(Data, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
 
 /// <summary>The event types, as they appear in <see cref="WorkspaceEvent.Type"/>.</summary>

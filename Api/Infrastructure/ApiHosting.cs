@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadScoring.Api.Apis;
 using LeadScoring.Api.Audit;
+using LeadScoring.Api.Events;
 using LeadScoring.Api.Options;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
@@ -53,6 +54,7 @@ public static class ApiHosting
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<WorkspaceEventFeed>();
         return builder.AddLeadScoringSecurity().AddLeadScoringRateLimits().AddLeadScoringApiDocs();
     }
 
@@ -110,6 +112,7 @@ public static class ApiHosting
         api.MapScoringApi();
         api.MapExperimentsApi();
         api.MapAuditApi();
+        api.MapEventsApi();
         app.MapLeadScoringApiDocs();
         var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
         if (!app.Environment.IsDevelopment())
