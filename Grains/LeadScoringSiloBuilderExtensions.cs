@@ -5,6 +5,7 @@ using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
+using LeadScoring.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class LeadScoringSiloBuilderExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<LocalDriftAggregators>());
         // Durability is the outbox's: the streams only carry what it publishes (docs/architecture.md, "Events").
         silo.AddMemoryStreams(EventStreams.Provider);
+        silo.Services.TryAddSingleton<WebhookSender>();
         silo.AddIncomingGrainCallFilter<WorkspaceIsolationFilter>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();
         return silo;

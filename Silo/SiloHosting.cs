@@ -12,6 +12,7 @@ using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Retraining;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Grains.Storage;
+using LeadScoring.Grains.Webhooks;
 using LeadScoring.Modeling.Scoring;
 using LeadScoring.Modeling.Training;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ISystemAudit, PostgresSystemAudit>();
             silo.Services.AddSingleton<ILeadStore, PostgresLeadStore>();
             silo.Services.AddSingleton<IEventOutbox, PostgresEventOutbox>();
+            silo.Services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
             silo.Services.AddSingleton<EventRelay>();
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<EventRelay>());
             // The streams' subscriptions (PubSubStore) outlive a silo, as the grains' own state does.
@@ -77,6 +79,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ISystemAudit, NoSystemAudit>();
             silo.Services.AddSingleton<ILeadStore, MemoryLeadStore>();
             silo.Services.AddSingleton<IEventOutbox, MemoryEventOutbox>();
+            silo.Services.AddSingleton<IWebhookStore, MemoryWebhookStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

@@ -113,6 +113,7 @@ public static class ApiHosting
         api.MapExperimentsApi();
         api.MapAuditApi();
         api.MapEventsApi();
+        api.MapWebhooksApi();
         app.MapLeadScoringApiDocs();
         var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
         if (!app.Environment.IsDevelopment())

@@ -1,5 +1,6 @@
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Options;
+using LeadScoring.Grains.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,18 +10,20 @@ namespace LeadScoring.Grains.Events;
 
 /// <summary>
 /// Publishes the PostgreSQL outbox onto the workspaces' streams. Every silo runs one, and the one holding the
-/// lease (event_relay_lease) publishes: it claims the oldest unpublished rows, puts them on the streams in write
-/// order, numbers them and commits. A row is numbered only in the transaction that published it, so a relay that
-/// dies before committing leaves its rows to the next holder (published again: at least once), and two relays
-/// can never both number a row (the claim skips locked rows, the position is unique). A lead's rows are written
-/// in the order of its writes, each committed before the next begins, so publishing in write order keeps each
-/// lead's events in order. Once an hour the holder deletes what is past the retention.
+/// lease (event_relay_lease) publishes: it claims the oldest unpublished rows, numbers them in write order,
+/// commits, then puts them on the streams. A position, once committed, never changes, so every reader can skip
+/// what it has seen by position; two relays can never both number a row (the claim skips locked rows, the
+/// position is unique). A relay that dies between its commit and its streaming leaves those events to the next
+/// holder, which streams its predecessor's last moments again (at least once). A lead's rows are written in the
+/// order of its writes, each committed before the next begins, so numbering in write order keeps each lead's
+/// events in order. Once an hour the holder deletes what is past the retention (webhook attempts too).
 /// </summary>
 public sealed partial class EventRelay(
-    NpgsqlDataSource database, IClusterClient cluster, ILocalSiloDetails silo, IOptions<EventOptions> options, TimeProvider clock,
+    NpgsqlDataSource database, IWebhookStore webhooks, IClusterClient cluster, ILocalSiloDetails silo, IOptions<EventOptions> options, TimeProvider clock,
     ILogger<EventRelay> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const string LeaseName = "outbox";
+    private const int RestreamedAtMost = 10_000;
     private static readonly TimeSpan RetentionSweep = TimeSpan.FromHours(1);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -30,6 +33,7 @@ public sealed partial class EventRelay(
     private DateTimeOffset _leaseRenewDue = DateTimeOffset.MinValue;
     private DateTimeOffset _sweepDue = DateTimeOffset.MinValue;
     private long? _lastPosition;
+    private List<WorkspaceEvent> _unstreamed = [];
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(EventRelay), ServiceLifecycleStage.Active, Start, Stop);
@@ -126,6 +130,7 @@ public sealed partial class EventRelay(
         if (now >= _leaseValidUntil)
         {
             LogLeaseTaken(_owner);
+            await StreamAgainRecent(settings.RelayLease * 2, stopping);
         }
 
         // Counted from before the renewal was sent, so this silo stops believing it holds the lease before the database does.
@@ -134,8 +139,29 @@ public sealed partial class EventRelay(
         return true;
     }
 
-    /// <summary>Publishes the oldest unpublished rows; returns how many.</summary>
+    /// <summary>Numbers the oldest unpublished rows, commits, then puts them on the streams; returns how many.</summary>
     private async Task<int> PublishBatch(int batch, CancellationToken stopping)
+    {
+        if (_unstreamed.Count > 0)
+        {
+            await Stream(_unstreamed);
+            _unstreamed = [];
+        }
+
+        var numbered = await Number(batch, stopping);
+        if (numbered.Count > 0)
+        {
+            // Kept until they are on the streams: a failure retries them before anything newer.
+            _unstreamed = numbered;
+            await Stream(numbered);
+            _unstreamed = [];
+            EventMeters.Published.Add(numbered.Count);
+        }
+
+        return numbered.Count;
+    }
+
+    private async Task<List<WorkspaceEvent>> Number(int batch, CancellationToken stopping)
     {
         await using var connection = await database.OpenConnectionAsync(stopping);
         await using var transaction = await connection.BeginTransactionAsync(stopping);
@@ -161,21 +187,10 @@ public sealed partial class EventRelay(
 
         if (claimed.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         var first = _lastPosition.Value + 1;
-        var numbered = claimed.Select((c, i) => c.Event with { Position = first + i }).ToList();
-        var provider = cluster.GetStreamProvider(EventStreams.Provider);
-        await Task.WhenAll(numbered.GroupBy(e => e.Workspace, StringComparer.Ordinal).Select(async events =>
-        {
-            var stream = provider.GetStream<WorkspaceEvent>(EventStreams.Of(events.Key));
-            foreach (var e in events)
-            {
-                await stream.OnNextAsync(e);
-            }
-        }));
-
         await using (var number = new NpgsqlCommand("""
             UPDATE event_outbox o SET position = $2 + u.n - 1, published_at = now()
               FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, n)
@@ -189,8 +204,48 @@ public sealed partial class EventRelay(
 
         await transaction.CommitAsync(stopping);
         _lastPosition = first + claimed.Count - 1;
-        EventMeters.Published.Add(claimed.Count);
-        return claimed.Count;
+        return claimed.Select((c, i) => c.Event with { Position = first + i }).ToList();
+    }
+
+    /// <summary>Each workspace's events onto its stream, in order.</summary>
+    private Task Stream(IReadOnlyList<WorkspaceEvent> events)
+    {
+        var provider = cluster.GetStreamProvider(EventStreams.Provider);
+        return Task.WhenAll(events.GroupBy(e => e.Workspace, StringComparer.Ordinal).Select(async workspace =>
+        {
+            var stream = provider.GetStream<WorkspaceEvent>(EventStreams.Of(workspace.Key));
+            foreach (var e in workspace)
+            {
+                await stream.OnNextAsync(e);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// A new holder puts the events numbered in the last moments of the previous one on the streams again: that one
+    /// may have died between its commit and its streaming. Readers skip positions they have seen.
+    /// </summary>
+    private async Task StreamAgainRecent(TimeSpan window, CancellationToken stopping)
+    {
+        await using var command = database.CreateCommand($"""
+            SELECT {PostgresEventOutbox.Columns} FROM event_outbox
+             WHERE position IS NOT NULL
+               AND position > (SELECT coalesce(max(position), 0) FROM event_outbox WHERE position IS NOT NULL) - $2
+               AND published_at > now() - $1
+             ORDER BY position
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = window });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)RestreamedAtMost });
+        var recent = new List<WorkspaceEvent>();
+        await using (var reader = await command.ExecuteReaderAsync(stopping))
+        {
+            while (await reader.ReadAsync(stopping))
+            {
+                recent.Add(PostgresEventOutbox.Read(reader));
+            }
+        }
+
+        await Stream(recent);
     }
 
     private static async Task<long> LastPosition(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken stopping)
@@ -200,7 +255,10 @@ public sealed partial class EventRelay(
         return (long)(await command.ExecuteScalarAsync(stopping))!;
     }
 
-    /// <summary>Deletes published rows past the retention, oldest first, a range of positions at a time.</summary>
+    /// <summary>
+    /// Deletes published rows past the retention, oldest first, a range of positions at a time, and the webhook
+    /// delivery attempts as old.
+    /// </summary>
     private async Task DeleteExpired(TimeSpan retention, CancellationToken stopping)
     {
         const int Chunk = 5000;
@@ -217,6 +275,7 @@ public sealed partial class EventRelay(
             deleted = await command.ExecuteNonQueryAsync(stopping);
         }
         while (deleted > 0 && !stopping.IsCancellationRequested);
+        await webhooks.DeleteAttemptsBeforeAsync(clock.GetUtcNow() - retention);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Owner} now publishes the event outbox")]

@@ -15,6 +15,9 @@ public interface IEventOutbox
     /// <summary>The workspace's published events after <paramref name="afterPosition"/>, oldest first.</summary>
     Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit);
 
+    /// <summary>The workspace's published event with this id; null when unknown or past the retention.</summary>
+    Task<WorkspaceEvent?> FindAsync(string workspace, string eventId);
+
     /// <summary>The position of the workspace's published event with this id; null when unknown.</summary>
     Task<long?> PositionOfAsync(string workspace, string eventId);
 

@@ -12,8 +12,8 @@ public interface IMemoryEventLogGrain : IGrainWithStringKey
     [Alias("Read")]
     Task<EventPage> Read(long afterPosition, int limit);
 
-    [Alias("PositionOf")]
-    Task<long?> PositionOf(string eventId);
+    [Alias("Find")]
+    Task<WorkspaceEvent?> Find(string eventId);
 
     [Alias("PositionBefore")]
     Task<long> PositionBefore(DateTimeOffset since);

@@ -40,8 +40,7 @@ public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProv
         return Task.FromResult(new EventPage(after, first < 0 || first + limit >= _events.Count));
     }
 
-    public Task<long?> PositionOf(string eventId) =>
-        Task.FromResult(_events.Find(e => e.Id == eventId) is { } found ? found.Position : (long?)null);
+    public Task<WorkspaceEvent?> Find(string eventId) => Task.FromResult(_events.Find(e => e.Id == eventId));
 
     public Task<long> PositionBefore(DateTimeOffset since) =>
         Task.FromResult(_events.Find(e => e.OccurredAt >= since) is { } first ? first.Position - 1 : _lastPosition);

@@ -12,7 +12,9 @@ public sealed class MemoryEventOutbox(IGrainFactory grains) : IEventOutbox
     public Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit) =>
         grains.GetGrain<IMemoryEventLogGrain>(workspace).Read(afterPosition, limit);
 
-    public Task<long?> PositionOfAsync(string workspace, string eventId) => grains.GetGrain<IMemoryEventLogGrain>(workspace).PositionOf(eventId);
+    public Task<WorkspaceEvent?> FindAsync(string workspace, string eventId) => grains.GetGrain<IMemoryEventLogGrain>(workspace).Find(eventId);
+
+    public async Task<long?> PositionOfAsync(string workspace, string eventId) => (await FindAsync(workspace, eventId))?.Position;
 
     public Task<long> PositionBeforeAsync(string workspace, DateTimeOffset since) => grains.GetGrain<IMemoryEventLogGrain>(workspace).PositionBefore(since);
 }

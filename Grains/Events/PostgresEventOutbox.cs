@@ -59,14 +59,17 @@ public sealed class PostgresEventOutbox(NpgsqlDataSource database) : IEventOutbo
         return new EventPage(complete ? events : events[..limit], complete);
     }
 
-    public async Task<long?> PositionOfAsync(string workspace, string eventId)
+    public async Task<WorkspaceEvent?> FindAsync(string workspace, string eventId)
     {
         await using var command = database.CreateCommand(
-            "SELECT position FROM event_outbox WHERE workspace = $1 AND event_id = $2 AND position IS NOT NULL");
+            $"SELECT {Columns} FROM event_outbox WHERE workspace = $1 AND event_id = $2 AND position IS NOT NULL");
         command.Parameters.Add(new NpgsqlParameter { Value = workspace });
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        return await command.ExecuteScalarAsync() is long position ? position : null;
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? Read(reader) : null;
     }
+
+    public async Task<long?> PositionOfAsync(string workspace, string eventId) => (await FindAsync(workspace, eventId))?.Position;
 
     public async Task<long> PositionBeforeAsync(string workspace, DateTimeOffset since)
     {

@@ -49,6 +49,12 @@ public static class OptionsRegistration
             .Validate(o => o.RelayIdlePoll > TimeSpan.Zero, Positive(EventOptions.SectionName, nameof(EventOptions.RelayIdlePoll)))
             .Validate(o => o.RelayBatch > 0, Positive(EventOptions.SectionName, nameof(EventOptions.RelayBatch)))
             .ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
+            .Validate(o => o.Timeout > TimeSpan.Zero, Positive(WebhookOptions.SectionName, nameof(WebhookOptions.Timeout)))
+            .Validate(o => o.Retries() is not null, $"{WebhookOptions.SectionName}:RetrySchedule must be comma-separated non-negative times (hh:mm:ss)")
+            .Validate(o => o.DisableAfter > TimeSpan.Zero, Positive(WebhookOptions.SectionName, nameof(WebhookOptions.DisableAfter)))
+            .Validate(o => o.MaxConcurrentDeliveries > 0, Positive(WebhookOptions.SectionName, nameof(WebhookOptions.MaxConcurrentDeliveries)))
+            .ValidateOnStart();
         return services;
     }
 

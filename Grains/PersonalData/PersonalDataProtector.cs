@@ -74,30 +74,59 @@ public sealed class PersonalDataProtector
 
     public static string KeyId(byte[] key) => Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8));
 
-    public SealedPersonalData Seal(LeadPersonalData data, string workspace, string leadId)
+    public SealedPersonalData Seal(LeadPersonalData data, string workspace, string leadId) =>
+        Seal(data.ToUtf8(), AssociatedData(workspace, leadId));
+
+    /// <exception cref="CryptographicException">The key is unknown, or the data was altered or belongs to another lead.</exception>
+    public LeadPersonalData Open(SealedPersonalData sealedData, string workspace, string leadId) =>
+        LeadPersonalData.FromUtf8(Open(sealedData, AssociatedData(workspace, leadId), $"Personal data of lead '{leadId}'"));
+
+    /// <summary>
+    /// A secret the system keeps for a caller (a webhook's signing secret), sealed like personal data and bound to
+    /// <paramref name="owner"/>, as text: key id, nonce, tag and ciphertext.
+    /// </summary>
+    public string SealSecret(byte[] secret, string owner)
     {
-        var plaintext = data.ToUtf8();
+        var sealedData = Seal(secret, Encoding.UTF8.GetBytes(owner));
+        return string.Join('.', sealedData.KeyId, Convert.ToBase64String(sealedData.Nonce), Convert.ToBase64String(sealedData.Tag),
+            Convert.ToBase64String(sealedData.Ciphertext));
+    }
+
+    /// <exception cref="CryptographicException">The key is unknown, or the secret was altered or belongs to another owner.</exception>
+    public byte[] OpenSecret(string sealedText, string owner)
+    {
+        var parts = sealedText.Split('.');
+        if (parts.Length != 4)
+        {
+            throw new CryptographicException($"The secret of {owner} is not in its sealed form.");
+        }
+
+        var sealedData = new SealedPersonalData(parts[0], Convert.FromBase64String(parts[1]), Convert.FromBase64String(parts[3]), Convert.FromBase64String(parts[2]));
+        return Open(sealedData, Encoding.UTF8.GetBytes(owner), $"The secret of {owner}");
+    }
+
+    private SealedPersonalData Seal(byte[] plaintext, byte[] associatedData)
+    {
         var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
         var ciphertext = new byte[plaintext.Length];
         var tag = new byte[TagBytes];
         using var aes = new AesGcm(_current.Key, TagBytes);
-        aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(workspace, leadId));
+        aes.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
         return new SealedPersonalData(_current.Id, nonce, ciphertext, tag);
     }
 
-    /// <exception cref="CryptographicException">The key is unknown, or the data was altered or belongs to another lead.</exception>
-    public LeadPersonalData Open(SealedPersonalData sealedData, string workspace, string leadId)
+    private byte[] Open(SealedPersonalData sealedData, byte[] associatedData, string what)
     {
         if (!_keys.TryGetValue(sealedData.KeyId, out var key))
         {
             throw new CryptographicException(
-                $"Personal data of lead '{leadId}' is sealed under key id {sealedData.KeyId}, which is neither {KeyVariable} nor in {RetiredKeysVariable}.");
+                $"{what} is sealed under key id {sealedData.KeyId}, which is neither {KeyVariable} nor in {RetiredKeysVariable}.");
         }
 
         var plaintext = new byte[sealedData.Ciphertext.Length];
         using var aes = new AesGcm(key, TagBytes);
-        aes.Decrypt(sealedData.Nonce, sealedData.Ciphertext, sealedData.Tag, plaintext, AssociatedData(workspace, leadId));
-        return LeadPersonalData.FromUtf8(plaintext);
+        aes.Decrypt(sealedData.Nonce, sealedData.Ciphertext, sealedData.Tag, plaintext, associatedData);
+        return plaintext;
     }
 
     public bool IsSealedUnderCurrentKey(SealedPersonalData sealedData) => sealedData.KeyId == _current.Id;

@@ -18,6 +18,8 @@ CREATE TABLE event_outbox
 CREATE INDEX event_outbox_unpublished ON event_outbox (id) WHERE position IS NULL;
 -- Publication order; unique, so two relays that both believed they held the lease cannot both number a row.
 CREATE UNIQUE INDEX event_outbox_position ON event_outbox (position) WHERE position IS NOT NULL;
+-- A reader resuming after an event, a webhook retrying one: found by id.
+CREATE INDEX event_outbox_event_id ON event_outbox (event_id);
 -- Resuming a workspace's feed.
 CREATE INDEX event_outbox_workspace_position ON event_outbox (workspace, position) WHERE position IS NOT NULL;
 

@@ -1,0 +1,27 @@
+using LeadScoring.Grains.Interfaces;
+
+namespace LeadScoring.Grains.Webhooks;
+
+/// <summary>One webhook endpoint's deliveries (keyed "{workspace}/{webhook_id}"): see <see cref="WebhookEndpointGrain"/>.</summary>
+[Alias("LeadScoring.IWebhookEndpointGrain")]
+public interface IWebhookEndpointGrain : IGrainWithStringKey
+{
+    /// <summary>Takes a live event of one of the endpoint's types; returns at once, the delivery follows.</summary>
+    [Alias("Deliver")]
+    Task Deliver(WorkspaceEvent e);
+
+    /// <summary>Reads the endpoint's settings and secrets again after they changed.</summary>
+    [Alias("Reconfigure")]
+    Task Reconfigure();
+
+    [Alias("Test")]
+    Task<WebhookDelivery> Test();
+
+    /// <summary>Queues the endpoint's events after the position again; returns how many.</summary>
+    [Alias("Replay")]
+    Task<int> Replay(long afterPosition);
+
+    /// <summary>The endpoint was deleted: drop everything queued.</summary>
+    [Alias("Stop")]
+    Task Stop();
+}
