@@ -6,13 +6,17 @@ namespace LeadScoring.Grains.Webhooks;
 [Alias("LeadScoring.IWebhookEndpointGrain")]
 public interface IWebhookEndpointGrain : IGrainWithStringKey
 {
-    /// <summary>Takes a live event of one of the endpoint's types; returns at once, the delivery follows.</summary>
+    /// <summary>An event of one of the endpoint's types was published: the endpoint reads the outbox; returns at once.</summary>
     [Alias("Deliver")]
     Task Deliver(WorkspaceEvent e);
 
     /// <summary>Reads the endpoint's settings and secrets again after they changed.</summary>
     [Alias("Reconfigure")]
     Task Reconfigure();
+
+    /// <summary>The endpoint's attempts, newest first, those of the last moments included.</summary>
+    [Alias("Deliveries")]
+    Task<IReadOnlyList<WebhookDelivery>> Deliveries(int limit);
 
     [Alias("Test")]
     Task<WebhookDelivery> Test();

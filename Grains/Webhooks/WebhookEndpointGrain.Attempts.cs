@@ -11,6 +11,12 @@ public sealed partial class WebhookEndpointGrain
     private readonly HashSet<string> _retrying = new(StringComparer.Ordinal);
     private List<WebhookDelivery> _unsavedAttempts = [];
 
+    public async Task<IReadOnlyList<WebhookDelivery>> Deliveries(int limit)
+    {
+        await FlushAttempts();
+        return await store.DeliveriesAsync(Workspace, WebhookId, limit);
+    }
+
     public async Task<WebhookDelivery> Test()
     {
         var now = clock.GetUtcNow();

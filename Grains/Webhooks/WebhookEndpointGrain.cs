@@ -10,12 +10,13 @@ using Orleans.Concurrency;
 namespace LeadScoring.Grains.Webhooks;
 
 /// <summary>
-/// One endpoint's deliveries. Live events queue here and go out several at a time; a failed one is retried on the
-/// schedule (<see cref="WebhookOptions.RetrySchedule"/>) from a stored retry, so a silo's death loses none. The
-/// endpoint's progress is the outbox position through which every event was delivered or has its retry stored;
-/// an activation first catches up from there through the outbox, then takes live events, skipping positions it
-/// has queued. A slow or dead endpoint holds only this queue: the dispatcher hands over and moves on.
-/// Reentrant so deliveries overlap; its state is touched only on its own scheduler, one turn at a time.
+/// One endpoint's deliveries. The events come from the outbox, read after the last position queued: a live event
+/// on the stream only wakes the grain (and a tick every second does too), so an event the in-memory stream lost
+/// with a silo is still read and delivered. Events go out several at a time; a failed one is retried on the
+/// schedule (<see cref="WebhookOptions.RetrySchedule"/>) from a stored retry. The endpoint's progress is the
+/// position through which every event was delivered or has its retry stored, so an activation after a silo's
+/// death starts from there (at least once). A slow or dead endpoint holds only this queue: the dispatcher wakes
+/// it and moves on. Reentrant so deliveries overlap; its state is touched only on its own scheduler, one turn at a time.
 /// </summary>
 [Reentrant]
 public sealed partial class WebhookEndpointGrain(
@@ -23,8 +24,7 @@ public sealed partial class WebhookEndpointGrain(
     IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookEndpointGrain> logger)
     : Grain, IWebhookEndpointGrain, IWorkspaceScoped
 {
-    private const int CatchUpPage = 500;
-    private const int HeldAtMost = 10_000;
+    private const int ReadPage = 500;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly WebhookOptions _options = options.Value;
@@ -38,8 +38,8 @@ public sealed partial class WebhookEndpointGrain(
     private long _savedThrough;
     private DateTimeOffset? _failingSince;
     private DateTimeOffset? _savedFailingSince;
-    private List<WorkspaceEvent>? _heldWhileCatchingUp;
-    private bool _heldOverflowed;
+    private bool _reading;
+    private bool _readAgain;
     private int _sending;
 
     public string Workspace => WorkspaceKey.Parse(this.GetPrimaryKeyString()).Workspace;
@@ -58,8 +58,7 @@ public sealed partial class WebhookEndpointGrain(
         (_failingSince, _savedFailingSince) = (_webhook.FailingSince, _webhook.FailingSince);
         await LoadRetries();
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
-        _heldWhileCatchingUp = [];
-        _ = CatchUp();
+        Wake();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -72,30 +71,7 @@ public sealed partial class WebhookEndpointGrain(
 
     public Task Deliver(WorkspaceEvent e)
     {
-        if (_webhook?.Webhook is not { Enabled: true })
-        {
-            // Nothing is owed for the time an endpoint is disabled: its progress moves on (a replay can send it later).
-            _queuedThrough = Math.Max(_queuedThrough, e.Position);
-            return Task.CompletedTask;
-        }
-
-        if (_heldWhileCatchingUp is { } held)
-        {
-            if (held.Count < HeldAtMost)
-            {
-                held.Add(e);
-            }
-            else
-            {
-                _heldOverflowed = true;
-            }
-        }
-        else
-        {
-            Enqueue(e);
-            Pump();
-        }
-
+        Wake();
         return Task.CompletedTask;
     }
 
@@ -105,7 +81,10 @@ public sealed partial class WebhookEndpointGrain(
         await Load();
         if (_webhook?.Webhook is { Enabled: true } && !wasEnabled)
         {
+            // Nothing is owed for the time it was disabled (a replay can send that): it goes on from now.
             _failingSince = null;
+            _queuedThrough = Math.Max(_queuedThrough, await outbox.PositionBeforeAsync(Workspace, clock.GetUtcNow()));
+            Wake();
         }
     }
 
@@ -116,7 +95,7 @@ public sealed partial class WebhookEndpointGrain(
         var after = afterPosition;
         do
         {
-            page = await outbox.ReadAsync(Workspace, after, CatchUpPage);
+            page = await outbox.ReadAsync(Workspace, after, ReadPage);
             foreach (var e in page.Events)
             {
                 after = e.Position;
@@ -143,67 +122,62 @@ public sealed partial class WebhookEndpointGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Reads the outbox from the stored progress until it has read everything, holding live events meanwhile; then
-    /// queues the held ones it has not read. Reads a page only when the queue is short, so a long outage does not
-    /// fill the memory. If more events were held than it keeps, it reads the outbox again instead.
-    /// </summary>
-    private async Task CatchUp()
+    /// <summary>Reads what the outbox holds past the last queued position, unless a read is under way (which then reads again).</summary>
+    private void Wake()
     {
+        if (_reading)
+        {
+            _readAgain = true;
+            return;
+        }
+
+        _ = Read();
+    }
+
+    /// <summary>Reads pages while the queue is short, so a long outage does not fill the memory; the drained queue wakes it again.</summary>
+    private async Task Read()
+    {
+        _reading = true;
         try
         {
-            while (_webhook is not null)
+            do
             {
-                while (_queue.Count > CatchUpPage)
+                _readAgain = false;
+                EventPage page;
+                do
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), clock);
-                }
-
-                var page = await outbox.ReadAsync(Workspace, _queuedThrough, CatchUpPage);
-                foreach (var e in page.Events)
-                {
-                    Enqueue(e);
-                }
-
-                Pump();
-                if (page.Complete)
-                {
-                    if (_heldOverflowed)
+                    if (_webhook?.Webhook is not { Enabled: true } || _queue.Count >= ReadPage)
                     {
-                        _heldOverflowed = false;
-                        _heldWhileCatchingUp = [];
-                        continue;
+                        return;
                     }
 
-                    var held = _heldWhileCatchingUp ?? [];
-                    _heldWhileCatchingUp = null;
-                    foreach (var e in held)
+                    page = await outbox.ReadAsync(Workspace, _queuedThrough, ReadPage);
+                    foreach (var e in page.Events)
                     {
                         Enqueue(e);
                     }
 
                     Pump();
-                    return;
                 }
+                while (!page.Complete);
             }
+            while (_readAgain);
         }
         catch (Exception e)
         {
-            // The outbox could not be read: start again from the stored progress.
-            LogCatchUpFailed(e, WebhookId);
-            DeactivateOnIdle();
+            // Read again on the next wake or tick.
+            LogReadFailed(e, WebhookId);
+        }
+        finally
+        {
+            _reading = false;
         }
     }
 
-    /// <summary>Queues a live or caught-up event the endpoint wants, unless its position was queued already.</summary>
+    /// <summary>Queues an event the endpoint wants; its position is read past either way.</summary>
     private void Enqueue(WorkspaceEvent e)
     {
-        if (e.Position <= _queuedThrough)
-        {
-            return;
-        }
-
-        _queuedThrough = e.Position;
+        _queuedThrough = Math.Max(_queuedThrough, e.Position);
         if (_webhook is { } webhook && webhook.Webhook.Enabled && WebhookRules.Wants(webhook.Webhook, e))
         {
             _queue.Enqueue(e);
@@ -228,6 +202,11 @@ public sealed partial class WebhookEndpointGrain(
             {
                 return;
             }
+        }
+
+        if (_queue.Count < ReadPage / 4)
+        {
+            Wake();
         }
     }
 
@@ -261,6 +240,7 @@ public sealed partial class WebhookEndpointGrain(
             _keys = [_keys[0]];
         }
 
+        Wake();
         StartDueRetries();
         await FlushAttempts();
         await SaveProgress();
@@ -303,8 +283,8 @@ public sealed partial class WebhookEndpointGrain(
             : [protector.OpenSecret(_webhook.SealedSecret, owner)];
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not catch up from the outbox; it will start again")]
-    private partial void LogCatchUpFailed(Exception e, string webhookId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not read the outbox; it will read again")]
+    private partial void LogReadFailed(Exception e, string webhookId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The delivery progress of webhook {WebhookId} could not be saved")]
     private partial void LogSaveFailed(Exception e, string webhookId);

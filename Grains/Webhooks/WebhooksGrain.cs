@@ -139,7 +139,7 @@ public sealed class WebhooksGrain(
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>?> Deliveries(string webhookId, int limit) =>
-        await store.GetAsync(Workspace, webhookId) is null ? null : await store.DeliveriesAsync(Workspace, webhookId, limit);
+        await store.GetAsync(Workspace, webhookId) is null ? null : await Endpoint(webhookId).Deliveries(limit);
 
     public async Task<WebhookDelivery?> Test(string webhookId) =>
         await store.GetAsync(Workspace, webhookId) is null ? null : await Endpoint(webhookId).Test();

@@ -47,6 +47,22 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql));
 
+    /// <summary>The first column of every row, as text.</summary>
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetValue(0).ToString()!);
+        }
+
+        return values;
+    }
+
     public async Task<object?> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
