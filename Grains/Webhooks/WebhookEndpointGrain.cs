@@ -22,8 +22,11 @@ namespace LeadScoring.Grains.Webhooks;
 public sealed partial class WebhookEndpointGrain(
     IWebhookStore store, IEventOutbox outbox, WebhookSender sender, PersonalDataProtector protector, ISystemAudit audit,
     IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookEndpointGrain> logger)
-    : Grain, IWebhookEndpointGrain, IWorkspaceScoped
+    : Grain, IWebhookEndpointGrain, IWorkspaceScoped, IRemindable
 {
+    // Brings the grain back after its silo died, with no new event to wake it, so what it owed goes out.
+    private const string Reminder = "deliveries";
+
     private const int ReadPage = 500;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
@@ -58,6 +61,19 @@ public sealed partial class WebhookEndpointGrain(
         (_failingSince, _savedFailingSince) = (_webhook.FailingSince, _webhook.FailingSince);
         await LoadRetries();
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
+        await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        Wake();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (_webhook is null && await this.GetReminder(Reminder) is { } gone)
+        {
+            // The webhook was deleted while this grain was not active.
+            await this.UnregisterReminder(gone);
+            return;
+        }
+
         Wake();
     }
 
@@ -112,14 +128,18 @@ public sealed partial class WebhookEndpointGrain(
         return queued;
     }
 
-    public Task Stop()
+    public async Task Stop()
     {
         _webhook = null;
         _queue.Clear();
         _replays.Clear();
         _retries.Clear();
+        if (await this.GetReminder(Reminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
         DeactivateOnIdle();
-        return Task.CompletedTask;
     }
 
     /// <summary>Reads what the outbox holds past the last queued position, unless a read is under way (which then reads again).</summary>

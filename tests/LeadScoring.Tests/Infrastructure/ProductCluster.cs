@@ -23,6 +23,8 @@ public sealed class ProductCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
+    public IReadOnlyList<int> SiloPorts => [.. _siloSpecs.Select(s => int.Parse(s.Environment["LEADSCORING_SILO_PORT"], System.Globalization.CultureInfo.InvariantCulture))];
+
     public IReadOnlyList<int> GatewayPorts => [.. _siloSpecs.Select(s => int.Parse(s.Environment["LEADSCORING_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture))];
 
     public static async Task<ProductCluster> StartAsync(
