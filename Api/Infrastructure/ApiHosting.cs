@@ -55,6 +55,8 @@ public static class ApiHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<WorkspaceEventFeed>();
+        builder.Services.AddSingleton<ScoresHubFeeds>();
+        builder.Services.AddSignalR();
         return builder.AddLeadScoringSecurity().AddLeadScoringRateLimits().AddLeadScoringApiDocs();
     }
 
@@ -114,6 +116,7 @@ public static class ApiHosting
         api.MapAuditApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
+        app.MapHub<ScoresHub>(ScoresHub.Path);
         app.MapLeadScoringApiDocs();
         var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
         if (!app.Environment.IsDevelopment())

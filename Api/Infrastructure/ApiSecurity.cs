@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Options;
+using LeadScoring.Api.Events;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -84,6 +85,11 @@ public static partial class ApiSecurity
             options.TokenValidationParameters = parameters;
             options.Events = new JwtBearerEvents
             {
+                OnMessageReceived = context =>
+                {
+                    context.Token ??= ScoresHub.QueryToken(context.Request);
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = context =>
                 {
                     if (ClaimsProblem(context.Principal!) is { } problem)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
+using LeadScoring.Api.Events;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -65,6 +66,11 @@ public sealed class RememberedBearerHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? authorization = Request.Headers.Authorization;
+        if (authorization is null && ScoresHub.QueryToken(Request) is { } queryToken)
+        {
+            authorization = $"Bearer {queryToken}";
+        }
+
         if (authorization is not null && tokens.Find(authorization) is { } remembered)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(remembered, Scheme.Name));

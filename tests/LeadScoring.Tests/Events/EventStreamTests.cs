@@ -1,10 +1,13 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using LeadScoring.Grains.Interfaces;
 using LeadScoring.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LeadScoring.Tests.Events;
 
-/// <summary>Server-sent events from a real API process: following, resuming with Last-Event-ID, workspaces kept apart.</summary>
+/// <summary>Server-sent events and the SignalR hub of a real API process: following, resuming with Last-Event-ID, workspaces kept apart.</summary>
 [Trait("Category", "Cluster")]
 [Trait("Category", "Postgres")]
 [Trait("Category", "Process")]
@@ -50,11 +53,69 @@ public class EventStreamTests(EventsClusterFixture fixture) : IClassFixture<Even
         request.Headers.Add("Last-Event-ID", "evt_01ZZZZZZZZZZZZZZZZZZZZZZZZ");
 
         using var response = await api.SendAsync(request);
-        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(problem.GetProperty("errors").TryGetProperty("types", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("last_event_id", out _));
+    }
+
+    [Fact]
+    public async Task A_hub_client_receives_its_lead_s_new_score_and_a_client_of_another_workspace_receives_nothing_of_it()
+    {
+        using var api = fixture.Cluster.CreateApiClient();
+        await ProductCluster.WaitForChampionAsync(api);
+        await CreateLeadsAsync(api, "pushed", 1);
+        var mine = new System.Collections.Concurrent.ConcurrentQueue<JsonElement>();
+        var theirs = new System.Collections.Concurrent.ConcurrentQueue<JsonElement>();
+        await using var follower = await HubAsync(WorkspaceKey.DefaultWorkspace, mine);
+        await using var stranger = await HubAsync("hub-stranger", theirs);
+        await follower.InvokeAsync("FollowLeads", new[] { "pushed-0" });
+        await follower.InvokeAsync("FollowWorkspace");
+        await stranger.InvokeAsync("FollowLeads", new[] { "pushed-0" });
+        await stranger.InvokeAsync("FollowWorkspace");
+
+        (await api.PostAsJsonAsync("/api/leads/pushed-0/activities", new
+        {
+            activities = new[] { new { type = "demo_request", activity_id = "push-1", occurred_at = DateTimeOffset.UtcNow } },
+        })).EnsureSuccessStatusCode();
+        var until = DateTime.UtcNow + Patience;
+        while (!mine.Any(e => e.GetProperty("type").GetString() == "lead.scored") && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(500);
+        var scored = Assert.Single(mine, e => e.GetProperty("type").GetString() == "lead.scored");
+        Assert.Equal("pushed-0", scored.GetProperty("data").GetProperty("lead_id").GetString());
+        Assert.Equal("activity", scored.GetProperty("data").GetProperty("trigger").GetString());
+        Assert.Empty(theirs);
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_a_connection_without_a_valid_token()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(fixture.Cluster.CreateApiClient().BaseAddress!, "/hubs/scores"), o => o.AccessTokenProvider = () => Task.FromResult<string?>("not-a-token"))
+            .Build();
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    private async Task<HubConnection> HubAsync(string workspace, System.Collections.Concurrent.ConcurrentQueue<JsonElement> received)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(fixture.Cluster.CreateApiClient().BaseAddress!, "/hubs/scores"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Create("analyst", workspace));
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        connection.On<JsonElement>("Event", e => received.Enqueue(e));
+        await connection.StartAsync();
+        return connection;
     }
 
     private static async Task CreateLeadsAsync(HttpClient api, string prefix, int count)
