@@ -76,4 +76,8 @@ public interface ILeadGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Erase")]
     Task<bool> Erase();
+
+    /// <summary>The lead's line in the workspace's lead index (its score's headline, consent, outcome, attributes); null when there is no such lead.</summary>
+    [Alias("GetIndexEntry")]
+    Task<LeadIndexEntry?> GetIndexEntry();
 }

@@ -4,6 +4,7 @@ using LeadScoring.Grains;
 using LeadScoring.Grains.Drift;
 using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Experiments;
+using LeadScoring.Grains.Index;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Models;
@@ -50,6 +51,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ILeadStore, PostgresLeadStore>();
             silo.Services.AddSingleton<IEventOutbox, PostgresEventOutbox>();
             silo.Services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+            silo.Services.AddSingleton<ILeadIndexStore, PostgresLeadIndexStore>();
             silo.Services.AddSingleton<EventRelay>();
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<EventRelay>());
             // The streams' subscriptions (PubSubStore) outlive a silo, as the grains' own state does.
@@ -80,6 +82,7 @@ public static class SiloHosting
             silo.Services.AddSingleton<ILeadStore, MemoryLeadStore>();
             silo.Services.AddSingleton<IEventOutbox, MemoryEventOutbox>();
             silo.Services.AddSingleton<IWebhookStore, MemoryWebhookStore>();
+            silo.Services.AddSingleton<ILeadIndexStore, MemoryLeadIndexStore>();
             foreach (var name in new[] { GrainStorage.Name, GrainStorage.Leads, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
             {
                 silo.AddMemoryGrainStorage(name, o => o.Configure<Serializer>((options, serializer) =>

@@ -109,6 +109,7 @@ public static class ApiHosting
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
         api.MapLeadsApi();
+        api.MapLeadIndexApi();
         api.MapImportApi();
         api.MapModelsApi();
         api.MapScoringApi();

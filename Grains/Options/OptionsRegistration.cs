@@ -49,6 +49,11 @@ public static class OptionsRegistration
             .Validate(o => o.RelayIdlePoll > TimeSpan.Zero, Positive(EventOptions.SectionName, nameof(EventOptions.RelayIdlePoll)))
             .Validate(o => o.RelayBatch > 0, Positive(EventOptions.SectionName, nameof(EventOptions.RelayBatch)))
             .ValidateOnStart();
+        services.AddOptions<LeadIndexOptions>().BindConfiguration(LeadIndexOptions.SectionName)
+            .Validate(o => o.CursorLifetime > TimeSpan.Zero, Positive(LeadIndexOptions.SectionName, nameof(LeadIndexOptions.CursorLifetime)))
+            .Validate(o => o.Attributes.Concat(o.WorkspaceAttributes.Values.SelectMany(a => a)).All(a => !string.IsNullOrWhiteSpace(a)),
+                $"{LeadIndexOptions.SectionName}:Attributes and WorkspaceAttributes must not hold empty names")
+            .ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
             .Validate(o => o.Timeout > TimeSpan.Zero, Positive(WebhookOptions.SectionName, nameof(WebhookOptions.Timeout)))
             .Validate(o => o.Retries() is not null, $"{WebhookOptions.SectionName}:RetrySchedule must be comma-separated non-negative times (hh:mm:ss)")

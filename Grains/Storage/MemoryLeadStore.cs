@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Events;
+using LeadScoring.Grains.Index;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Leads;
 using LeadScoring.Grains.Models;
@@ -14,7 +15,8 @@ namespace LeadScoring.Grains.Storage;
 /// version and writes it back; the lead's grain is its only writer, so nothing comes between.
 /// </summary>
 public sealed class MemoryLeadStore(
-    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history, ITrainingSnapshotStore snapshots, IEventOutbox outbox)
+    [FromKeyedServices(GrainStorage.Leads)] IGrainStorage storage, IScoreHistoryStore history, ITrainingSnapshotStore snapshots, IEventOutbox outbox,
+    ILeadIndexStore index)
     : ILeadStore
 {
     private const string StateName = "lead";
@@ -73,6 +75,7 @@ public sealed class MemoryLeadStore(
         }
 
         await storage.ClearStateAsync(StateName, lead, stored);
+        await index.ApplyAsync(erased.Workspace, [], [erased.LeadId!], null);
         await outbox.AppendAsync([erased]);
         state.State = new LeadState();
         state.ETag = null;

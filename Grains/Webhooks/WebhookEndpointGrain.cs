@@ -27,7 +27,6 @@ public sealed partial class WebhookEndpointGrain(
     // Brings the grain back after its silo died, with no new event to wake it, so what it owed goes out.
     private const string Reminder = "deliveries";
 
-    private const int ReadPage = 500;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
 
     private readonly WebhookOptions _options = options.Value;
@@ -37,12 +36,10 @@ public sealed partial class WebhookEndpointGrain(
     private StoredWebhook? _webhook;
     private Uri? _url;
     private byte[][] _keys = [];
-    private long _queuedThrough;
+    private OutboxFollower? _follower;
     private long _savedThrough;
     private DateTimeOffset? _failingSince;
     private DateTimeOffset? _savedFailingSince;
-    private bool _reading;
-    private bool _readAgain;
     private int _sending;
 
     public string Workspace => WorkspaceKey.Parse(this.GetPrimaryKeyString()).Workspace;
@@ -57,7 +54,9 @@ public sealed partial class WebhookEndpointGrain(
             return;
         }
 
-        (_queuedThrough, _savedThrough) = (_webhook.DeliveredThrough, _webhook.DeliveredThrough);
+        _savedThrough = _webhook.DeliveredThrough;
+        _follower = new OutboxFollower(outbox, Workspace, _webhook.DeliveredThrough, Take,
+            () => _webhook?.Webhook is { Enabled: true } && _queue.Count < OutboxFollower.Page, e => LogReadFailed(e, WebhookId));
         (_failingSince, _savedFailingSince) = (_webhook.FailingSince, _webhook.FailingSince);
         await LoadRetries();
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
@@ -99,7 +98,11 @@ public sealed partial class WebhookEndpointGrain(
         {
             // Nothing is owed for the time it was disabled (a replay can send that): it goes on from now.
             _failingSince = null;
-            _queuedThrough = Math.Max(_queuedThrough, await outbox.PositionBeforeAsync(Workspace, clock.GetUtcNow()));
+            if (_follower is { } follower)
+            {
+                follower.Through = Math.Max(follower.Through, await outbox.PositionBeforeAsync(Workspace, clock.GetUtcNow()));
+            }
+
             Wake();
         }
     }
@@ -111,7 +114,7 @@ public sealed partial class WebhookEndpointGrain(
         var after = afterPosition;
         do
         {
-            page = await outbox.ReadAsync(Workspace, after, ReadPage);
+            page = await outbox.ReadAsync(Workspace, after, OutboxFollower.Page);
             foreach (var e in page.Events)
             {
                 after = e.Position;
@@ -142,66 +145,20 @@ public sealed partial class WebhookEndpointGrain(
         DeactivateOnIdle();
     }
 
-    /// <summary>Reads what the outbox holds past the last queued position, unless a read is under way (which then reads again).</summary>
-    private void Wake()
-    {
-        if (_reading)
-        {
-            _readAgain = true;
-            return;
-        }
+    private void Wake() => _follower?.Wake();
 
-        _ = Read();
-    }
-
-    /// <summary>Reads pages while the queue is short, so a long outage does not fill the memory; the drained queue wakes it again.</summary>
-    private async Task Read()
+    private Task Take(IReadOnlyList<WorkspaceEvent> events)
     {
-        _reading = true;
-        try
+        foreach (var e in events)
         {
-            do
+            if (_webhook is { } webhook && webhook.Webhook.Enabled && WebhookRules.Wants(webhook.Webhook, e))
             {
-                _readAgain = false;
-                EventPage page;
-                do
-                {
-                    if (_webhook?.Webhook is not { Enabled: true } || _queue.Count >= ReadPage)
-                    {
-                        return;
-                    }
-
-                    page = await outbox.ReadAsync(Workspace, _queuedThrough, ReadPage);
-                    foreach (var e in page.Events)
-                    {
-                        Enqueue(e);
-                    }
-
-                    Pump();
-                }
-                while (!page.Complete);
+                _queue.Enqueue(e);
             }
-            while (_readAgain);
         }
-        catch (Exception e)
-        {
-            // Read again on the next wake or tick.
-            LogReadFailed(e, WebhookId);
-        }
-        finally
-        {
-            _reading = false;
-        }
-    }
 
-    /// <summary>Queues an event the endpoint wants; its position is read past either way.</summary>
-    private void Enqueue(WorkspaceEvent e)
-    {
-        _queuedThrough = Math.Max(_queuedThrough, e.Position);
-        if (_webhook is { } webhook && webhook.Webhook.Enabled && WebhookRules.Wants(webhook.Webhook, e))
-        {
-            _queue.Enqueue(e);
-        }
+        Pump();
+        return Task.CompletedTask;
     }
 
     /// <summary>Starts deliveries while there is room: the live queue first, then replays.</summary>
@@ -224,7 +181,7 @@ public sealed partial class WebhookEndpointGrain(
             }
         }
 
-        if (_queue.Count < ReadPage / 4)
+        if (_queue.Count < OutboxFollower.Page / 4)
         {
             Wake();
         }
@@ -233,7 +190,7 @@ public sealed partial class WebhookEndpointGrain(
     /// <summary>Through which position every event was delivered or has its retry stored.</summary>
     private long DeliveredThrough()
     {
-        var through = _queuedThrough;
+        var through = _follower?.Through ?? 0;
         if (_queue.TryPeek(out var next))
         {
             through = Math.Min(through, next.Position - 1);
