@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
@@ -17,6 +18,7 @@ public sealed class DriftGrain(
     ModelCache models,
     IModelRegistry registry,
     IDriftAlertStore alerts,
+    IEventOutbox outbox,
     IOptions<DriftOptions> options,
     TimeProvider clock) : Grain, IDriftGrain, IWorkspaceScoped
 {
@@ -50,7 +52,20 @@ public sealed class DriftGrain(
         if (report.Level > window.AlertedLevel)
         {
             window.AlertedLevel = report.Level;
-            await alerts.AddAsync(Workspace, new DriftAlert(clock.GetUtcNow(), report.Level, report.ReferenceModelVersion, report.Reasons), report);
+            var alert = new DriftAlert(clock.GetUtcNow(), report.Level, report.ReferenceModelVersion, report.Reasons);
+            await alerts.AddAsync(Workspace, alert, report);
+            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(alert.At), EventTypes.DriftAlert, Workspace, alert.At, null, EventData.Json(writer =>
+            {
+                writer.WriteString("level", alert.Level.ToString().ToLowerInvariant());
+                writer.WriteString("model_version", alert.ModelVersion);
+                writer.WriteStartArray("reasons");
+                foreach (var reason in alert.Reasons)
+                {
+                    writer.WriteStringValue(reason);
+                }
+
+                writer.WriteEndArray();
+            }))]);
             if (report.Level == DriftLevel.High)
             {
                 // Retraining runs elsewhere and decides for itself whether its challenger is any better.

@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Scoring;
@@ -15,6 +16,7 @@ public sealed class ExperimentGrain(
     IExperimentStore experiments,
     IModelRegistry registry,
     ScoringCaches caches,
+    IEventOutbox outbox,
     TimeProvider clock) : Grain, IExperimentGrain, IWorkspaceScoped
 {
     private (string Workspace, string Id)? _key;
@@ -103,6 +105,12 @@ public sealed class ExperimentGrain(
 
         var stopped = experiment with { Status = ExperimentStatus.Stopped, StoppedAt = clock.GetUtcNow(), PromotedVariant = promoted };
         await experiments.UpdateAsync(Workspace, stopped);
+        await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(stopped.StoppedAt!.Value), EventTypes.ExperimentStopped, Workspace, stopped.StoppedAt.Value, null,
+            EventData.Json(writer =>
+            {
+                writer.WriteString("experiment_id", ExperimentId);
+                writer.WriteString("promoted_variant", promoted);
+            }))]);
         await caches.ExperimentChanged(Workspace, ExperimentId);
         return new ExperimentCommandResult(CommandStatus.Ok, stopped, []);
     }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LeadScoring.Grains.Events;
+using LeadScoring.Grains.Interfaces;
 using LeadScoring.Modeling.Training;
 using Npgsql;
 using NpgsqlTypes;
@@ -27,7 +29,8 @@ public interface IModelRegistry
 }
 
 /// <summary>The registry of memory mode: lives as long as the process.</summary>
-public sealed class InMemoryModelRegistry : IModelRegistry
+/// <param name="outbox">Where promotions and rollbacks announce themselves; none in tests of the registry alone.</param>
+public sealed class InMemoryModelRegistry(IEventOutbox? outbox = null) : IModelRegistry
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<(ModelVersion Version, byte[] Artifact)>> _versions = new(StringComparer.Ordinal);
@@ -73,32 +76,72 @@ public sealed class InMemoryModelRegistry : IModelRegistry
         }
     }
 
-    public Task<bool> PromoteAsync(string workspace, string version, string reason, CancellationToken cancellationToken = default)
+    public async Task<bool> PromoteAsync(string workspace, string version, string reason, CancellationToken cancellationToken = default)
     {
+        string? previous;
         lock (_lock)
         {
             if (!_versions.GetValueOrDefault(workspace, []).Any(v => v.Version.Version == version))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
+            previous = Champion(workspace);
             (_promotions.TryGetValue(workspace, out var list) ? list : _promotions[workspace] = []).Add(version);
-            return Task.FromResult(true);
         }
+
+        await Announce(workspace, EventTypes.ModelPromoted, writer =>
+        {
+            writer.WriteString("version", version);
+            writer.WriteString("previous", previous);
+            writer.WriteString("reason", reason);
+        });
+        return true;
     }
 
-    public Task<string?> RollbackAsync(string workspace, CancellationToken cancellationToken = default)
+    public async Task<string?> RollbackAsync(string workspace, CancellationToken cancellationToken = default)
     {
+        string rolledBack, champion;
         lock (_lock)
         {
             var history = _promotions.GetValueOrDefault(workspace, []);
             if (history.Count < 2)
             {
-                return Task.FromResult<string?>(null);
+                return null;
             }
 
+            rolledBack = history[^1];
             history.RemoveAt(history.Count - 1);
-            return Task.FromResult<string?>(history[^1]);
+            champion = history[^1];
+        }
+
+        await Announce(workspace, EventTypes.ModelRolledBack, writer =>
+        {
+            writer.WriteString("version", champion);
+            writer.WriteString("rolled_back", rolledBack);
+        });
+        return champion;
+    }
+
+    /// <summary>
+    /// The event of a promotion or rollback. Memory mode keeps nothing past the process, so there is no transaction
+    /// to share; a silo still starting (its first model) cannot take it, and that event is dropped.
+    /// </summary>
+    private async Task Announce(string workspace, string type, Action<System.Text.Json.Utf8JsonWriter> data)
+    {
+        if (outbox is null)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        try
+        {
+            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(now), type, workspace, now, null, EventData.Json(data))]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OrleansException)
+        {
+            // Not yet part of a running cluster.
         }
     }
 
@@ -176,17 +219,26 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource database) : IModelReg
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
+    /// <remarks>The model.promoted event goes into the outbox in the same statement.</remarks>
     public async Task<bool> PromoteAsync(string workspace, string version, string reason, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand("""
-            INSERT INTO model_promotions (workspace, version, previous, reason)
-            SELECT @w, @v, (SELECT version FROM model_promotions WHERE workspace = @w AND rolled_back_at IS NULL ORDER BY id DESC LIMIT 1), @r
-             WHERE EXISTS (SELECT 1 FROM model_versions WHERE workspace = @w AND version = @v)
+            WITH promoted AS (
+                INSERT INTO model_promotions (workspace, version, previous, reason)
+                SELECT @w, @v, (SELECT version FROM model_promotions WHERE workspace = @w AND rolled_back_at IS NULL ORDER BY id DESC LIMIT 1), @r
+                 WHERE EXISTS (SELECT 1 FROM model_versions WHERE workspace = @w AND version = @v)
+                RETURNING version, previous, reason, promoted_at),
+            event AS (
+                INSERT INTO event_outbox (event_id, type, workspace, occurred_at, data)
+                SELECT @e, 'model.promoted', @w, promoted_at, json_build_object('version', version, 'previous', previous, 'reason', reason)
+                  FROM promoted)
+            SELECT count(*) FROM promoted
             """);
         command.Parameters.AddWithValue("w", workspace);
         command.Parameters.AddWithValue("v", version);
         command.Parameters.AddWithValue("r", reason);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.AddWithValue("e", EventIds.New(DateTimeOffset.UtcNow));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
     public async Task<string?> RollbackAsync(string workspace, CancellationToken cancellationToken = default)
@@ -201,11 +253,17 @@ public sealed class PostgresModelRegistry(NpgsqlDataSource database) : IModelReg
             ), stamped AS (
                 UPDATE model_promotions SET rolled_back_at = now()
                  WHERE id = (SELECT max(id) FROM active) AND (SELECT count(*) FROM active) = 2
-                RETURNING id
+                RETURNING id, version
+            ), event AS (
+                INSERT INTO event_outbox (event_id, type, workspace, occurred_at, data)
+                SELECT @e, 'model.rolled_back', @w, now(),
+                       json_build_object('version', (SELECT version FROM active WHERE id = (SELECT min(id) FROM active)), 'rolled_back', stamped.version)
+                  FROM stamped
             )
             SELECT version FROM active WHERE id = (SELECT min(id) FROM active) AND EXISTS (SELECT 1 FROM stamped)
             """);
         command.Parameters.AddWithValue("w", workspace);
+        command.Parameters.AddWithValue("e", EventIds.New(DateTimeOffset.UtcNow));
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
     }
 

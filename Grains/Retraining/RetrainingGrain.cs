@@ -1,3 +1,4 @@
+using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Options;
@@ -21,6 +22,7 @@ public sealed class RetrainingGrain(
     IModelRegistry registry,
     ModelCache models,
     IRetrainingDecisionStore decisions,
+    IEventOutbox outbox,
     ISystemAudit audit,
     IOptions<RetrainingOptions> options,
     TimeProvider clock,
@@ -80,6 +82,13 @@ public sealed class RetrainingGrain(
         try
         {
             await decisions.AddAsync(workspace, decision);
+            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(decision.At), EventTypes.RetrainingDecided, workspace, decision.At, null, EventData.Json(writer =>
+            {
+                writer.WriteString("trigger", decision.Trigger);
+                writer.WriteString("outcome", decision.Outcome.ToString().ToLowerInvariant());
+                writer.WriteString("explanation", decision.Explanation);
+                writer.WriteString("challenger_version", challengerVersion);
+            }))]);
             await audit.RecordAsync(
                 workspace,
                 decision.Outcome == RetrainingOutcome.Promoted ? "model.promote" : "model.retrain",
