@@ -54,7 +54,7 @@ public sealed class DriftGrain(
             window.AlertedLevel = report.Level;
             var alert = new DriftAlert(clock.GetUtcNow(), report.Level, report.ReferenceModelVersion, report.Reasons);
             await alerts.AddAsync(Workspace, alert, report);
-            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(alert.At), EventTypes.DriftAlert, Workspace, alert.At, null, EventData.Json(writer =>
+            await outbox.AppendAsync([EventData.Event(EventTypes.DriftAlert, Workspace, alert.At, null, writer =>
             {
                 writer.WriteString("level", alert.Level.ToString().ToLowerInvariant());
                 writer.WriteString("model_version", alert.ModelVersion);
@@ -65,7 +65,7 @@ public sealed class DriftGrain(
                 }
 
                 writer.WriteEndArray();
-            }))]);
+            })]);
             if (report.Level == DriftLevel.High)
             {
                 // Retraining runs elsewhere and decides for itself whether its challenger is any better.

@@ -12,6 +12,9 @@ public interface IEventOutbox
     /// <summary>Stores events that belong to no lead's write; returns once they are durable.</summary>
     Task AppendAsync(IReadOnlyList<WorkspaceEvent> events);
 
+    /// <summary>Deletes the lead's events (erasure; PostgreSQL mode does it in the erasure's own transaction).</summary>
+    Task ForgetLeadAsync(string workspace, string leadId);
+
     /// <summary>The workspace's published events after <paramref name="afterPosition"/>, oldest first.</summary>
     Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit);
 

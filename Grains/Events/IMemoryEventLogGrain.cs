@@ -9,6 +9,9 @@ public interface IMemoryEventLogGrain : IGrainWithStringKey
     [Alias("Append")]
     Task Append(IReadOnlyList<WorkspaceEvent> events);
 
+    [Alias("ForgetLead")]
+    Task ForgetLead(string leadId);
+
     [Alias("Read")]
     Task<EventPage> Read(long afterPosition, int limit);
 

@@ -15,7 +15,7 @@ public static class LeadEvents
     /// <param name="previous">The score the lead held before, if any.</param>
     public static IEnumerable<WorkspaceEvent> Scored(string workspace, string leadId, ScoreHeadline score, RecentScores.LatestScore? previous)
     {
-        yield return new WorkspaceEvent(EventIds.New(score.ScoredAt), EventTypes.LeadScored, workspace, score.ScoredAt, leadId, EventData.Json(writer =>
+        yield return EventData.Event(EventTypes.LeadScored, workspace, score.ScoredAt, leadId, writer =>
         {
             writer.WriteString("lead_id", leadId);
             writer.WriteNumber("overall_score", score.OverallScore);
@@ -26,11 +26,11 @@ public static class LeadEvents
             writer.WriteString("trigger", JsonNamingPolicy.SnakeCaseLower.ConvertName(score.Trigger.ToString()));
             WritePrevious(writer, previous);
             writer.WriteString("scored_at", score.ScoredAt);
-        }));
+        });
 
         if (previous is { } last && last.Grade != score.Grade)
         {
-            yield return new WorkspaceEvent(EventIds.New(score.ScoredAt), EventTypes.LeadGradeChanged, workspace, score.ScoredAt, leadId, EventData.Json(writer =>
+            yield return EventData.Event(EventTypes.LeadGradeChanged, workspace, score.ScoredAt, leadId, writer =>
             {
                 writer.WriteString("lead_id", leadId);
                 writer.WriteString("grade", score.Grade);
@@ -38,19 +38,19 @@ public static class LeadEvents
                 writer.WriteNumber("overall_score", score.OverallScore);
                 writer.WriteNumber("previous_score", last.OverallScore);
                 writer.WriteString("model_version", score.ModelVersion);
-            }));
+            });
         }
     }
 
     public static WorkspaceEvent Created(string workspace, string leadId, DateTimeOffset at) =>
-        new(EventIds.New(at), EventTypes.LeadCreated, workspace, at, leadId, EventData.Json(writer =>
+        EventData.Event(EventTypes.LeadCreated, workspace, at, leadId, writer =>
         {
             writer.WriteString("lead_id", leadId);
             writer.WriteString("created_at", at);
-        }));
+        });
 
     public static WorkspaceEvent Erased(string workspace, string leadId, DateTimeOffset at) =>
-        new(EventIds.New(at), EventTypes.LeadErased, workspace, at, leadId, EventData.Json(writer => writer.WriteString("lead_id", leadId)));
+        EventData.Event(EventTypes.LeadErased, workspace, at, leadId, writer => writer.WriteString("lead_id", leadId));
 
     private static void WritePrevious(Utf8JsonWriter writer, RecentScores.LatestScore? previous)
     {

@@ -33,6 +33,12 @@ public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProv
         EventMeters.Published.Add(events.Count);
     }
 
+    public Task ForgetLead(string leadId)
+    {
+        _events.RemoveAll(e => e.LeadId == leadId);
+        return Task.CompletedTask;
+    }
+
     public Task<EventPage> Read(long afterPosition, int limit)
     {
         var first = _events.FindIndex(e => e.Position > afterPosition);

@@ -9,6 +9,8 @@ public sealed class MemoryEventOutbox(IGrainFactory grains) : IEventOutbox
         Task.WhenAll(events.GroupBy(e => e.Workspace, StringComparer.Ordinal)
             .Select(workspace => grains.GetGrain<IMemoryEventLogGrain>(workspace.Key).Append([.. workspace])));
 
+    public Task ForgetLeadAsync(string workspace, string leadId) => grains.GetGrain<IMemoryEventLogGrain>(workspace).ForgetLead(leadId);
+
     public Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit) =>
         grains.GetGrain<IMemoryEventLogGrain>(workspace).Read(afterPosition, limit);
 

@@ -1,4 +1,5 @@
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -38,6 +39,8 @@ public sealed class PostgresEventOutbox(NpgsqlDataSource database) : IEventOutbo
         parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
+
+    public Task ForgetLeadAsync(string workspace, string leadId) => LeadRows.DeleteAsync(database, "event_outbox", workspace, leadId);
 
     public async Task<EventPage> ReadAsync(string workspace, long afterPosition, int limit)
     {

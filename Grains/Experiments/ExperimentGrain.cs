@@ -105,12 +105,11 @@ public sealed class ExperimentGrain(
 
         var stopped = experiment with { Status = ExperimentStatus.Stopped, StoppedAt = clock.GetUtcNow(), PromotedVariant = promoted };
         await experiments.UpdateAsync(Workspace, stopped);
-        await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(stopped.StoppedAt!.Value), EventTypes.ExperimentStopped, Workspace, stopped.StoppedAt.Value, null,
-            EventData.Json(writer =>
-            {
-                writer.WriteString("experiment_id", ExperimentId);
-                writer.WriteString("promoted_variant", promoted);
-            }))]);
+        await outbox.AppendAsync([EventData.Event(EventTypes.ExperimentStopped, Workspace, stopped.StoppedAt!.Value, null, writer =>
+        {
+            writer.WriteString("experiment_id", ExperimentId);
+            writer.WriteString("promoted_variant", promoted);
+        })]);
         await caches.ExperimentChanged(Workspace, ExperimentId);
         return new ExperimentCommandResult(CommandStatus.Ok, stopped, []);
     }

@@ -137,7 +137,7 @@ public sealed class InMemoryModelRegistry(IEventOutbox? outbox = null) : IModelR
         var now = DateTimeOffset.UtcNow;
         try
         {
-            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(now), type, workspace, now, null, EventData.Json(data))]);
+            await outbox.AppendAsync([EventData.Event(type, workspace, now, null, data)]);
         }
         catch (Exception e) when (e is InvalidOperationException or OrleansException)
         {

@@ -82,13 +82,13 @@ public sealed class RetrainingGrain(
         try
         {
             await decisions.AddAsync(workspace, decision);
-            await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(decision.At), EventTypes.RetrainingDecided, workspace, decision.At, null, EventData.Json(writer =>
+            await outbox.AppendAsync([EventData.Event(EventTypes.RetrainingDecided, workspace, decision.At, null, writer =>
             {
                 writer.WriteString("trigger", decision.Trigger);
                 writer.WriteString("outcome", decision.Outcome.ToString().ToLowerInvariant());
                 writer.WriteString("explanation", decision.Explanation);
                 writer.WriteString("challenger_version", challengerVersion);
-            }))]);
+            })]);
             await audit.RecordAsync(
                 workspace,
                 decision.Outcome == RetrainingOutcome.Promoted ? "model.promote" : "model.retrain",

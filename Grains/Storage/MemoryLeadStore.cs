@@ -76,6 +76,7 @@ public sealed class MemoryLeadStore(
 
         await storage.ClearStateAsync(StateName, lead, stored);
         await index.ApplyAsync(erased.Workspace, [], [erased.LeadId!], null);
+        await outbox.ForgetLeadAsync(erased.Workspace, erased.LeadId!);
         await outbox.AppendAsync([erased]);
         state.State = new LeadState();
         state.ETag = null;

@@ -118,6 +118,8 @@ public sealed class PostgresLeadStore(NpgsqlDataSource database, Serializer seri
             await LeadRows.DeleteAsync(connection, transaction, "lead_activity_ids", workspace, leadId);
             await LeadRows.DeleteAsync(connection, transaction, "lead_index", workspace, leadId);
             await LeadRows.DeleteAsync(connection, transaction, "lead_index_replaced", workspace, leadId);
+            // The lead's earlier events go; its lead.erased event, the one row left that names it, tells the receivers.
+            await LeadRows.DeleteAsync(connection, transaction, "event_outbox", workspace, leadId);
             await using var outbox = new NpgsqlCommand(PostgresEventOutbox.Insert, connection, transaction);
             PostgresEventOutbox.AddColumns(outbox.Parameters, [erased]);
             await outbox.ExecuteNonQueryAsync();

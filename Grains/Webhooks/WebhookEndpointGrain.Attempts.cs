@@ -20,8 +20,7 @@ public sealed partial class WebhookEndpointGrain
     public async Task<WebhookDelivery> Test()
     {
         var now = clock.GetUtcNow();
-        var ping = new WorkspaceEvent(EventIds.New(now), EventTypes.Ping, Workspace, now, null,
-            EventData.Json(writer => writer.WriteString("webhook_id", WebhookId)));
+        var ping = EventData.Event(EventTypes.Ping, Workspace, now, null, writer => writer.WriteString("webhook_id", WebhookId));
         var outcome = await sender.SendAsync(_url!, ping, _keys);
         var attempt = new WebhookDelivery(ping.Id, ping.Type, 1, now, outcome.Status, Math.Round(outcome.LatencyMs, 1), outcome.Error, null);
         _unsavedAttempts.Add(attempt);
@@ -204,12 +203,12 @@ public sealed partial class WebhookEndpointGrain
         _queue.Clear();
         _replays.Clear();
         LogDisabled(WebhookId, reason);
-        await outbox.AppendAsync([new WorkspaceEvent(EventIds.New(now), EventTypes.WebhookDisabled, Workspace, now, null, EventData.Json(writer =>
+        await outbox.AppendAsync([EventData.Event(EventTypes.WebhookDisabled, Workspace, now, null, writer =>
         {
             writer.WriteString("webhook_id", WebhookId);
             writer.WriteString("url", stored.Webhook.Url);
             writer.WriteString("reason", reason);
-        }))]);
+        })]);
         await audit.RecordAsync(Workspace, "webhook.disabled", $"webhook:{WebhookId}", reason, $"webhook/{WebhookId}");
     }
 

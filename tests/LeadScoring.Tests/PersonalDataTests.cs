@@ -79,7 +79,7 @@ public class PersonalDataTests(PersonalDataClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Erasing_a_lead_leaves_no_row_holding_its_id_or_personal_data()
+    public async Task Erasing_a_lead_leaves_no_row_holding_its_id_or_personal_data_but_its_erasure_event()
     {
         using var admin = Cluster.CreateApiClient();
         const string leadId = "erase-me-4711";
@@ -102,6 +102,11 @@ public class PersonalDataTests(PersonalDataClusterFixture fixture) : IClassFixtu
         using var erased = await admin.DeleteAsync($"/api/leads/{leadId}");
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
 
+        // The one row left that names the lead is its lead.erased event, which tells webhook receivers and other
+        // consumers to erase it too; it goes with the outbox's retention. The lead's earlier events went with it.
+        var erasureNotice = await Cluster.Database.StringsAsync($"SELECT type FROM event_outbox WHERE lead_id = '{leadId}'");
+        Assert.Equal(["lead.erased"], erasureNotice);
+        await Cluster.Database.ScalarAsync($"DELETE FROM event_outbox WHERE lead_id = '{leadId}' AND type = 'lead.erased'");
         var dump = await DumpDatabaseAsync();
         foreach (var trace in new[] { leadId, email, "Erasmus Gone" })
         {

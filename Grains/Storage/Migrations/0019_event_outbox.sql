@@ -20,6 +20,8 @@ CREATE INDEX event_outbox_unpublished ON event_outbox (id) WHERE position IS NUL
 CREATE UNIQUE INDEX event_outbox_position ON event_outbox (position) WHERE position IS NOT NULL;
 -- A reader resuming after an event, a webhook retrying one: found by id.
 CREATE INDEX event_outbox_event_id ON event_outbox (event_id);
+-- An erasure deletes the lead's earlier events with it.
+CREATE INDEX event_outbox_lead ON event_outbox (workspace, lead_id) WHERE lead_id IS NOT NULL;
 -- Resuming a workspace's feed.
 CREATE INDEX event_outbox_workspace_position ON event_outbox (workspace, position) WHERE position IS NOT NULL;
 
