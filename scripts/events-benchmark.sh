@@ -14,6 +14,9 @@ LAG_RATE=${LAG_RATE:-1000}
 LAG_SECONDS=${LAG_SECONDS:-30}
 INDEXED=${INDEXED:-1000000}
 root=$(pwd)
+for tool in wrk hey; do
+  command -v $tool >/dev/null || { echo "== installing $tool"; apt-get install -y -qq $tool >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }; }
+done
 results=$(mktemp -d)
 baseline=$(mktemp -d)
 trap 'git worktree remove --force "$baseline" 2>/dev/null || true; rm -rf "$results"' EXIT
@@ -39,9 +42,9 @@ measure_activities() { # tree, label, listening
     fi
     rounds=()
     for round in $(seq 1 "$ROUNDS"); do
-      cpu_before=$(ps -eo cputimes,comm | awk '/dotnet|postgres/ {s += $1} END {print s}')
+      cpu_before=$(ps -eo cputimes,args | awk '/LeadScoring[.](Silo|Api)[.]dll|postgres/ && !/awk/ {s += $1} END {print s}')
       wrk -t2 -c64 -d"${DURATION}s" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids >"$work/activities-$round.txt"
-      cpu_after=$(ps -eo cputimes,comm | awk '/dotnet|postgres/ {s += $1} END {print s}')
+      cpu_after=$(ps -eo cputimes,args | awk '/LeadScoring[.](Silo|Api)[.]dll|postgres/ && !/awk/ {s += $1} END {print s}')
       rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/activities-$round.txt")
       rounds+=("$rps $(( (cpu_after - cpu_before) * 1000000 / (rps * DURATION) ))")
       echo "   $2 round $round: $rps activities/s"
@@ -65,7 +68,18 @@ measure_lag() {
     listening=$!
     sleep 3
     api_curl -H 'Content-Type: application/json' -d "{\"url\":\"http://127.0.0.1:$port/hook\",\"event_types\":[\"lead.scored\"]}" "$API/api/webhooks" >/dev/null
+    # The index's lag, sampled every 200 ms: how old the last event the index has taken is.
+    (
+      sleep 5
+      for _ in $(seq 1 $(( (LAG_SECONDS - 5) * 5 ))); do
+        psql_query "SELECT extract(epoch FROM now() - o.occurred_at) * 1000 FROM lead_index_progress p
+                      JOIN event_outbox o ON o.position = p.indexed_through WHERE p.workspace = 'default'" >>"$results/index-lag.txt" || true
+        sleep 0.2
+      done
+    ) &
+    sampling=$!
     wrk -t2 -c64 -d"${LAG_SECONDS}s" --latency -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$LAG_RATE" 2 ids >"$results/lag-wrk.txt"
+    wait "$sampling"
     wait "$listening"
   )
 }
@@ -113,6 +127,9 @@ lag = json.load(open(f"{results}/lag.json"))
 wrk = open(f"{results}/lag-wrk.txt").read()
 offered = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
 ack99 = re.search(r"\s99%\s+(\S+)", wrk).group(1)
+index_lag = sorted(round(float(x), 1) for x in open(f"{results}/index-lag.txt").read().split() if x)
+def pct(values, p):
+    return values[min(len(values) - 1, int(p * len(values)))] if values else ""
 lists = [l.split() for l in open(f"{results}/list.txt").read().split("\n") if l and not l.startswith("plan")]
 plan = next(l.split()[1] for l in open(f"{results}/list.txt").read().split("\n") if l.startswith("plan"))
 section = f"""## Events (issue 28)
@@ -138,6 +155,7 @@ from the event's `occurred_at` (stamped as the lead scores, before its write com
 |---|---|---|---|---|
 | webhook receiver | {lag["webhook"]["count"]} | {lag["webhook"]["p50_ms"]} | {lag["webhook"]["p99_ms"]} | {lag["webhook"]["max_ms"]} |
 | SignalR client (1,000 followed leads) | {lag["signalr"]["count"]} | {lag["signalr"]["p50_ms"]} | {lag["signalr"]["p99_ms"]} | {lag["signalr"]["max_ms"]} |
+| lead index (age of the last event it had taken, sampled every 200 ms) | {len(index_lag)} samples | {pct(index_lag, 0.5)} | {pct(index_lag, 0.99)} | {max(index_lag) if index_lag else ""} |
 
 **Lead list** from a workspace of {int(indexed):,} leads in the index (hey, 400 requests, 4 connections; time as the client sees it,
 HTTP and token checks included; PostgreSQL's own execution time of the first page's query: {float(plan):.2f} ms):
