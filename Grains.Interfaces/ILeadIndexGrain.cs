@@ -13,6 +13,13 @@ public interface ILeadIndexGrain : IGrainWithStringKey
 
     [Alias("GetRebuild")]
     Task<LeadIndexRebuild?> GetRebuild();
+
+    /// <summary>
+    /// A list is being paged: from now on the index keeps the lines it replaces for the cursor's lifetime. Answers the
+    /// position of its last committed write, as of which the pages read.
+    /// </summary>
+    [Alias("StartPaging")]
+    Task<long> StartPaging();
 }
 
 /// <summary>A rebuild of the lead index: how far it got, and whether it can run in this storage mode at all.</summary>

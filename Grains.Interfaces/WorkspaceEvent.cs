@@ -75,7 +75,11 @@ public static class EventTypes
     };
 }
 
-/// <summary>The Orleans streams events travel on inside the cluster: one per workspace.</summary>
+/// <summary>A workspace's events as its stream carries them: those published together, in their order.</summary>
+[GenerateSerializer, Immutable, Alias("LeadScoring.EventBatch")]
+public sealed record EventBatch([property: Id(0)] IReadOnlyList<WorkspaceEvent> Events);
+
+/// <summary>The Orleans streams events travel on inside the cluster: one per workspace, of <see cref="EventBatch"/>es.</summary>
 public static class EventStreams
 {
     /// <summary>The stream provider's name, in silos and clients alike.</summary>

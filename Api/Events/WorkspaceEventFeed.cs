@@ -27,10 +27,14 @@ public sealed partial class WorkspaceEventFeed(IClusterClient cluster, ILogger<W
             if (!_workspaces.TryGetValue(workspace, out var followed))
             {
                 followed = new FollowedWorkspace();
-                var stream = cluster.GetStreamProvider(EventStreams.Provider).GetStream<WorkspaceEvent>(EventStreams.Of(workspace));
-                followed.Subscription = await stream.SubscribeAsync((e, _) =>
+                var stream = cluster.GetStreamProvider(EventStreams.Provider).GetStream<EventBatch>(EventStreams.Of(workspace));
+                followed.Subscription = await stream.SubscribeAsync((batch, _) =>
                 {
-                    followed.Deliver(e);
+                    foreach (var e in batch.Events)
+                    {
+                        followed.Deliver(e);
+                    }
+
                     return Task.CompletedTask;
                 });
                 _workspaces[workspace] = followed;
@@ -80,7 +84,7 @@ public sealed partial class WorkspaceEventFeed(IClusterClient cluster, ILogger<W
     {
         private volatile EventListener[] _listeners = [];
 
-        public StreamSubscriptionHandle<WorkspaceEvent>? Subscription { get; set; }
+        public StreamSubscriptionHandle<EventBatch>? Subscription { get; set; }
 
         public void Add(EventListener listener) => _listeners = [.. _listeners, listener];
 

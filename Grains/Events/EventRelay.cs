@@ -207,18 +207,12 @@ public sealed partial class EventRelay(
         return claimed.Select((c, i) => c.Event with { Position = first + i }).ToList();
     }
 
-    /// <summary>Each workspace's events onto its stream, in order.</summary>
+    /// <summary>Each workspace's events onto its stream, in order, as one batch: one message per workspace, not per event.</summary>
     private Task Stream(IReadOnlyList<WorkspaceEvent> events)
     {
         var provider = cluster.GetStreamProvider(EventStreams.Provider);
-        return Task.WhenAll(events.GroupBy(e => e.Workspace, StringComparer.Ordinal).Select(async workspace =>
-        {
-            var stream = provider.GetStream<WorkspaceEvent>(EventStreams.Of(workspace.Key));
-            foreach (var e in workspace)
-            {
-                await stream.OnNextAsync(e);
-            }
-        }));
+        return Task.WhenAll(events.GroupBy(e => e.Workspace, StringComparer.Ordinal).Select(workspace =>
+            provider.GetStream<EventBatch>(EventStreams.Of(workspace.Key)).OnNextAsync(new EventBatch([.. workspace]))));
     }
 
     /// <summary>

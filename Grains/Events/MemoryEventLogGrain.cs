@@ -19,13 +19,9 @@ public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProv
 
     public async Task Append(IReadOnlyList<WorkspaceEvent> events)
     {
-        var stream = this.GetStreamProvider(EventStreams.Provider).GetStream<WorkspaceEvent>(EventStreams.Of(this.GetPrimaryKeyString()));
-        foreach (var e in events)
-        {
-            var numbered = e with { Position = ++_lastPosition };
-            _events.Add(numbered);
-            await stream.OnNextAsync(numbered);
-        }
+        var numbered = events.Select(e => e with { Position = ++_lastPosition }).ToList();
+        _events.AddRange(numbered);
+        await this.GetStreamProvider(EventStreams.Provider).GetStream<EventBatch>(EventStreams.Of(this.GetPrimaryKeyString())).OnNextAsync(new EventBatch(numbered));
 
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         var expired = _events.FindIndex(e => e.OccurredAt >= cutoff);

@@ -10,10 +10,10 @@ public interface ILeadIndexStore
 
     /// <summary>
     /// In one transaction: writes the <paramref name="lines"/> of leads that still exist (keeping the lines they
-    /// replace for paging), deletes the lines of the <paramref name="gone"/> leads, and records the progress
-    /// (unless null).
+    /// replace when <paramref name="keepReplaced"/>, for lists being paged), deletes the lines of the
+    /// <paramref name="gone"/> leads, and records the progress (unless null).
     /// </summary>
-    Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough);
+    Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough, bool keepReplaced);
 
     /// <summary>The index's current position: what a first page reads as of.</summary>
     Task<long> PositionAsync();

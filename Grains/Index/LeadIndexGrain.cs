@@ -20,32 +20,39 @@ namespace LeadScoring.Grains.Index;
 [Reentrant]
 public sealed partial class LeadIndexGrain(
     ILeadIndexStore store, IEventOutbox outbox, IOptions<LeadIndexOptions> options, TimeProvider clock, ILogger<LeadIndexGrain> logger)
-    : Grain, ILeadIndexGrain, IWorkspaceScoped, IStreamSubscriptionObserver, IAsyncObserver<WorkspaceEvent>, IRemindable
+    : Grain, ILeadIndexGrain, IWorkspaceScoped, IStreamSubscriptionObserver, IAsyncObserver<EventBatch>, IRemindable
 {
     private const string Reminder = "index";
     private const int RebuildPage = 500;
     private static readonly TimeSpan TickPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ForgetPeriod = TimeSpan.FromMinutes(1);
 
+    // One write at a time (events and a rebuild), so the position of the last committed write is known.
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private OutboxFollower? _follower;
     private LeadIndexRebuild? _rebuild;
     private DateTimeOffset _forgetDue;
+
+    // Until when replaced lines are kept: while a list may be paged. An activation keeps them at first, as a cursor
+    // handed out before it may still be read.
+    private DateTimeOffset _keepReplacedUntil;
 
     public string Workspace => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _keepReplacedUntil = clock.GetUtcNow() + options.Value.CursorLifetime;
         _follower = new OutboxFollower(outbox, Workspace, await store.IndexedThroughAsync(Workspace), Take, () => true, e => LogReadFailed(e, Workspace));
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
         await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         _follower.Wake();
     }
 
-    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<WorkspaceEvent>().ResumeAsync(this);
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<EventBatch>().ResumeAsync(this);
 
-    public Task OnNextAsync(WorkspaceEvent item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(EventBatch item, StreamSequenceToken? token = null)
     {
-        if (item.LeadId is not null)
+        if (item.Events.Any(e => e.LeadId is not null))
         {
             _follower?.Wake();
         }
@@ -77,6 +84,22 @@ public sealed partial class LeadIndexGrain(
 
     public Task<LeadIndexRebuild?> GetRebuild() => Task.FromResult(_rebuild);
 
+    public async Task<long> StartPaging()
+    {
+        var until = clock.GetUtcNow() + options.Value.CursorLifetime;
+        _keepReplacedUntil = until > _keepReplacedUntil ? until : _keepReplacedUntil;
+        // The write under way (if any) started without keeping lines: it commits first, below the position answered.
+        await _writing.WaitAsync();
+        try
+        {
+            return await store.PositionAsync();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
     /// <summary>The lines of the leads the events name, written with the position through which they were read.</summary>
     private async Task Take(IReadOnlyList<WorkspaceEvent> events)
     {
@@ -96,7 +119,15 @@ public sealed partial class LeadIndexGrain(
         var gone = leads.Where((_, i) => entries[i] is null).ToList();
         if (lines.Count > 0 || gone.Count > 0 || through is not null)
         {
-            await store.ApplyAsync(Workspace, lines, gone, through);
+            await _writing.WaitAsync();
+            try
+            {
+                await store.ApplyAsync(Workspace, lines, gone, through, keepReplaced: clock.GetUtcNow() < _keepReplacedUntil);
+            }
+            finally
+            {
+                _writing.Release();
+            }
         }
     }
 

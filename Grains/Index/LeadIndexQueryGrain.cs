@@ -36,6 +36,14 @@ public sealed class LeadIndexQueryGrain(ILeadIndexStore store, IOptions<LeadInde
 
         var asOf = query.After?.AsOf ?? await store.PositionAsync();
         var lines = await store.QueryAsync(Workspace, query, asOf);
+        if (query.After is null && lines.Count > query.Limit)
+        {
+            // More pages follow: they must read the index as it is now, so the index starts keeping what it replaces,
+            // and this first page is read again as of its last committed write.
+            asOf = await GrainFactory.GetGrain<ILeadIndexGrain>(Workspace).StartPaging();
+            lines = await store.QueryAsync(Workspace, query, asOf);
+        }
+
         var page = lines.Take(query.Limit).ToList();
         var next = lines.Count > query.Limit && page[^1] is var last
             ? new LeadIndexCursor(last.OverallScore, last.UpdatedAt, last.LeadId, asOf, query.After?.FirstPageAt ?? now)

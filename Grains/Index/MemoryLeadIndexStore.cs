@@ -11,7 +11,7 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
 
     public Task<long> IndexedThroughAsync(string workspace) => Task.FromResult(Of(workspace).IndexedThrough);
 
-    public Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough)
+    public Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough, bool keepReplaced)
     {
         var index = Of(workspace);
         lock (index)
@@ -20,7 +20,7 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
             var now = clock.GetUtcNow();
             foreach (var line in lines)
             {
-                if (index.Current.TryGetValue(line.LeadId, out var old))
+                if (keepReplaced && index.Current.TryGetValue(line.LeadId, out var old))
                 {
                     index.Replaced.Add(new Replaced(old, position, now));
                 }

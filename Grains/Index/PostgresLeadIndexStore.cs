@@ -21,23 +21,24 @@ public sealed class PostgresLeadIndexStore(NpgsqlDataSource database) : ILeadInd
         return await command.ExecuteScalarAsync() is long through ? through : 0;
     }
 
-    public async Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough)
+    public async Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough, bool keepReplaced)
     {
         await using var batch = database.CreateBatch();
         if (lines.Count > 0)
         {
-            // The lines are written only for leads that still exist, whose state row is locked meanwhile: an erasure
-            // either comes first (no line) or waits and then deletes the line it finds.
+            // Lines only for leads that still exist. An erasure racing this write can leave the line it deleted written
+            // again for a moment; its lead.erased event, which the index takes next, deletes it for good.
             var write = new NpgsqlBatchCommand("""
                 WITH incoming AS (
                     SELECT * FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                            AS t(lead_id, overall_score, probability, grade, trend, model_version, scored_at, created_at, updated_at,
                                 profiling_consent, marketing_consent, converted, attributes)
-                     WHERE EXISTS (SELECT 1 FROM lead_state s WHERE s.workspace = $1 AND s.lead_id = t.lead_id FOR KEY SHARE)),
+                     WHERE EXISTS (SELECT 1 FROM lead_state s WHERE s.workspace = $1 AND s.lead_id = t.lead_id)),
                 position AS (SELECT nextval('lead_index_position') AS p),
                 replaced AS (
                     INSERT INTO lead_index_replaced
-                    SELECT li.*, position.p FROM lead_index li JOIN incoming i ON li.workspace = $1 AND li.lead_id = i.lead_id, position)
+                    SELECT li.*, position.p FROM lead_index li JOIN incoming i ON li.workspace = $1 AND li.lead_id = i.lead_id, position
+                     WHERE $15)
                 INSERT INTO lead_index (workspace, lead_id, overall_score, probability, grade, trend, model_version, scored_at, created_at,
                                        updated_at, profiling_consent, marketing_consent, converted, attributes, position)
                 SELECT $1, i.lead_id, i.overall_score, i.probability, i.grade, i.trend, i.model_version, i.scored_at, i.created_at,
@@ -65,6 +66,7 @@ public sealed class PostgresLeadIndexStore(NpgsqlDataSource database) : ILeadInd
             p.Add(new NpgsqlParameter { Value = lines.Select(l => l.MarketingConsent).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
             p.Add(new NpgsqlParameter { Value = lines.Select(l => l.Converted).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
             p.Add(new NpgsqlParameter { Value = lines.Select(l => JsonSerializer.Serialize(l.Attributes)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter { Value = keepReplaced });
             batch.BatchCommands.Add(write);
         }
 

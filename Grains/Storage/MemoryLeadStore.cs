@@ -75,7 +75,7 @@ public sealed class MemoryLeadStore(
         }
 
         await storage.ClearStateAsync(StateName, lead, stored);
-        await index.ApplyAsync(erased.Workspace, [], [erased.LeadId!], null);
+        await index.ApplyAsync(erased.Workspace, [], [erased.LeadId!], null, keepReplaced: false);
         await outbox.ForgetLeadAsync(erased.Workspace, erased.LeadId!);
         await outbox.AppendAsync([erased]);
         state.State = new LeadState();

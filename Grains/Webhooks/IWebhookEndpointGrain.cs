@@ -1,14 +1,17 @@
 using LeadScoring.Grains.Interfaces;
 
+using Orleans.Concurrency;
+
 namespace LeadScoring.Grains.Webhooks;
 
 /// <summary>One webhook endpoint's deliveries (keyed "{workspace}/{webhook_id}"): see <see cref="WebhookEndpointGrain"/>.</summary>
 [Alias("LeadScoring.IWebhookEndpointGrain")]
 public interface IWebhookEndpointGrain : IGrainWithStringKey
 {
-    /// <summary>An event of one of the endpoint's types was published: the endpoint reads the outbox; returns at once.</summary>
-    [Alias("Deliver")]
-    Task Deliver(WorkspaceEvent e);
+    /// <summary>Events of the endpoint's types were published: the endpoint reads the outbox. One-way: the dispatcher does not wait.</summary>
+    [Alias("Wake")]
+    [OneWay]
+    Task Wake();
 
     /// <summary>Reads the endpoint's settings and secrets again after they changed.</summary>
     [Alias("Reconfigure")]

@@ -165,11 +165,20 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource database) : IWebhookSt
         return retries;
     }
 
+    /// <remarks>Oldest first, by the primary key in chunks (attempts are numbered as made): no index on their time to keep up.</remarks>
     public async Task DeleteAttemptsBeforeAsync(DateTimeOffset cutoff)
     {
-        await using var command = database.CreateCommand("DELETE FROM webhook_deliveries WHERE attempted_at < $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync();
+        const int Chunk = 10_000;
+        int deleted;
+        do
+        {
+            await using var command = database.CreateCommand(
+                "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT $2) AND attempted_at < $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = cutoff.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = Chunk });
+            deleted = await command.ExecuteNonQueryAsync();
+        }
+        while (deleted == Chunk);
     }
 
     private static async Task<List<StoredWebhook>> ReadAll(NpgsqlCommand command)

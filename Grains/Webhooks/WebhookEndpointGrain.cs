@@ -84,7 +84,7 @@ public sealed partial class WebhookEndpointGrain(
         }
     }
 
-    public Task Deliver(WorkspaceEvent e)
+    Task IWebhookEndpointGrain.Wake()
     {
         Wake();
         return Task.CompletedTask;

@@ -17,7 +17,7 @@ namespace LeadScoring.Grains.Webhooks;
 [ImplicitStreamSubscription(EventStreams.Namespace)]
 public sealed class WebhooksGrain(
     IWebhookStore store, IEventOutbox outbox, PersonalDataProtector protector, IOptions<WebhookOptions> options, TimeProvider clock)
-    : Grain, IWebhooksGrain, IWorkspaceScoped, IStreamSubscriptionObserver, IAsyncObserver<WorkspaceEvent>
+    : Grain, IWebhooksGrain, IWorkspaceScoped, IStreamSubscriptionObserver, IAsyncObserver<EventBatch>
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
     private const string IdAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -33,12 +33,17 @@ public sealed class WebhooksGrain(
         this.RegisterGrainTimer(_ => ReadDispatching(), new GrainTimerCreationOptions(Refresh, Refresh) { Interleave = true });
     }
 
-    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<WorkspaceEvent>().ResumeAsync(this);
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<EventBatch>().ResumeAsync(this);
 
-    public Task OnNextAsync(WorkspaceEvent item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(EventBatch item, StreamSequenceToken? token = null)
     {
-        var endpoints = _dispatching.Where(w => w.EventTypes.Contains(item.Type, StringComparer.Ordinal)).ToList();
-        return endpoints.Count == 0 ? Task.CompletedTask : Task.WhenAll(endpoints.Select(w => Endpoint(w.Id).Deliver(item)));
+        var endpoints = _dispatching.Where(w => item.Events.Any(e => w.EventTypes.Contains(e.Type, StringComparer.Ordinal))).ToList();
+        foreach (var endpoint in endpoints)
+        {
+            Endpoint(endpoint.Id).Wake().Ignore();
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

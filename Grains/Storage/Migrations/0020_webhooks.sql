@@ -37,7 +37,6 @@ CREATE TABLE webhook_deliveries
 );
 
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (workspace, webhook_id, id);
-CREATE INDEX webhook_deliveries_attempted_at ON webhook_deliveries (attempted_at);
 
 CREATE TABLE webhook_retries
 (
