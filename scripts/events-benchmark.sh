@@ -25,6 +25,20 @@ trap 'git worktree remove --force "$baseline" 2>/dev/null || true; rm -rf "$resu
 git worktree add -q --detach "$baseline" "$BASELINE_REF"
 dotnet build benchmarks/LeadScoring.EventListener -c Release -nologo -v quiet -clp:ErrorsOnly
 listener="$root/benchmarks/LeadScoring.EventListener/bin/Release/net10.0/LeadScoring.EventListener.dll"
+# CPU ticks (10 ms) used so far by the silo, the API, PostgreSQL and the listener processes.
+cpu_ticks() {
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    args=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
+    stat=$(cat /proc/$pid/stat 2>/dev/null) || continue
+    ticks=$(echo "$stat" | awk '{print $14 + $15}')
+    case "$args" in
+      *LeadScoring.Silo.dll*) echo "silo $ticks" ;;
+      *LeadScoring.Api.dll*) echo "api $ticks" ;;
+      *LeadScoring.EventListener*) echo "listener $ticks" ;;
+      *postgres*) echo "pg $ticks" ;;
+    esac
+  done | awk '{t[$1] += $2} END {print t["silo"] + 0, t["api"] + 0, t["pg"] + 0, t["listener"] + 0}'
+}
 psql_query() { psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -qtA -c "$1"; }
 
 # One build's activities run: a fresh cluster, LEADS seeded leads, ROUNDS closed-loop runs; with "listening", a
@@ -46,14 +60,15 @@ measure_activities() { # tree, label, listening
     wrk -t2 -c64 -d"${DURATION}s" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids >"$work/warm-up.txt"
     rounds=()
     for round in $(seq 1 "$ROUNDS"); do
-      cpu_before=$(ps -eo cputimes,args | awk '/LeadScoring[.](Silo|Api)[.]dll|postgres/ && !/awk/ {s += $1} END {print s}')
+      read -r silo0 api0 pg0 listener0 < <(cpu_ticks)
       wrk -t2 -c64 -d"${DURATION}s" -s scripts/load/activities.lua "$API" -- "$LEADS" "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)" 0 2 ids >"$work/activities-$round.txt"
-      cpu_after=$(ps -eo cputimes,args | awk '/LeadScoring[.](Silo|Api)[.]dll|postgres/ && !/awk/ {s += $1} END {print s}')
+      read -r silo1 api1 pg1 listener1 < <(cpu_ticks)
       rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$work/activities-$round.txt")
-      rounds+=("$rps $(( (cpu_after - cpu_before) * 1000000 / (rps * DURATION) ))")
+      per() { echo $(( ($2 - $1) * 10000 / (rps * DURATION) )); }  # ticks are 10 ms: µs per activity
+      rounds+=("$rps $(per "$silo0" "$silo1") $(per "$api0" "$api1") $(per "$pg0" "$pg1") $(per "$listener0" "$listener1")")
       echo "   $2 round $round: $rps activities/s"
     done
-    printf '%s\n' "${rounds[@]}" | sort -n | awk -v label="$2" '{a[NR]=$0} END {split(a[int((NR+1)/2)], m, " "); print label, m[1], m[2]}' >>"$results/activities.txt"
+    printf '%s\n' "${rounds[@]}" | sort -n | awk -v label="$2" '{a[NR]=$0} END {print label, a[int((NR+1)/2)]}' >>"$results/activities.txt"
     if [ "$3" = listening ]; then
       outbox=$(psql_query "SELECT count(*) FROM event_outbox")
       delivered=$(psql_query "SELECT count(*) FROM webhook_deliveries WHERE status BETWEEN 200 AND 299")
@@ -110,23 +125,40 @@ measure_list() {
   )
 }
 
-echo "==== activities at $(git -C "$baseline" rev-parse --short HEAD) (before events)"
-measure_activities "$baseline" before quiet
-echo "==== activities at $(git rev-parse --short HEAD) with a webhook and a hub client"
-measure_activities "$root" after listening
-echo "==== event lag at $LAG_RATE activities/s"
-measure_lag
-echo "==== lead list of $INDEXED leads"
-measure_list
+# PHASES picks parts (for a quick look while working); the report is written only when all ran.
+PHASES=${PHASES:-before quiet after lag list}
+if [[ " $PHASES " == *" before "* ]]; then
+  echo "==== activities at $(git -C "$baseline" rev-parse --short HEAD) (before events)"
+  measure_activities "$baseline" before quiet
+fi
+if [[ " $PHASES " == *" quiet "* ]]; then
+  echo "==== activities at $(git rev-parse --short HEAD) with no listener (the outbox, the relay and the lead index only)"
+  measure_activities "$root" quiet quiet
+fi
+if [[ " $PHASES " == *" after "* ]]; then
+  echo "==== activities at $(git rev-parse --short HEAD) with a webhook and a hub client"
+  measure_activities "$root" after listening
+fi
+if [[ " $PHASES " == *" lag "* ]]; then
+  echo "==== event lag at $LAG_RATE activities/s"
+  measure_lag
+fi
+if [[ " $PHASES " == *" list "* ]]; then
+  echo "==== lead list of $INDEXED leads"
+  measure_list
+fi
+[ "$PHASES" = "before quiet after lag list" ] || { cat "$results"/*.txt; exit 0; }
 cat "$results"/*.txt "$results/lag.json"
 
 python3 - "$results" "$(git -C "$baseline" rev-parse --short HEAD)" "$(git rev-parse --short HEAD)" "$(nproc)" "$LEADS" "$DURATION" "$ROUNDS" "$LAG_RATE" "$LAG_SECONDS" "$INDEXED" <<'PY'
 import json, re, sys, datetime
 results, before_ref, after_ref, cores, leads, duration, rounds, lag_rate, lag_seconds, indexed = sys.argv[1:]
 lines = open(f"{results}/activities.txt").read().split("\n")
-runs = {l.split()[0]: l.split()[1:] for l in lines if l.startswith(("before", "after"))}
+runs = {l.split()[0]: [int(x) for x in l.split()[1:]] for l in lines if l.startswith(("before", "quiet", "after"))}
 outbox = next((l for l in lines if l.startswith("outbox")), "")
-before, after = int(runs["before"][0]), int(runs["after"][0])
+before, quiet, after = runs["before"][0], runs["quiet"][0], runs["after"][0]
+def row(label, r):
+    return f"| {label} | {r[0]} | {100 * (r[0] - before) / before:+.1f}% | {r[1]} | {r[2]} | {r[3]} | {r[1] + r[2] + r[3]} | {r[4]} |"
 lag = json.load(open(f"{results}/lag.json"))
 wrk = open(f"{results}/lag-wrk.txt").read()
 offered = re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1)
@@ -141,15 +173,15 @@ section = f"""## Events (issue 28)
 Written by `scripts/events-benchmark.sh` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {cores} cores, one silo and one API process,
 PostgreSQL with durable settings, {leads} leads, everything on this machine.
 
-**Activities with rescoring, persisted, as fast as answered** (wrk, 64 connections, {duration} s, median of {rounds} rounds after an uncounted warm-up run;
-CPU of the silo, API and PostgreSQL processes per activity):
+**Activities with rescoring, persisted, as fast as answered** (wrk, 64 connections, {duration} s, median of {rounds} rounds after an uncounted warm-up run):
 
-| build | activities/s | CPU µs per activity |
-|---|---|---|
-| {before_ref}, before events | {before} | {runs["before"][1]} |
-| {after_ref}, outbox and relay, one webhook endpoint and one SignalR client following the workspace and 1,000 leads | {after} | {runs["after"][1]} |
-| change | {100 * (after - before) / before:+.1f}% | |
+| build | activities/s | change | silo µs | API µs | PostgreSQL µs | total µs | listener µs |
+|---|---|---|---|---|---|---|---|
+{row(f"{before_ref}, before events", runs["before"])}
+{row(f"{after_ref}, outbox, relay and lead index, nothing listening", runs["quiet"])}
+{row(f"{after_ref}, the same with one webhook endpoint (every lead.scored) and one SignalR client (the workspace's grade changes and 1,000 leads)", runs["after"])}
 
+CPU in µs per activity, by process (the listener is the webhook receiver and the SignalR client, on the same machine).
 {outbox.replace("outbox", "Events in the outbox at the end:").replace("delivered", "; webhook deliveries that succeeded:")}.
 
 **Event lag** at {lag_rate} activities/s offered for {lag_seconds} s (achieved {float(offered):.0f}/s; acknowledgement p99 {ack99}),
