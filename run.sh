@@ -126,7 +126,7 @@ case "${1:-}" in
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
-  simulate|import|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
+  simulate|import|reindex|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

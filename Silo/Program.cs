@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "migrate" => await MigrateCommand.RunAsync(),
     "simulate" => await SimulateCommand.RunAsync(args.Skip(1).ToArray()),
     "import" => await ImportCommand.RunAsync(args.Skip(1).ToArray()),
+    "reindex" => await ReindexCommand.RunAsync(args.Skip(1).ToArray()),
     "train" => await TrainCommand.RunAsync(args.Skip(1).ToArray()),
     "quality" => QualityCommand.Run(args.Skip(1).ToArray()),
     "training-speed" => QualityCommand.TrainingSpeed(),

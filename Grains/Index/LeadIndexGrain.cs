@@ -33,16 +33,16 @@ public sealed partial class LeadIndexGrain(
     private LeadIndexRebuild? _rebuild;
     private DateTimeOffset _forgetDue;
 
-    // Until when replaced lines are kept: while a list may be paged. An activation keeps them at first, as a cursor
-    // handed out before it may still be read.
+    // Until when replaced lines are kept: while a list may be paged (stored, so a new activation knows).
     private DateTimeOffset _keepReplacedUntil;
 
     public string Workspace => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _keepReplacedUntil = clock.GetUtcNow() + options.Value.CursorLifetime;
-        _follower = new OutboxFollower(outbox, Workspace, await store.IndexedThroughAsync(Workspace), Take, () => true, e => LogReadFailed(e, Workspace));
+        var (indexedThrough, pagingUntil) = await store.ProgressAsync(Workspace);
+        _keepReplacedUntil = pagingUntil ?? DateTimeOffset.MinValue;
+        _follower = new OutboxFollower(outbox, Workspace, indexedThrough, Take, () => true, e => LogReadFailed(e, Workspace));
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = true });
         await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         _follower.Wake();
@@ -87,6 +87,7 @@ public sealed partial class LeadIndexGrain(
     public async Task<long> StartPaging()
     {
         var until = clock.GetUtcNow() + options.Value.CursorLifetime;
+        await store.SetPagingUntilAsync(Workspace, until);
         _keepReplacedUntil = until > _keepReplacedUntil ? until : _keepReplacedUntil;
         // The write under way (if any) started without keeping lines: it commits first, below the position answered.
         await _writing.WaitAsync();

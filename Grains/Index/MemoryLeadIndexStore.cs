@@ -9,7 +9,19 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
     private readonly ConcurrentDictionary<string, Workspace> _workspaces = new(StringComparer.Ordinal);
     private long _position;
 
-    public Task<long> IndexedThroughAsync(string workspace) => Task.FromResult(Of(workspace).IndexedThrough);
+    public Task<(long IndexedThrough, DateTimeOffset? PagingUntil)> ProgressAsync(string workspace) =>
+        Task.FromResult((Of(workspace).IndexedThrough, Of(workspace).PagingUntil));
+
+    public Task SetPagingUntilAsync(string workspace, DateTimeOffset until)
+    {
+        var index = Of(workspace);
+        lock (index)
+        {
+            index.PagingUntil = index.PagingUntil > until ? index.PagingUntil : until;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough, bool keepReplaced)
     {
@@ -84,7 +96,8 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> StoredLeadIdsAsync(string workspace, string? after, int limit) => Task.FromResult<IReadOnlyList<string>>([]);
+    public Task<IReadOnlyList<string>> StoredLeadIdsAsync(string workspace, string? after, int limit) =>
+        throw new NotSupportedException("memory mode cannot list its leads, and its index cannot be lost without them: there is nothing to rebuild");
 
     private static bool Matches(LeadIndexEntry e, LeadIndexQuery q) =>
         (q.Grades is null || (e.Grade is { } g && q.Grades.Contains(g)))
@@ -125,5 +138,7 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
         public List<Replaced> Replaced { get; } = [];
 
         public long IndexedThrough { get; set; }
+
+        public DateTimeOffset? PagingUntil { get; set; }
     }
 }

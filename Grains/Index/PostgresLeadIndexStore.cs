@@ -14,11 +14,25 @@ public sealed class PostgresLeadIndexStore(NpgsqlDataSource database) : ILeadInd
         marketing_consent, converted, attributes::text
         """;
 
-    public async Task<long> IndexedThroughAsync(string workspace)
+    public async Task<(long IndexedThrough, DateTimeOffset? PagingUntil)> ProgressAsync(string workspace)
     {
-        await using var command = database.CreateCommand("SELECT indexed_through FROM lead_index_progress WHERE workspace = $1");
+        await using var command = database.CreateCommand("SELECT indexed_through, paging_until FROM lead_index_progress WHERE workspace = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = workspace });
-        return await command.ExecuteScalarAsync() is long through ? through : 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1))
+            : (0, null);
+    }
+
+    public async Task SetPagingUntilAsync(string workspace, DateTimeOffset until)
+    {
+        await using var command = database.CreateCommand("""
+            INSERT INTO lead_index_progress (workspace, paging_until) VALUES ($1, $2)
+            ON CONFLICT (workspace) DO UPDATE SET paging_until = greatest(lead_index_progress.paging_until, excluded.paging_until)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspace });
+        command.Parameters.Add(new NpgsqlParameter { Value = until.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task ApplyAsync(string workspace, IReadOnlyList<LeadIndexEntry> lines, IReadOnlyList<string> gone, long? indexedThrough, bool keepReplaced)

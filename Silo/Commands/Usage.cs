@@ -11,6 +11,7 @@ internal static class Usage
           import --data FILE --id-column C [--label C --positive V --negative V --deal-value-column C --close-date-column C]
                  [--join FILE:KEY]... [--workspace W] [--api URL]
                                                  import a CRM export's leads (and outcomes) through the API
+          reindex [--api URL]                    rebuild the token's workspace's lead index from its leads, through the API
           train --data FILE --label COLUMN [options]   train the scoring ensemble (see README)
           models --workspace W                   list a workspace's model versions
           promote --workspace W VERSION          make VERSION the workspace's champion

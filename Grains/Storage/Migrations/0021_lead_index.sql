@@ -39,9 +39,11 @@ CREATE INDEX lead_index_replaced_by_score ON lead_index_replaced (workspace, (co
 CREATE INDEX lead_index_replaced_by_updated_at ON lead_index_replaced (workspace, updated_at, lead_id);
 CREATE INDEX lead_index_replaced_at ON lead_index_replaced (workspace, replaced_at);
 
--- Through which outbox position each workspace's index has taken the events.
+-- Through which outbox position each workspace's index has taken the events, and until when it keeps replaced
+-- lines (a list is being paged).
 CREATE TABLE lead_index_progress
 (
-    workspace       text   COLLATE "C" NOT NULL PRIMARY KEY,
-    indexed_through bigint NOT NULL
+    workspace       text        COLLATE "C" NOT NULL PRIMARY KEY,
+    indexed_through bigint      NOT NULL DEFAULT 0,
+    paging_until    timestamptz
 );

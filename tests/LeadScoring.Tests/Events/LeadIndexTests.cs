@@ -75,6 +75,14 @@ public class LeadIndexTests(ITestOutputHelper output)
         Assert.Equal(0, await cluster.Database.CountAsync($"SELECT count(*) FROM lead_index WHERE lead_id = '{ids[0]}'"));
         using var unindexed = await api.GetAsync("/api/leads?attribute[colour]=red");
         Assert.Equal(HttpStatusCode.BadRequest, unindexed.StatusCode);
+
+        // Lost, then rebuilt from the leads by the command.
+        await cluster.Database.ScalarAsync("DELETE FROM lead_index");
+        var (exitCode, stdout, stderr) = await SiloCommandLine.RunAsync($"reindex --api {api.BaseAddress}",
+            new Dictionary<string, string> { ["LEADSCORING_TOKEN"] = TestTokens.Create("admin", "default") });
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains($"{Leads - 1} leads indexed", stdout, StringComparison.Ordinal);
+        Assert.Equal(Leads - 1, await cluster.Database.CountAsync("SELECT count(*) FROM lead_index WHERE workspace = 'default'"));
         output.WriteLine($"{Leads} leads listed in score order; paged under change: {seenIds.Count} leads, {seenIds.Distinct().Count()} distinct");
     }
 
