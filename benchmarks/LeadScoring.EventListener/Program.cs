@@ -54,7 +54,9 @@ foreach (var chunk in Enumerable.Range(0, followed).Select(i => $"b-{i}").Chunk(
 }
 
 Console.WriteLine($"listening: webhooks on {port}, hub following {followed} leads");
-await Task.Delay(TimeSpan.FromSeconds(seconds));
+// Until the time is up or the process is told to stop (SIGTERM stops the host, not this program's own wait).
+var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+await Task.Delay(TimeSpan.FromSeconds(seconds), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
 await File.WriteAllTextAsync(options["out"], JsonSerializer.Serialize(new
 {
     webhook = Summary(webhookLags),
