@@ -13,8 +13,15 @@ public sealed partial class LeadGrain
             return null;
         }
 
-        var scored = await ScoreWithChampion(includeInsights: false);
-        var headline = scored.Fresh is { } fresh ? ScoreHeadline.Of(fresh) : scored.Cached?.Headline;
+        // The headline the lead holds is what the index lists: completing the score's details (recent activities read
+        // back, an explanation computed) after every change only for the index cost more than the change itself.
+        var headline = _score?.Headline;
+        if (headline is null)
+        {
+            var scored = await ScoreWithChampion(includeInsights: false);
+            headline = scored.Fresh is { } fresh ? ScoreHeadline.Of(fresh) : scored.Cached?.Headline;
+        }
+
         return new LeadIndexEntry(
             LeadId, headline?.OverallScore, headline?.ConversionProbability, headline?.Grade, headline?.Trend, headline?.ModelVersion,
             headline?.ScoredAt, State.CreatedAt, State.UpdatedAt, State.ProfilingConsent, State.MarketingConsent, State.Outcome?.Converted,
