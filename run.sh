@@ -29,6 +29,8 @@ usage: ./run.sh [command]
   api         run the API in the foreground
   token --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S]
               print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
+  login --workspace W --role admin|analyst [--subject S]
+              print a one-time link that signs a browser into the web app (10 minutes, LEADSCORING_JWT_KEY)
   simulate --leads N [--rate R] [--seed S] [--api URL]
               post a deterministic synthetic CRM through the API (token from LEADSCORING_TOKEN)
   import --data FILE --id-column C [--label C [--positive V] [--negative V] [--deal-value-column C] [--close-date-column C]]
@@ -99,6 +101,7 @@ run_all() {
   cat <<TXT
 
 LeadScoring is running (Ctrl-C stops it):
+  web app    http://localhost:$api_port/app
   API        http://localhost:$api_port/api/leads
   health     http://localhost:$api_port/health/ready
   dashboard  http://localhost:$api_port/dashboard/orleans
@@ -111,6 +114,10 @@ No LEADSCORING_JWT_KEY was set: this session signs with a key of its own. An adm
 (1 day; ./run.sh token --workspace W --role R makes others while LEADSCORING_JWT_KEY=$LEADSCORING_JWT_KEY):
 
   $(dotnet "$API_DLL" token --workspace demo --role admin --ttl 86400)
+
+Open the web app with this one-time sign-in link (10 minutes; ./run.sh login --workspace W --role R makes more):
+
+  $(dotnet "$API_DLL" signin-link --workspace demo --role admin --subject web-admin --url "http://localhost:$api_port")
 
 TXT
   fi
@@ -126,6 +133,7 @@ case "${1:-}" in
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
+  login) shift; build >/dev/null; exec dotnet "$API_DLL" signin-link --url "http://localhost:${LEADSCORING_API_PORT:-5080}" "$@" ;;
   simulate|import|reindex|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,3 +1,4 @@
+using LeadScoring.Web.Live;
 using LeadScoring.Api.Events;
 using LeadScoring.Api.Infrastructure;
 using LeadScoring.Grains.Interfaces;

@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Text.Json;
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Infrastructure;

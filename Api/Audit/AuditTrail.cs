@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Diagnostics;
 using LeadScoring.Api.Infrastructure;
 
@@ -85,9 +86,18 @@ public sealed class AuditTrail(IAuditLog log, UnavailableRetry retry, TimeProvid
         }
     }
 
-    private async Task<bool> TryRecord(HttpContext http, AuditedAction audited, int status)
+    /// <summary>Records a browser session's start or end (not an /api call): the user's workspace, subject and role are the session's.</summary>
+    public Task<bool> RecordSessionAsync(HttpContext http, string workspace, string subject, string role, string action, int status) =>
+        TryRecord(http, (workspace, subject, role), new AuditedAction(action), status);
+
+    private Task<bool> TryRecord(HttpContext http, AuditedAction audited, int status)
     {
         var caller = CallerPrincipal.Of(http);
+        return TryRecord(http, (caller.Workspace, caller.Subject, caller.Role), audited, status);
+    }
+
+    private async Task<bool> TryRecord(HttpContext http, (string Workspace, string Subject, string Role) caller, AuditedAction audited, int status)
+    {
         var at = clock.GetUtcNow();
         var requestId = Activity.Current?.TraceId.ToHexString() ?? http.TraceIdentifier;
         var clientAddress = http.Connection.RemoteIpAddress?.ToString();

@@ -1,3 +1,4 @@
+using LeadScoring.Web.Live;
 using System.Text;
 using LeadScoring.Grains.Interfaces;
 

@@ -1,3 +1,4 @@
+using LeadScoring.Web.Live;
 using System.Text.Json;
 using LeadScoring.Grains.Interfaces;
 using Microsoft.AspNetCore.SignalR;

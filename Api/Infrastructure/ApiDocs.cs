@@ -34,8 +34,8 @@ public static class ApiDocs
         var reference = app.MapScalarApiReference("/docs", options => options.WithTitle("LeadScoring API"));
         if (!app.Environment.IsDevelopment())
         {
-            openApi.RequireAuthorization(Policies.Admin);
-            reference.RequireAuthorization(Policies.Admin);
+            openApi.RequireAuthorization(Policies.AdminInBrowser);
+            reference.RequireAuthorization(Policies.AdminInBrowser);
         }
 
         return app;

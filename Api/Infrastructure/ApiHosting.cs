@@ -1,3 +1,4 @@
+using LeadScoring.Web.Live;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadScoring.Api.Apis;
@@ -6,6 +7,7 @@ using LeadScoring.Api.Events;
 using LeadScoring.Api.Options;
 using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
+using LeadScoring.Web.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -54,8 +56,10 @@ public static class ApiHosting
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
-        builder.Services.AddSingleton<WorkspaceEventFeed>();
         builder.Services.AddSingleton<ScoresHubFeeds>();
+        builder.Services.AddLeadScoringWeb();
+        // The web app's styles and scripts are static web assets of its library, served from where the build put them.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddSignalR();
         return builder.AddLeadScoringSecurity().AddLeadScoringRateLimits().AddLeadScoringApiDocs();
     }
@@ -105,6 +109,8 @@ public static class ApiHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
         app.MapHealthApi();
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
@@ -119,10 +125,12 @@ public static class ApiHosting
         api.MapWebhooksApi();
         app.MapHub<ScoresHub>(ScoresHub.Path);
         app.MapLeadScoringApiDocs();
+        app.MapSessionsApi();
+        app.MapLeadScoringWeb();
         var dashboard = app.MapOrleansDashboard("/dashboard/orleans");
         if (!app.Environment.IsDevelopment())
         {
-            dashboard.RequireAuthorization(Policies.Admin);
+            dashboard.RequireAuthorization(Policies.AdminInBrowser);
         }
 
         return app;

@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Text.RegularExpressions;
 using LeadScoring.Api.Audit;
 using LeadScoring.Api.Options;
@@ -9,23 +10,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace LeadScoring.Api.Infrastructure;
 
-/// <summary>The claims every token carries (external identity providers must issue them too).</summary>
-public static class TokenClaims
-{
-    public const string Subject = "sub";
-    public const string Workspace = "workspace";
-    public const string Role = "role";
-}
-
-public static class Roles
-{
-    public const string Admin = "admin";
-    public const string Analyst = "analyst";
-    public const string Ingest = "ingest";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Analyst, Ingest };
-}
-
 /// <summary>
 /// Who may do what: ingest writes leads, activities and outcomes and may score; analyst reads leads, scores,
 /// history, metrics and models; admin does everything. Every /api endpoint names one of these.
@@ -36,6 +20,9 @@ public static class Policies
     public const string Read = "read";
     public const string Score = "score";
     public const string Admin = "admin";
+
+    /// <summary>Admin, by bearer token or by the web app's session: the Orleans dashboard and the API reference.</summary>
+    public const string AdminInBrowser = "admin-in-browser";
 }
 
 public static partial class ApiSecurity
@@ -57,7 +44,8 @@ public static partial class ApiSecurity
                 options.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
                 options.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
             })
-            .AddJwtBearer();
+            .AddJwtBearer()
+            .AddLeadScoringSessions(builder.Configuration, builder.Environment);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, IConfiguration>((options, auth, configuration) =>
         {
             options.MapInboundClaims = false;
@@ -125,7 +113,8 @@ public static partial class ApiSecurity
             .AddPolicy(Policies.Write, p => p.RequireRole(Roles.Ingest, Roles.Admin))
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.Analyst, Roles.Admin))
             .AddPolicy(Policies.Score, p => p.RequireRole(Roles.Ingest, Roles.Analyst, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AdminInBrowser, p => p.AddAuthenticationSchemes(SessionSecurity.BearerOrSessionScheme).RequireRole(Roles.Admin));
         return builder;
     }
 

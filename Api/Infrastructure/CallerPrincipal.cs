@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Security.Claims;
 
 namespace LeadScoring.Api.Infrastructure;

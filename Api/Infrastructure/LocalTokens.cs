@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -40,11 +41,11 @@ public static class LocalTokens
         new Claim(TokenClaims.Role, role),
     ]);
 
-    public static string Issue(SymmetricSecurityKey key, ClaimsIdentity identity, TimeSpan lifetime, DateTime now) =>
+    public static string Issue(SymmetricSecurityKey key, ClaimsIdentity identity, TimeSpan lifetime, DateTime now, string audience = Audience) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
-            Audience = Audience,
+            Audience = audience,
             Subject = identity,
             IssuedAt = now,
             NotBefore = now,

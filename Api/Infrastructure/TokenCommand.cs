@@ -3,12 +3,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace LeadScoring.Api.Infrastructure;
 
-/// <summary>`token --workspace W --role R [--ttl SECONDS] [--subject S]`: prints one token signed with LEADSCORING_JWT_KEY.</summary>
+/// <summary>
+/// `token --workspace W --role R [--ttl SECONDS] [--subject S]`: prints one API token signed with LEADSCORING_JWT_KEY.
+/// `signin-link` with the same options and `--url BASE` prints a one-time browser sign-in link instead
+/// (<see cref="SignInLinks"/>; its code lasts 10 minutes unless --ttl says less).
+/// </summary>
 public static class TokenCommand
 {
-    public const string Usage = "usage: token --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S]";
+    public const string Usage = "usage: token|signin-link --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S] [--url BASE (signin-link)]";
 
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(IReadOnlyList<string> args, bool signInLink = false)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Count; i += 2)
@@ -16,13 +20,18 @@ public static class TokenCommand
             options[args[i]] = args[i + 1];
         }
 
-        if (args.Count % 2 != 0 || options.Keys.Any(k => k is not ("--workspace" or "--role" or "--ttl" or "--subject"))
+        if (args.Count % 2 != 0 || options.Keys.Any(k => k is not ("--workspace" or "--role" or "--ttl" or "--subject") && !(signInLink && k == "--url"))
             || !options.TryGetValue("--workspace", out var workspace) || !options.TryGetValue("--role", out var role))
         {
             return Fail(Usage);
         }
 
         var ttl = options.TryGetValue("--ttl", out var ttlText) ? int.TryParse(ttlText, out var seconds) && seconds > 0 ? seconds : -1 : 3600;
+        if (signInLink)
+        {
+            ttl = Math.Min(ttl, (int)SignInLinks.Lifetime.TotalSeconds);
+        }
+
         if (ttl < 0)
         {
             return Fail("--ttl must be a positive number of seconds");
@@ -45,8 +54,14 @@ public static class TokenCommand
             return Fail(problem);
         }
 
-        var token = LocalTokens.Issue(key, identity, TimeSpan.FromSeconds(ttl), DateTime.UtcNow);
-        Console.WriteLine(token);
+        if (signInLink)
+        {
+            var code = SignInLinks.Issue(key, identity, TimeSpan.FromSeconds(ttl), DateTime.UtcNow);
+            Console.WriteLine(SignInLinks.Url(options.GetValueOrDefault("--url") ?? "http://localhost:5080", code));
+            return 0;
+        }
+
+        Console.WriteLine(LocalTokens.Issue(key, identity, TimeSpan.FromSeconds(ttl), DateTime.UtcNow));
         return 0;
     }
 

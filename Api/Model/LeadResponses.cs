@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using LeadScoring.Grains.Interfaces;
 
 namespace LeadScoring.Api.Model;

@@ -1,3 +1,4 @@
+using LeadScoring.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

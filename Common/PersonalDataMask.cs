@@ -1,4 +1,4 @@
-namespace LeadScoring.Api.Model;
+namespace LeadScoring.Common;
 
 /// <summary>
 /// How personal data looks to roles that may not see it: enough to recognise a record you already know

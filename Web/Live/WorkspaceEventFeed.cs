@@ -1,8 +1,9 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using LeadScoring.Grains.Interfaces;
 using Orleans.Streams;
 
-namespace LeadScoring.Api.Events;
+namespace LeadScoring.Web.Live;
 
 /// <summary>
 /// The workspaces' events as this API instance receives them from the cluster: one stream subscription per

@@ -1,0 +1,16 @@
+using LeadScoring.Grains.Interfaces;
+using LeadScoring.Grains.Options;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace LeadScoring.Grains.Scoring;
+
+[StatelessWorker]
+public sealed class WorkspaceSettingsGrain(IOptions<ScoringOptions> options) : Grain, IWorkspaceSettingsGrain
+{
+    public Task<GradeBands> GetGradeBands()
+    {
+        var grades = options.Value.GradesOf(this.GetPrimaryKeyString());
+        return Task.FromResult(new GradeBands(grades.A, grades.B, grades.C));
+    }
+}
