@@ -12,6 +12,13 @@ if command -v dpkg >/dev/null && ! dpkg -s libgomp1 >/dev/null 2>&1; then
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgomp1 >/dev/null; } \
     || echo "libgomp1 did not install: the trainer falls back to FastTree and the LightGBM tests fail"
 fi
+# The web app's end-to-end tests drive Debian's Chromium (Playwright with its executable path, no browser download).
+if ! command -v chromium >/dev/null; then
+  echo "== installing chromium from Debian's packages"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; } \
+    || echo "chromium did not install: the browser tests fail"
+fi
 start_private_postgres
 trap stop_private_postgres EXIT
 export LEADSCORING_TEST_POSTGRES="$PG_CONNECTION"
@@ -22,8 +29,8 @@ dotnet build LeadScoring.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "== test"
 log=$(mktemp)
 status=0
-# Both test projects: the engine's (seconds), then the grains', PostgreSQL's, processes' and layout's.
-for project in tests/LeadScoring.Modeling.Tests tests/LeadScoring.Tests; do
+# The engine's and the web components' tests (seconds), then the grains', PostgreSQL's, processes', browser's and layout's.
+for project in tests/LeadScoring.Modeling.Tests tests/LeadScoring.Web.Tests tests/LeadScoring.Tests; do
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "console;verbosity=normal" 2>&1 | tee -a "$log" || status=$?
 done

@@ -65,12 +65,18 @@ public static class SessionsApi
 
     private static async Task<IResult> SignOut(HttpContext http, IAntiforgery antiforgery, IOptions<AuthOptions> auth, AuditTrail audit)
     {
+        // The form's token was made for the session's user: check it against that user, not the API's default (bearer) scheme.
+        var session = await http.AuthenticateAsync(SessionCookie.Scheme);
+        if (session.Principal is { } signedIn)
+        {
+            http.User = signedIn;
+        }
+
         if (!await antiforgery.IsRequestValidAsync(http))
         {
             return Page(HttpStatusCode.BadRequest, "Sign out", "The sign-out form was not this site's. Sign out from the app's own button.");
         }
 
-        var session = await http.AuthenticateAsync(SessionCookie.Scheme);
         if (session.Principal is { } principal && SignedInUser.From(principal) is { } user)
         {
             await http.SignOutAsync(SessionCookie.Scheme);

@@ -80,6 +80,7 @@ public static class FeatureWording
         {
             "time_on_site_seconds" => Duration(number),
             "email_response_rate" => number.ToString("0%", Culture),
+            "days_since_created" or "days_since_last_activity" => $"{number.ToString("0", Culture)} {(Math.Round(number) == 1 ? "day" : "days")}",
             _ => number.ToString("#,0.##", Culture),
         };
     }
@@ -105,10 +106,10 @@ public static class FeatureWording
         : seconds < 5400 ? $"{(seconds / 60).ToString("0", Culture)} min"
         : $"{(seconds / 3600).ToString("0.#", Culture)} h";
 
-    /// <summary>"lead_source" reads "Lead source"; a name as exported ("Lead Origin") stays as it is.</summary>
+    /// <summary>"lead_source" reads "Lead source", "country" "Country"; a name as exported ("Lead Origin", "GDP") stays as it is.</summary>
     private static string Readable(string name)
     {
-        if (!name.Contains('_') || name.Any(char.IsUpper))
+        if (name.Any(char.IsUpper))
         {
             return name;
         }

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace LeadScoring.Tests.Web;
+
+/// <summary>
+/// The web app in a real browser against real processes: signing in with a one-time link, the Leads and Lead pages,
+/// a score that changes on the open page when the API takes an activity, roles, workspaces and signing out.
+/// </summary>
+[Trait("Category", "Browser")]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Process")]
+public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixture>
+{
+    // Generous: a browser, a circuit and a cluster share two cores; the latency itself is a benchmark figure.
+    private const float Timeout = 30_000;
+
+    [Fact]
+    public async Task An_admin_signs_in_with_a_link_and_sees_a_lead_s_score_change_live_when_the_API_takes_an_activity()
+    {
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(web.SignInLink("admin", WebAppFixture.WorkspaceA));
+        Assert.Equal("/app", new Uri(page.Url).AbsolutePath);
+        Assert.True(response!.Ok);
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Leads" }).WaitForAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("tr[data-lead='lead-4']")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        Assert.Equal(6, await page.Locator("tbody tr").CountAsync());
+
+        await page.Locator("a", new() { HasText = "lead-2" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Lead lead-2" }).WaitForAsync(new() { Timeout = Timeout });
+        var summary = page.Locator(".history-summary");
+        await Assertions.Expect(summary).ToContainTextAsync("scores from", new() { Timeout = Timeout });
+        var historyBefore = await summary.InnerTextAsync();
+        var scoreBefore = await page.Locator(".gauge-score").InnerTextAsync();
+        var url = page.Url;
+
+        using var api = web.Cluster.CreateApiClient(workspace: WebAppFixture.WorkspaceA);
+        await WebAppFixture.PostActivitiesAsync(api, "lead-2", "demo_request", "meeting", "email_reply", "webinar_attended");
+
+        await Assertions.Expect(summary).Not.ToHaveTextAsync(historyBefore, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator(".gauge-score")).Not.ToHaveTextAsync(scoreBefore, new() { Timeout = Timeout });
+        Assert.Equal(url, page.Url);
+        Assert.Equal(2, await page.Locator(".admin-link").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_analyst_sees_personal_data_masked_and_no_admin_links()
+    {
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(web.SignInLink("analyst", WebAppFixture.WorkspaceA));
+
+        await page.GotoAsync(new Uri(web.BaseAddress, $"/app/leads/{WebAppFixture.PersonalLead}").ToString());
+        var personal = page.Locator("dd.personal");
+        await Assertions.Expect(personal).ToHaveTextAsync(["I*** V***", "i***@example.org"], new() { Timeout = Timeout });
+        Assert.DoesNotContain(WebAppFixture.Email, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator(".admin-link").CountAsync());
+    }
+
+    [Fact]
+    public async Task A_lead_of_another_workspace_is_not_reachable_by_its_address()
+    {
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(web.SignInLink("admin", WebAppFixture.WorkspaceA));
+
+        await page.GotoAsync(new Uri(web.BaseAddress, $"/app/leads/{WebAppFixture.OtherWorkspaceLead}").ToString());
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"There is no lead \"{WebAppFixture.OtherWorkspaceLead}\"", new() { Timeout = Timeout });
+        Assert.Equal(0, await page.Locator(".score-gauge").CountAsync());
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_and_a_link_opens_one_session_only()
+    {
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var link = web.SignInLink("admin", WebAppFixture.WorkspaceA);
+        await page.GotoAsync(link);
+        var session = (await context.CookiesAsync()).Single(c => c.Name == "leadscoring_session");
+        Assert.True(session.HttpOnly);
+        Assert.True(session.Secure);
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/signed-out", new() { Timeout = Timeout });
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "leadscoring_session");
+
+        var again = await page.GotoAsync(new Uri(web.BaseAddress, "/app/leads").ToString());
+        Assert.Equal("/app/signin", new Uri(page.Url).AbsolutePath);
+        Assert.Equal((int)HttpStatusCode.Unauthorized, again!.Status);
+
+        var reused = await page.GotoAsync(link);
+        Assert.Equal((int)HttpStatusCode.BadRequest, reused!.Status);
+        Assert.Contains("used already", await page.ContentAsync(), StringComparison.Ordinal);
+
+        using var api = web.Cluster.CreateApiClient(workspace: WebAppFixture.WorkspaceA);
+        var entries = (await api.GetFromJsonAsync<JsonElement>("/api/audit?subject=test-admin&limit=1000")).GetProperty("data").GetProperty("entries")
+            .EnumerateArray().Select(e => (Action: e.GetProperty("action").GetString(), Status: e.GetProperty("status").GetInt32())).ToList();
+        Assert.Contains(("session.sign_in", 302), entries);
+        Assert.Contains(("session.sign_out", 302), entries);
+        Assert.Contains(("session.sign_in", 409), entries);
+    }
+}
