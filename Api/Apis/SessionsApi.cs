@@ -23,6 +23,8 @@ public static class SessionsApi
         app.MapGet(SessionCookie.SignInPath, SignIn).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(SessionCookie.SignOutPath, SignOut).AllowAnonymous().ExcludeFromDescription();
         app.MapGet(SessionCookie.SignedOutPath, () => Page(HttpStatusCode.OK, "Signed out", "You are signed out.")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(SessionCookie.ForbiddenPath, () => Page(HttpStatusCode.Forbidden, "Admins only", "This page is for admins of the workspace."))
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

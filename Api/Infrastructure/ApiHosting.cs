@@ -56,6 +56,7 @@ public static class ApiHosting
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<LeadScoring.Web.Sessions.IWebAudit, WebAppAudit>();
         builder.Services.AddSingleton<ScoresHubFeeds>();
         builder.Services.AddLeadScoringWeb();
         // The web app's styles and scripts are static web assets of its library, served from where the build put them.

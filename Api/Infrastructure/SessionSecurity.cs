@@ -34,7 +34,7 @@ public static class SessionSecurity
             o.SlidingExpiration = true;
             o.LoginPath = SessionCookie.SignInPath;
             o.ReturnUrlParameter = "returnUrl";
-            o.AccessDeniedPath = SessionCookie.SignInPath;
+            o.AccessDeniedPath = SessionCookie.ForbiddenPath;
             o.Events.OnValidatePrincipal = context =>
             {
                 if (SignedInUser.From(context.Principal!) is null)

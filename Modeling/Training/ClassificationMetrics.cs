@@ -79,7 +79,11 @@ public sealed record ClassificationMetrics(
     }
 
     /// <summary>Mean gap between predicted probability and observed rate over equal-width bins, weighted by bin size.</summary>
-    public static double ExpectedCalibrationError(IReadOnlyList<double> probabilities, IReadOnlyList<bool> labels)
+    public static double ExpectedCalibrationError(IReadOnlyList<double> probabilities, IReadOnlyList<bool> labels) =>
+        ReliabilityBins(probabilities, labels).Sum(b => b.Count * Math.Abs(b.MeanPredicted - b.ObservedRate)) / labels.Count;
+
+    /// <summary>The reliability diagram: per equal-width probability bin with predictions in it, the mean prediction and the observed rate.</summary>
+    public static IReadOnlyList<ReliabilityBin> ReliabilityBins(IReadOnlyList<double> probabilities, IReadOnlyList<bool> labels)
     {
         var count = new int[CalibrationBins];
         var predicted = new double[CalibrationBins];
@@ -92,16 +96,8 @@ public sealed record ClassificationMetrics(
             observed[bin] += labels[i] ? 1 : 0;
         }
 
-        var ece = 0.0;
-        for (var b = 0; b < CalibrationBins; b++)
-        {
-            if (count[b] > 0)
-            {
-                ece += Math.Abs(predicted[b] - observed[b]) / labels.Count;
-            }
-        }
-
-        return ece;
+        return [.. Enumerable.Range(0, CalibrationBins).Where(b => count[b] > 0).Select(b => new ReliabilityBin(
+            b / (double)CalibrationBins, (b + 1) / (double)CalibrationBins, count[b], predicted[b] / count[b], observed[b] / count[b]))];
     }
 
     /// <summary>The threshold with the best accuracy on these (out-of-fold) predictions.</summary>
@@ -133,3 +129,6 @@ public sealed record ClassificationMetrics(
         return best.Threshold;
     }
 }
+
+/// <summary>One bin of a reliability diagram: predictions from <see cref="From"/> to <see cref="To"/>, how many, their mean and how often they came true.</summary>
+public sealed record ReliabilityBin(double From, double To, int Count, double MeanPredicted, double ObservedRate);

@@ -59,7 +59,8 @@ public sealed partial class EnsembleTrainer
             features.Schema,
             Fingerprint(table),
             Assess(evaluation.Metrics, positives / (double)labels.Count),
-            Delimiter: table.DelimiterName);
+            Delimiter: table.DelimiterName,
+            Reliability: ClassificationMetrics.ReliabilityBins(evaluation.Probabilities, holdoutLabels));
     }
 
     /// <summary>An honest sentence on what the model can do, for the report and the console.</summary>

@@ -46,4 +46,5 @@ public sealed record TrainingReport(
     string DataFingerprint,
     string Assessment,
     string? DataSource = null,
-    string? Delimiter = null);
+    string? Delimiter = null,
+    IReadOnlyList<ReliabilityBin>? Reliability = null);

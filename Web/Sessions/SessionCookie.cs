@@ -16,4 +16,7 @@ public static class SessionCookie
     public const string SignOutPath = "/app/signout";
 
     public const string SignedOutPath = "/app/signed-out";
+
+    /// <summary>Where a signed-in user lands who may not open a page (an analyst on an admin page).</summary>
+    public const string ForbiddenPath = "/app/forbidden";
 }

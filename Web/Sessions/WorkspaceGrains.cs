@@ -33,6 +33,20 @@ public sealed class WorkspaceGrains(IGrainFactory grains, AuthenticationStatePro
         return grains.GetLead(User.Workspace, leadId);
     }
 
+    /// <summary>A training job of the workspace.</summary>
+    public ITrainingJobGrain Job(string jobId)
+    {
+        CallerWorkspace.Set(User.Workspace);
+        return grains.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(User.Workspace, jobId));
+    }
+
+    /// <summary>An experiment of the workspace.</summary>
+    public IExperimentGrain Experiment(string experimentId)
+    {
+        CallerWorkspace.Set(User.Workspace);
+        return grains.GetGrain<IExperimentGrain>(WorkspaceKey.Format(User.Workspace, experimentId));
+    }
+
     /// <summary>A grain keyed by the workspace itself (the lead index, its settings, its event history).</summary>
     public TGrain OfWorkspace<TGrain>() where TGrain : IGrainWithStringKey
     {

@@ -27,7 +27,11 @@ var signIn = await context.NewPageAsync();
 await signIn.GotoAsync(link);
 await signIn.CloseAsync();
 
-(string Name, string Path)[] pages = [("leads", "/app/leads"), ("lead", $"/app/leads/{Uri.EscapeDataString(lead)}"), ("overview", "/app/overview")];
+(string Name, string Path)[] pages =
+[
+    ("leads", "/app/leads"), ("lead", $"/app/leads/{Uri.EscapeDataString(lead)}"), ("overview", "/app/overview"), ("insights", "/app/insights"),
+    ("trends", "/app/trends"), ("experiments", "/app/experiments"), ("models", "/app/models"), ("webhooks", "/app/webhooks"),
+];
 foreach (var (width, height, size) in new[] { (1440, 900, "desktop"), (390, 844, "phone") })
 {
     foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
