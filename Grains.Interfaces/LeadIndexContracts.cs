@@ -42,7 +42,8 @@ public sealed record LeadIndexQuery(
     [property: Id(5)] LeadIndexSortField Sort,
     [property: Id(6)] bool Descending,
     [property: Id(7)] int Limit,
-    [property: Id(8)] LeadIndexCursor? After);
+    [property: Id(8)] LeadIndexCursor? After,
+    [property: Id(9)] DateTimeOffset? ScoredSince = null);
 
 /// <summary>Where a page ended: the last lead's sort key and id, the index position the paging reads at, and when its first page was read.</summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.LeadIndexCursor")]

@@ -6,7 +6,7 @@ using LeadScoring.Grains.Interfaces;
 namespace LeadScoring.Api.Model;
 
 /// <summary>
-/// The lead list's query string: grade (comma-separated), min_score, max_score, trend, attribute[name]=value, sort
+/// The lead list's query string: grade (comma-separated), min_score, max_score, trend, scored_since, attribute[name]=value, sort
 /// (score, updated_at or lead_id; "-" for descending; default -score), limit (1-200, default 50) and cursor (as the
 /// previous page gave it).
 /// </summary>
@@ -15,7 +15,7 @@ public static class LeadIndexRequests
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    private static readonly string[] Known = ["grade", "min_score", "max_score", "trend", "sort", "limit", "cursor"];
+    private static readonly string[] Known = ["grade", "min_score", "max_score", "trend", "scored_since", "sort", "limit", "cursor"];
 
     public static LeadIndexQuery? Parse(IQueryCollection query, List<ValidationError> errors)
     {
@@ -50,6 +50,19 @@ public static class LeadIndexRequests
             }
         }
 
+        DateTimeOffset? scoredSince = null;
+        if (query["scored_since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+            {
+                scoredSince = since;
+            }
+            else
+            {
+                errors.Add(new ValidationError("scored_since", "must be a time, e.g. 2026-12-06T00:00:00Z"));
+            }
+        }
+
         var sortText = query["sort"].ToString() is { Length: > 0 } s ? s : "-score";
         var descending = sortText.StartsWith('-');
         LeadIndexSortField? sort = sortText.TrimStart('-') switch
@@ -78,7 +91,7 @@ public static class LeadIndexRequests
             errors.Add(new ValidationError("cursor", "is not a cursor of this list and sort: pass next_cursor as the previous page gave it"));
         }
 
-        return errors.Count > 0 ? null : new LeadIndexQuery(grades, minScore, maxScore, trend, attributes, sort!.Value, descending, limit, after);
+        return errors.Count > 0 ? null : new LeadIndexQuery(grades, minScore, maxScore, trend, attributes, sort!.Value, descending, limit, after, scoredSince);
     }
 
     /// <summary>The cursor as the client carries it: the page's end and the sort it belongs to, opaque.</summary>

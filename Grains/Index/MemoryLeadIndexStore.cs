@@ -104,6 +104,7 @@ public sealed class MemoryLeadIndexStore(TimeProvider clock) : ILeadIndexStore
         && (q.MinScore is null || e.OverallScore >= q.MinScore)
         && (q.MaxScore is null || e.OverallScore <= q.MaxScore)
         && (q.Trend is null || e.Trend == q.Trend)
+        && (q.ScoredSince is null || e.ScoredAt >= q.ScoredSince)
         && q.Attributes.All(a => e.Attributes.TryGetValue(a.Key, out var v) && v == a.Value);
 
     private static IComparable Key(LeadIndexEntry e, LeadIndexSortField sort) => sort switch

@@ -155,6 +155,12 @@ public sealed class PostgresLeadIndexStore(NpgsqlDataSource database) : ILeadInd
             filters.Append($" AND trend = ${p.Count}");
         }
 
+        if (query.ScoredSince is { } since)
+        {
+            p.Add(new NpgsqlParameter { Value = since.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            filters.Append($" AND scored_at >= ${p.Count}");
+        }
+
         if (query.Attributes.Count > 0)
         {
             p.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(query.Attributes), NpgsqlDbType = NpgsqlDbType.Jsonb });

@@ -151,6 +151,22 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Went_up_today_asks_for_improving_leads_scored_since_midnight()
+    {
+        LeadListFilter? told = null;
+        var filters = Render<LeadFilters>(p => p.Add(f => f.FilterChanged, (LeadListFilter f) => told = f));
+
+        filters.Find(".went-up input").Change(true);
+
+        var query = told!.ToQuery(null);
+        Assert.Equal(ScoreTrend.Improving, query.Trend);
+        Assert.Equal(DateTimeOffset.UtcNow.Date, query.ScoredSince!.Value.UtcDateTime.Date);
+        Assert.Equal(TimeSpan.Zero, query.ScoredSince.Value.TimeOfDay);
+        Assert.True(told.Admits("B", 60, ScoreTrend.Improving));
+        Assert.False(told.Admits("B", 60, ScoreTrend.Steady));
+    }
+
+    [Fact]
     public void The_history_chart_marks_each_new_model_and_says_so_in_words()
     {
         var start = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);

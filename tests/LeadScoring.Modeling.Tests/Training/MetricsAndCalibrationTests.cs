@@ -51,4 +51,23 @@ public class MetricsAndCalibrationTests
         Assert.True(after < 0.03, $"calibrated ECE {after}");
         Assert.Equal(1.0 / 3, calibrator.Weights[0] / calibrator.Scales[0], 1); // recovers the 3x overconfidence
     }
+
+    [Fact]
+    public void Reliability_bins_hold_each_bin_s_mean_prediction_and_observed_rate_and_weigh_into_the_calibration_error()
+    {
+        // Bin 0.1-0.2: 0.12 and 0.18, one converted; bin 0.9-1.0: 0.95 and 1.0 (the top edge belongs to the last bin), both converted.
+        double[] p = [0.12, 0.18, 0.95, 1.0];
+        bool[] y = [true, false, true, true];
+
+        var bins = ClassificationMetrics.ReliabilityBins(p, y);
+
+        Assert.Equal(2, bins.Count);
+        Assert.Equal(new ReliabilityBin(0.1, 0.2, 2, 0.15, 0.5), bins[0] with { MeanPredicted = Math.Round(bins[0].MeanPredicted, 12) });
+        Assert.Equal(9, (int)Math.Round(bins[1].From * 10));
+        Assert.Equal(2, bins[1].Count);
+        Assert.Equal(0.975, bins[1].MeanPredicted, 12);
+        Assert.Equal(1, bins[1].ObservedRate, 12);
+        // ECE = (2 × |0.15 − 0.5| + 2 × |0.975 − 1|) / 4.
+        Assert.Equal((2 * 0.35 + 2 * 0.025) / 4, ClassificationMetrics.ExpectedCalibrationError(p, y), 12);
+    }
 }

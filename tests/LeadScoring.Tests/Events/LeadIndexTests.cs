@@ -68,6 +68,15 @@ public class LeadIndexTests(ITestOutputHelper output)
         // Filters, the summary, and an erasure.
         var software = (await api.GetFromJsonAsync<JsonElement>("/api/leads?attribute[industry]=software&grade=A,B,C,D&limit=200")).GetProperty("data");
         Assert.All(software.GetProperty("leads").EnumerateArray(), l => Assert.Equal("software", l.GetProperty("attributes").GetProperty("industry").GetString()));
+        var sinceNow = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={DateTimeOffset.UtcNow.AddMinutes(1):O}&limit=200")).GetProperty("data");
+        Assert.Empty(sinceNow.GetProperty("leads").EnumerateArray());
+        var improvingToday = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={DateTimeOffset.UtcNow.AddHours(-1):O}&trend=improving&limit=200"))
+            .GetProperty("data").GetProperty("leads").EnumerateArray().ToList();
+        Assert.NotEmpty(improvingToday);
+        Assert.All(improvingToday, l => Assert.Equal("improving", l.GetProperty("trend").GetString()));
+        using var badSince = await api.GetAsync("/api/leads?scored_since=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, badSince.StatusCode);
+        Assert.Contains("scored_since", await badSince.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var summary = (await api.GetFromJsonAsync<JsonElement>("/api/leads/summary")).GetProperty("data");
         Assert.Equal(Leads, summary.GetProperty("leads").GetInt64());
         Assert.Equal(Leads, summary.GetProperty("score_histogram").EnumerateArray().Sum(b => b.GetInt64()));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LeadScoring.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace LeadScoring.Tests.Web;
@@ -59,6 +60,52 @@ public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         await Assertions.Expect(personal).ToHaveTextAsync(["I*** V***", "i***@example.org"], new() { Timeout = Timeout });
         Assert.DoesNotContain(WebAppFixture.Email, await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator(".admin-link").CountAsync());
+    }
+
+    [Fact]
+    public async Task An_analyst_has_no_admin_buttons_and_no_admin_pages()
+    {
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(web.SignInLink("analyst", WebAppFixture.WorkspaceA));
+
+        await page.GotoAsync(new Uri(web.BaseAddress, "/app/models").ToString());
+        await Assertions.Expect(page.Locator("tr[data-version='v1']")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Promote" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Roll back the champion" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Train on an export" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).CountAsync());
+
+        var webhooks = await page.GotoAsync(new Uri(web.BaseAddress, "/app/webhooks").ToString());
+        Assert.Equal((int)HttpStatusCode.Forbidden, webhooks!.Status);
+        Assert.Equal("/app/forbidden", new Uri(page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task An_admin_promotes_a_version_after_confirming_and_the_API_and_the_audit_trail_agree()
+    {
+        var (exitCode, stdout, stderr) = await SiloCommandLine.RunAsync($"simulated-model --workspace {WebAppFixture.WorkspaceA} --seed 11",
+            new Dictionary<string, string>(web.Cluster.SiloEnvironment()));
+        Assert.True(exitCode == 0, stdout + stderr);
+        await using var context = await web.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(web.SignInLink("admin", WebAppFixture.WorkspaceA));
+        await page.GotoAsync(new Uri(web.BaseAddress, "/app/models").ToString());
+        await page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+
+        var candidate = page.Locator("tr[data-version='v2']");
+        await candidate.GetByRole(AriaRole.Button, new() { Name = "Promote" }).ClickAsync(new() { Timeout = Timeout });
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Promote" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("v2 is the champion.", new() { Timeout = Timeout });
+
+        using var api = web.Cluster.CreateApiClient(workspace: WebAppFixture.WorkspaceA);
+        Assert.Equal("v2", (await api.GetFromJsonAsync<JsonElement>("/api/ai/scoring/models")).GetProperty("champion").GetString());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roll back the champion" }).ClickAsync();
+        await page.Locator(".rz-dialog").GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("v1 is the champion again.", new() { Timeout = Timeout });
+        var audit = (await api.GetFromJsonAsync<JsonElement>("/api/audit?action=model.promote")).GetProperty("data").GetProperty("entries").EnumerateArray().ToList();
+        Assert.Contains(audit, e => e.GetProperty("subject").GetString() == "test-admin" && e.GetProperty("target").GetString() == "model:v2" && e.GetProperty("status").GetInt32() == 200);
     }
 
     [Fact]
