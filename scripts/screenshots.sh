@@ -34,4 +34,4 @@ LEADSCORING_TOKEN=$token dotnet Silo/bin/Release/net10.0/LeadScoring.Silo.dll si
 lead=$(curl -fsS -H "Authorization: Bearer $token" "$api/api/leads?limit=1" | python3 -c "import json, sys; print(json.load(sys.stdin)['data']['leads'][0]['lead_id'])")
 link=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll signin-link --workspace demo --role admin --subject screenshots --url "$api")
 rm -rf docs/screenshots && mkdir -p docs/screenshots
-dotnet tools/LeadScoring.Screenshots/bin/Release/net10.0/LeadScoring.Screenshots.dll --link "$link" --lead "$lead" --out docs/screenshots
+dotnet tools/LeadScoring.WebProbe/bin/Release/net10.0/LeadScoring.WebProbe.dll screenshots --link "$link" --lead "$lead" --out docs/screenshots
