@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LEADS=${LEADS:-2000}
 INDEXED=${INDEXED:-1000000}
-REQUESTS=${REQUESTS:-300}
+REQUESTS=${REQUESTS:-600}
 LIVE=${LIVE:-50}
 for tool in wrk hey chromium; do
   command -v $tool >/dev/null || { echo "== installing $tool"; apt-get install -y -qq $tool >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }; }
@@ -19,11 +19,18 @@ source scripts/benchmark-cluster.sh
 PG_DURABLE=1 start_benchmark_cluster 30 web
 trap 'stop_benchmark_cluster; rm -rf "$results"' EXIT
 psql_query() { psql "postgresql://leadscoring@127.0.0.1:$PG_PORT/postgres" -qtA -c "$1"; }
-cpu_ticks() { # silo and API processes' CPU ticks (10 ms) so far
+# CPU ticks (10 ms) so far of the silo, the API and PostgreSQL. PostgreSQL's count includes backends that have
+# exited (the postmaster's children's time), so a connection closing between two readings loses nothing.
+cpu_ticks() {
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
     args=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
-    ticks=$(awk '{print $14 + $15}' /proc/$pid/stat 2>/dev/null) || continue
-    case "$args" in *LeadScoring.Silo.dll*) echo "silo $ticks" ;; *LeadScoring.Api.dll*) echo "api $ticks" ;; *postgres*) echo "pg $ticks" ;; esac
+    stat=$(cat /proc/$pid/stat 2>/dev/null) || continue
+    case "$args" in
+      *LeadScoring.Silo.dll*) echo "silo $(echo "$stat" | awk '{print $14 + $15}')" ;;
+      *LeadScoring.Api.dll*) echo "api $(echo "$stat" | awk '{print $14 + $15}')" ;;
+      *bin/postgres\ -D*) echo "pg $(echo "$stat" | awk '{print $14 + $15 + $16 + $17}')" ;;
+      *postgres*) echo "pg $(echo "$stat" | awk '{print $14 + $15}')" ;;
+    esac
   done | awk '{t[$1] += $2} END {print t["silo"] + 0, t["api"] + 0, t["pg"] + 0}'
 }
 
@@ -48,7 +55,7 @@ curl -fsS -c "$work/jar" -o /dev/null "$link"
 session="leadscoring_session=$(awk '/leadscoring_session/ {print $7}' "$work/jar")"
 lead=$(api_curl "$API/api/leads?sort=-score&limit=1" | python3 -c "import json, sys; print(json.load(sys.stdin)['data']['leads'][0]['lead_id'])")
 measure() { # label, header, path
-  hey -n 20 -c 2 -H "$2" "$API$3" >/dev/null   # warm-up
+  hey -n 200 -c 4 -H "$2" "$API$3" >/dev/null   # warm-up (and the JIT's second tier)
   read -r silo0 api0 pg0 < <(cpu_ticks)
   hey -n "$REQUESTS" -c 4 -H "$2" "$API$3" >"$work/hey.txt"
   read -r silo1 api1 pg1 < <(cpu_ticks)
@@ -79,7 +86,7 @@ Written by `scripts/web-benchmark.sh` on {datetime.datetime.now(datetime.UTC):%Y
 process (the API hosts the web app), PostgreSQL with durable settings, {int(leads):,} leads with activity among {int(indexed):,} lines in the lead
 index, everything on this machine.
 
-**Server time to render** ({requests} requests, 4 at a time, after 20 uncounted; hey's time, HTTP included; CPU in µs per request by
+**Server time to render** ({requests} requests, 4 at a time, after 200 uncounted; hey's time, HTTP included; CPU in µs per request by
 process). A page is the server's first render of it (what the browser shows before its circuit connects): the Leads page reads the
 index's first page and completes each of its 50 rows from the lead (confidence, going-cold risk, top reason); the lead's page reads
 the lead, its score with the explanation and its history. The API rows are the same data as JSON, the baseline:
