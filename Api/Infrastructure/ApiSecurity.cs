@@ -46,6 +46,7 @@ public static partial class ApiSecurity
             })
             .AddJwtBearer()
             .AddLeadScoringSessions(builder.Configuration, builder.Environment);
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, IConfiguration>((options, auth, configuration) =>
         {
             options.MapInboundClaims = false;
@@ -60,6 +61,8 @@ public static partial class ApiSecurity
             if (auth.Value.UsesIdentityProvider)
             {
                 options.Authority = auth.Value.Authority;
+                // A provider on plain HTTP only in Development (a local provider, the tests' stand-in).
+                options.RequireHttpsMetadata = !development;
                 parameters.ValidAudience = auth.Value.Audience;
             }
             else

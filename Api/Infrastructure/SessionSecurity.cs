@@ -54,6 +54,8 @@ public static class SessionSecurity
             authentication.AddOpenIdConnect(IdentityProviderScheme, o =>
             {
                 o.Authority = auth.Authority;
+                // A provider on plain HTTP only in Development (a local provider, the tests' stand-in).
+                o.RequireHttpsMetadata = !environment.IsDevelopment();
                 o.ClientId = auth.ClientId;
                 o.ClientSecret = auth.ClientSecret;
                 o.ResponseType = "code";

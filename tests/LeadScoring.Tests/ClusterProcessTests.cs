@@ -189,6 +189,21 @@ public class ClusterProcessTests
         analyst.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create("analyst"));
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/dashboard/orleans/")).StatusCode);
 
+        // The web app too: a sign-in link starts a session, and the session opens the pages and their script.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = cohosted.HealthBase };
+        var code = TestTokens.Claims("analyst");
+        code["aud"] = "leadscoring-signin";
+        code["jti"] = Guid.NewGuid().ToString("N");
+        using var signIn = await browser.GetAsync($"/app/signin?code={TestTokens.Sign(code)}");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var session = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("leadscoring_session=", StringComparison.Ordinal)).Split(';')[0];
+        using var leadsPage = new HttpRequestMessage(HttpMethod.Get, "/app/leads") { Headers = { { "Cookie", session } } };
+        using var page = await browser.SendAsync(leadsPage);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<h1>Leads</h1>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/_framework/blazor.web.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/app/leads")).StatusCode);
+
         // The dashboard's counters come from OpenTelemetry, which a silo runs only when asked (one of the counters
         // walks every activation each second): the silo that asked reports them, the other none.
         var hosts = (await api.GetFromJsonAsync<JsonElement>("/dashboard/orleans/DashboardCounters")).GetProperty("hosts").EnumerateArray().ToList();

@@ -68,9 +68,9 @@ public class LeadIndexTests(ITestOutputHelper output)
         // Filters, the summary, and an erasure.
         var software = (await api.GetFromJsonAsync<JsonElement>("/api/leads?attribute[industry]=software&grade=A,B,C,D&limit=200")).GetProperty("data");
         Assert.All(software.GetProperty("leads").EnumerateArray(), l => Assert.Equal("software", l.GetProperty("attributes").GetProperty("industry").GetString()));
-        var sinceNow = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={DateTimeOffset.UtcNow.AddMinutes(1):O}&limit=200")).GetProperty("data");
+        var sinceNow = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}&limit=200")).GetProperty("data");
         Assert.Empty(sinceNow.GetProperty("leads").EnumerateArray());
-        var improvingToday = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={DateTimeOffset.UtcNow.AddHours(-1):O}&trend=improving&limit=200"))
+        var improvingToday = (await api.GetFromJsonAsync<JsonElement>($"/api/leads?scored_since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}&trend=improving&limit=200"))
             .GetProperty("data").GetProperty("leads").EnumerateArray().ToList();
         Assert.NotEmpty(improvingToday);
         Assert.All(improvingToday, l => Assert.Equal("improving", l.GetProperty("trend").GetString()));

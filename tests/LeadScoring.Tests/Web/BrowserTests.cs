@@ -46,6 +46,12 @@ public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         await Assertions.Expect(page.Locator(".gauge-score")).Not.ToHaveTextAsync(scoreBefore, new() { Timeout = Timeout });
         Assert.Equal(url, page.Url);
         Assert.Equal(2, await page.Locator(".admin-link").CountAsync());
+
+        // The session opens the operators' pages an admin's token opens: the Orleans dashboard and the API reference.
+        var dashboard = await page.GotoAsync(new Uri(web.BaseAddress, "/dashboard/orleans/").ToString());
+        Assert.Equal((int)HttpStatusCode.OK, dashboard!.Status);
+        var reference = await page.GotoAsync(new Uri(web.BaseAddress, "/docs").ToString());
+        Assert.Equal((int)HttpStatusCode.OK, reference!.Status);
     }
 
     [Fact]
@@ -79,6 +85,8 @@ public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         var webhooks = await page.GotoAsync(new Uri(web.BaseAddress, "/app/webhooks").ToString());
         Assert.Equal((int)HttpStatusCode.Forbidden, webhooks!.Status);
         Assert.Equal("/app/forbidden", new Uri(page.Url).AbsolutePath);
+        var dashboard = await page.GotoAsync(new Uri(web.BaseAddress, "/dashboard/orleans/").ToString());
+        Assert.Equal((int)HttpStatusCode.Forbidden, dashboard!.Status);
     }
 
     [Fact]
