@@ -29,7 +29,7 @@ public static class SessionsApi
     }
 
     private static async Task<IResult> SignIn(
-        HttpContext http, string? code, string? returnUrl, IOptions<AuthOptions> auth, IConfiguration configuration, IClusterClient cluster, AuditTrail audit)
+        HttpContext http, string? code, string? returnUrl, IOptions<AuthOptions> auth, IConfiguration configuration, IClusterClient cluster, AuditTrail audit, TimeProvider clock)
     {
         var target = returnUrl is { } url && url.StartsWith(SessionCookie.AppPath, StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
             ? url
@@ -47,7 +47,7 @@ public static class SessionsApi
             return Page(HttpStatusCode.BadRequest, "Sign in", "This deployment signs in through its identity provider, not with links.");
         }
 
-        var (identity, id, expiresAt, problem) = await SignInLinks.ValidateAsync(code, LocalTokens.KeyFrom(key));
+        var (identity, id, expiresAt, problem) = await SignInLinks.ValidateAsync(code, LocalTokens.KeyFrom(key), clock);
         if (identity is null)
         {
             return Page(HttpStatusCode.BadRequest, "Sign in", $"{problem} Ask for a new one.");

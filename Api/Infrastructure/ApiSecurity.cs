@@ -47,12 +47,13 @@ public static partial class ApiSecurity
             .AddJwtBearer()
             .AddLeadScoringSessions(builder.Configuration, builder.Environment);
         var development = builder.Environment.IsDevelopment();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, IConfiguration>((options, auth, configuration) =>
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>, IConfiguration, TimeProvider>((options, auth, configuration, clock) =>
         {
             options.MapInboundClaims = false;
             var parameters = new TokenValidationParameters
             {
                 ClockSkew = ClockSkew,
+                LifetimeValidator = TokenLifetime.Validator(clock),
                 RequireExpirationTime = true,
                 RequireSignedTokens = true,
                 NameClaimType = TokenClaims.Subject,

@@ -17,11 +17,11 @@ public static class RateLimits
     public static WebApplicationBuilder AddLeadScoringRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimitOptions>((limiter, options) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimitOptions, TimeProvider>((limiter, options, clock) =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Bucket(options.PerSubject, caller => caller.RateLimitKey),
-                Bucket(options.PerWorkspace, caller => caller.Workspace));
+                Bucket(options.PerSubject, caller => caller.RateLimitKey, clock),
+                Bucket(options.PerWorkspace, caller => caller.Workspace, clock));
             limiter.OnRejected = (context, cancellationToken) =>
                 new ValueTask(TooManyRequests(context.HttpContext, context.Lease).ExecuteAsync(context.HttpContext));
         });
@@ -45,7 +45,14 @@ public static class RateLimits
         }
 
         using var lease = limiter.AttemptAcquire(context, rest);
-        return lease.IsAcquired ? null : TooManyRequests(context, lease);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        // Retry-After for the batch sent again, which takes its first token on the way in too.
+        using var again = limiter.AttemptAcquire(context, rest + 1);
+        return TooManyRequests(context, again.IsAcquired ? lease : again);
     }
 
     private static ProblemHttpResult TooManyRequests(HttpContext context, RateLimitLease lease)
@@ -58,20 +65,9 @@ public static class RateLimits
             statusCode: StatusCodes.Status429TooManyRequests);
     }
 
-    private static PartitionedRateLimiter<HttpContext> Bucket(TokenBucket bucket, Func<CallerPrincipal, string> partition)
-    {
-        var options = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = bucket.Burst,
-            TokensPerPeriod = bucket.PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-        Func<string, TokenBucketRateLimiterOptions> optionsOf = _ => options;
-        return PartitionedRateLimiter.Create<HttpContext, string>(context =>
+    private static PartitionedRateLimiter<HttpContext> Bucket(TokenBucket bucket, Func<CallerPrincipal, string> partition, TimeProvider clock) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
             context.User is CallerPrincipal caller
-                ? RateLimitPartition.GetTokenBucketLimiter(partition(caller), optionsOf)
+                ? RateLimitPartition.Get(partition(caller), _ => new TokenBucketLimiter(bucket.Burst, bucket.PerSecond, clock))
                 : RateLimitPartition.GetNoLimiter(""));
-    }
 }

@@ -24,7 +24,7 @@ public static class SignInLinks
     public static string Url(string baseUrl, string code) => $"{baseUrl.TrimEnd('/')}{SessionCookie.SignInPath}?code={Uri.EscapeDataString(code)}";
 
     /// <summary>The code's identity, its id and when it expires; null with the reason when it is not a valid code.</summary>
-    public static async Task<(ClaimsIdentity? Identity, string? Id, DateTimeOffset ExpiresAt, string? Problem)> ValidateAsync(string code, SymmetricSecurityKey key)
+    public static async Task<(ClaimsIdentity? Identity, string? Id, DateTimeOffset ExpiresAt, string? Problem)> ValidateAsync(string code, SymmetricSecurityKey key, TimeProvider clock)
     {
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(code, new TokenValidationParameters
         {
@@ -34,6 +34,7 @@ public static class SignInLinks
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = TokenLifetime.Validator(clock),
         });
         if (!result.IsValid)
         {

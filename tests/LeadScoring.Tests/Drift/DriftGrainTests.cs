@@ -48,6 +48,8 @@ public class DriftGrainTests
         var shifted = await FeedAsync(cluster, "drift-shifted", reference, Population(seed: 23, now), shift: true);
 
         Assert.True(steady.Level == DriftLevel.None, Describe(steady));
+        Assert.Equal(0, steady.TotalAlerts);
+        Assert.Empty(steady.RecentAlerts);
         Assert.All(steady.Features, f => Assert.True(f.Level == DriftLevel.None, Describe(steady)));
 
         var seniority = shifted.Features.SingleOrDefault(f => f.Feature == "job_seniority");
@@ -57,8 +59,12 @@ public class DriftGrainTests
         Assert.All(shifted.Features.Where(f => f.Feature != "job_seniority"), f => Assert.True(f.Level == DriftLevel.None, Describe(shifted)));
         Assert.True(shifted.Level >= DriftLevel.Medium);
         Assert.Contains(shifted.Reasons, r => r.StartsWith("job_seniority", StringComparison.Ordinal));
-        Assert.True(shifted.TotalAlerts >= 1);
+        // One alert per rise of the level, newest first: each alert's level is above the one before it.
+        Assert.Equal(shifted.RecentAlerts.Count, shifted.TotalAlerts);
+        Assert.InRange(shifted.TotalAlerts, 1, 3);
         Assert.Equal(shifted.Level, shifted.RecentAlerts[0].Level);
+        Assert.True(shifted.RecentAlerts.Zip(shifted.RecentAlerts.Skip(1)).All(p => p.First.Level > p.Second.Level),
+            string.Join(", ", shifted.RecentAlerts.Select(a => a.Level)));
         Assert.NotNull(shifted.Performance.ExpectedAccuracy);
     }
 
@@ -91,21 +97,19 @@ public class DriftGrainTests
 
         var version = await cluster.RegisterModelAsync(workspace, model);
         Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(workspace).Promote(version, "drift test"));
-        await Task.Delay(200);
-        await Task.WhenAll(ids.Select(id => cluster.Lead(id, workspace).GetScore(false)));
-        var drift = cluster.Client.GetGrain<IDriftGrain>(workspace);
-        for (var attempt = 0; attempt < 100; attempt++)
+        // A lead asked before its silo has seen the promotion answers without a score (no observation) and is
+        // asked again, until every lead has been scored once by the new champion.
+        var unscored = ids;
+        await Eventually.True(async () =>
         {
-            if (await drift.GetReport() is { } report && report.Observations == ids.Count)
-            {
-                return report;
-            }
-
-            await Task.Delay(100);
-        }
-
-        var last = await drift.GetReport();
-        throw new TimeoutException($"drift grain of {workspace} saw {last?.Observations} of {ids.Count} observations");
+            var scores = await Task.WhenAll(unscored.Select(async id => (Id: id, (await cluster.Lead(id, workspace).GetScore(false)).Score?.ModelVersion)));
+            unscored = [.. scores.Where(s => s.ModelVersion != version).Select(s => s.Id)];
+            return unscored.Count == 0;
+        }, $"every lead of {workspace} scored by {version}");
+        var drift = cluster.Client.GetGrain<IDriftGrain>(workspace);
+        var report = await Eventually.Until(drift.GetReport, r => r?.Observations >= ids.Count, $"{ids.Count} observations in {workspace}'s drift grain");
+        Assert.Equal(ids.Count, report!.Observations);
+        return report;
     }
 
     private static IEnumerable<SimulatedLead> Population(int seed, DateTimeOffset origin) =>

@@ -15,6 +15,12 @@ public class EventStreamTests(EventsClusterFixture fixture) : IClassFixture<Even
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    private static async Task PostActivityAsync(HttpClient api, string activityId) =>
+        (await api.PostAsJsonAsync("/api/leads/pushed-0/activities", new
+        {
+            activities = new[] { new { type = "demo_request", activity_id = activityId, occurred_at = DateTimeOffset.UtcNow } },
+        })).EnsureSuccessStatusCode();
+
     [Fact]
     public async Task Resuming_with_Last_Event_ID_misses_nothing_and_repeats_nothing()
     {
@@ -74,22 +80,26 @@ public class EventStreamTests(EventsClusterFixture fixture) : IClassFixture<Even
         await follower.InvokeAsync("FollowWorkspace");
         await stranger.InvokeAsync("FollowLeads", new[] { "pushed-0" });
         await stranger.InvokeAsync("FollowWorkspace");
+        await stranger.InvokeAsync("FollowLeads", new[] { "stranger-own-0" });
 
-        (await api.PostAsJsonAsync("/api/leads/pushed-0/activities", new
-        {
-            activities = new[] { new { type = "demo_request", activity_id = "push-1", occurred_at = DateTimeOffset.UtcNow } },
-        })).EnsureSuccessStatusCode();
-        var until = DateTime.UtcNow + Patience;
-        while (!mine.Any(e => e.GetProperty("type").GetString() == "lead.scored") && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50);
-        }
+        static bool Scored(JsonElement e) => e.GetProperty("type").GetString() == "lead.scored";
+        await PostActivityAsync(api, "push-1");
+        await Eventually.True(() => mine.Any(Scored), "the follower's lead.scored");
 
-        await Task.Delay(500);
-        var scored = Assert.Single(mine, e => e.GetProperty("type").GetString() == "lead.scored");
-        Assert.Equal("pushed-0", scored.GetProperty("data").GetProperty("lead_id").GetString());
-        Assert.Equal("activity", scored.GetProperty("data").GetProperty("trigger").GetString());
-        Assert.Empty(theirs);
+        // Witnesses that pushes went on: a second change of the followed lead for the follower, a lead of the
+        // stranger's own workspace for the stranger. Once both arrived, a copy of the first would have too.
+        await PostActivityAsync(api, "push-2");
+        using var strangerApi = fixture.Cluster.CreateApiClient(workspace: "hub-stranger");
+        await CreateLeadsAsync(strangerApi, "stranger-own", 1);
+        await Eventually.True(() => mine.Count(Scored) >= 2 && theirs.Any(e => e.GetProperty("data").GetProperty("lead_id").GetString() == "stranger-own-0"),
+            "the follower's second lead.scored and the stranger's own lead.created");
+
+        var scored = mine.Where(Scored).ToList();
+        Assert.Equal(2, scored.Count);
+        Assert.Equal(2, scored.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        Assert.All(scored, e => Assert.Equal("pushed-0", e.GetProperty("data").GetProperty("lead_id").GetString()));
+        Assert.All(scored, e => Assert.Equal("activity", e.GetProperty("data").GetProperty("trigger").GetString()));
+        Assert.All(theirs, e => Assert.Equal("hub-stranger", e.GetProperty("workspace").GetString()));
     }
 
     [Fact]

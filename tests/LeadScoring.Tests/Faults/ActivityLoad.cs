@@ -61,6 +61,13 @@ public sealed class ActivityLoad
 
     public IReadOnlyList<Answer> Acknowledged() => [.. _answers.Where(a => a.Status == 202)];
 
+    /// <summary>How many activities sent after <paramref name="since"/> (on the load's clock) were acknowledged.</summary>
+    public int AcknowledgedAfter(TimeSpan since) => _answers.Count(a => a.Status == 202 && a.Sent > since);
+
+    /// <summary>Keeps the load running until <paramref name="done"/> holds for its answers: a phase of a fault test ends on what happened, not on a timer.</summary>
+    public Task UntilAsync(Func<IReadOnlyCollection<Answer>, bool> done, string waitingFor) =>
+        Eventually.True(() => done(_answers), waitingFor, TimeSpan.FromSeconds(120));
+
     public string Summary()
     {
         var refused = _answers.Where(a => a.Status != 202).ToList();

@@ -66,19 +66,12 @@ public class DatabaseDownTests
         Assert.Equal(HttpStatusCode.Created, await FirstAnswerBesides503Async(api, "POST", "/api/leads", NeedTheDatabase[1].Body));
     }
 
-    private static async Task<HttpStatusCode> FirstAnswerBesides503Async(HttpClient api, string method, string path, object? body)
-    {
-        for (var attempt = 0; ; attempt++)
+    private static Task<HttpStatusCode> FirstAnswerBesides503Async(HttpClient api, string method, string path, object? body) =>
+        Eventually.Until(async () =>
         {
             using var response = await SendAsync(api, method, path, body);
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 50)
-            {
-                return response.StatusCode;
-            }
-
-            await Task.Delay(200);
-        }
-    }
+            return response.StatusCode;
+        }, status => status != HttpStatusCode.ServiceUnavailable, $"{method} {path} to be answered other than 503");
 
     /// <summary>The reasons of a batch answer's failed leads (the answer's whole text when it is not a 200).</summary>
     private static async Task<IReadOnlyList<string>> FailureReasonsAsync(HttpResponseMessage response)

@@ -25,13 +25,8 @@ public class ImportSiloKillTests(ITestOutputHelper output)
         using var api = cluster.CreateApiClient();
 
         var first = await StartAsync(api);
-        JsonElement status;
-        do
-        {
-            await Task.Delay(20);
-            status = await api.GetFromJsonAsync<JsonElement>(first);
-        }
-        while (status.GetProperty("processed").GetInt32() < 500 && status.GetProperty("state").GetString() == "running");
+        await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>(first),
+            status => status.GetProperty("processed").GetInt32() >= 500 || status.GetProperty("state").GetString() != "running", "500 rows imported");
 
         await cluster.KillSiloAsync(1);
         var ended = await ApiScenario.WaitForJobAsync(api, first);

@@ -28,18 +28,21 @@ public class RelayKillTests(ITestOutputHelper output)
         await ProductCluster.WaitForChampionAsync(api);
         (await api.PostAsJsonAsync("/api/webhooks", new { url = $"{receiver.BaseUrl}/relay", event_types = new[] { "lead.scored" } })).EnsureSuccessStatusCode();
         var load = await ActivityLoad.StartAsync(api, leads: 200, workers: 4);
-        await receiver.WaitForAsync(r => r.Count > 100, TimeSpan.FromSeconds(60));
+        await receiver.WaitForAsync(r => r.Count > 100, "100 deliveries before the kill");
 
         var owner = (string)(await cluster.Database.ScalarAsync("SELECT owner FROM event_relay_lease"))!;
         var relaySilo = Enumerable.Range(0, 2).Single(i => owner.Contains($":{cluster.SiloPorts[i]}:", StringComparison.Ordinal));
         await cluster.KillSiloAsync(relaySilo);
-        await Task.Delay(TimeSpan.FromSeconds(20));
+        // The load goes on until the other silo has taken the relay over and delivered 100 events more.
+        var newOwner = await Eventually.Until(async () => (string)(await cluster.Database.ScalarAsync("SELECT owner FROM event_relay_lease"))!,
+            current => current != owner, "another silo to take the relay's lease", TimeSpan.FromSeconds(90));
+        var atTakeover = receiver.Received.Count;
+        await receiver.WaitForAsync(r => r.Count > atTakeover + 100, "100 deliveries after the takeover");
         await load.StopAsync();
 
         var committed = (await cluster.Database.StringsAsync("SELECT event_id FROM event_outbox WHERE type = 'lead.scored'")).ToHashSet();
-        var received = await receiver.WaitForAsync(r => committed.IsSubsetOf(r.Select(x => x.Id)), TimeSpan.FromSeconds(150));
+        var received = await receiver.WaitForAsync(r => committed.IsSubsetOf(r.Select(x => x.Id)), "every committed event", TimeSpan.FromSeconds(150));
         var ids = received.Select(r => r.Id).ToHashSet();
-        var newOwner = (string)(await cluster.Database.ScalarAsync("SELECT owner FROM event_relay_lease"))!;
         output.WriteLine($"relay on silo {relaySilo} ({owner}), then {newOwner}; {load.Summary()}");
         output.WriteLine($"{committed.Count} events committed, {received.Count} deliveries, {ids.Count} distinct, {committed.Except(ids).Count()} missing");
 

@@ -47,19 +47,7 @@ public static class ApiScenario
     }
 
     /// <summary>Polls a job (training, import) until it is no longer running; its last status.</summary>
-    public static async Task<JsonElement> WaitForJobAsync(HttpClient api, string statusUrl)
-    {
-        for (var attempt = 0; attempt < 3000; attempt++)
-        {
-            var status = await api.GetFromJsonAsync<JsonElement>(statusUrl);
-            if (status.GetProperty("state").GetString() != "running")
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"job {statusUrl} did not finish in 5 minutes");
-    }
+    public static Task<JsonElement> WaitForJobAsync(HttpClient api, string statusUrl) =>
+        Eventually.Until(() => api.GetFromJsonAsync<JsonElement>(statusUrl), status => status.GetProperty("state").GetString() != "running",
+            $"job {statusUrl} to end", TimeSpan.FromMinutes(5));
 }

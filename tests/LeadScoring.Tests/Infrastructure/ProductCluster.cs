@@ -98,21 +98,11 @@ public sealed class ProductCluster : IAsyncDisposable
     public Task KillSiloAsync(int index) => _silos[index].KillAsync();
 
     /// <summary>Waits until the API's workspace has a champion (the initial model a silo trains as it starts).</summary>
-    public static async Task WaitForChampionAsync(HttpClient api)
+    public static Task WaitForChampionAsync(HttpClient api) => Eventually.True(async () =>
     {
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            using var response = await api.GetAsync("/api/ai/scoring/models");
-            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail("no champion model after 60 s");
-    }
+        using var response = await api.GetAsync("/api/ai/scoring/models");
+        return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal);
+    }, "a champion model", TimeSpan.FromSeconds(90));
 
     /// <summary>Stops silo process <paramref name="index"/> as Kubernetes does (SIGTERM) and returns what it wrote.</summary>
     public async Task<string> StopSiloAsync(int index)

@@ -96,30 +96,30 @@ public sealed class ProductProcess : IAsyncDisposable
     /// <summary>Waits until <paramref name="path"/> answers 200, failing with the process output if it never does.</summary>
     public async Task WaitForAsync(string path, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
+            await Eventually.True(async () =>
             {
-                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Http.GetAsync(new Uri(HealthBase, path));
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{Output}");
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
 
-            await Task.Delay(250);
+                try
+                {
+                    using var response = await Http.GetAsync(new Uri(HealthBase, path));
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, $"{Name} to answer {path}", timeout ?? TimeSpan.FromSeconds(90));
         }
-
-        throw new TimeoutException($"{Name} did not answer {path}:\n{Output}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{Output}");
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once, as in a crash or an OOM kill, with nothing flushed or said goodbye.</summary>

@@ -45,6 +45,23 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(server, name, builder.ConnectionString);
     }
 
+    /// <summary>
+    /// Holds <paramref name="table"/> locked against every reader and writer until disposed: a test's way to keep
+    /// the system at a step it must not pass yet, instead of hoping a sleep is long enough.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockTableAsync(string table)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        return new TableLock(connection, transaction);
+    }
+
     public async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql));
 
     /// <summary>The first column of every row, as text.</summary>
@@ -69,6 +86,15 @@ public sealed class TestDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
+    }
+
+    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.CommitAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -52,17 +52,9 @@ public sealed class WebhookReceiver(Func<string, int, int> answer) : IAsyncDispo
         return receiver;
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds for what was received, or the timeout passes.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(Func<IReadOnlyList<ReceivedWebhook>, bool> done, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (!done(Received) && DateTime.UtcNow < until)
-        {
-            await Task.Delay(100);
-        }
-
-        return Received;
-    }
+    /// <summary>What was received once <paramref name="done"/> holds for it; fails when the deadline passes first.</summary>
+    public Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(Func<IReadOnlyList<ReceivedWebhook>, bool> done, string waitingFor, TimeSpan? deadline = null) =>
+        Eventually.Until(() => Task.FromResult(Received), done, waitingFor, deadline);
 
     private async Task<IResult> Take(HttpContext context, string path)
     {

@@ -51,13 +51,13 @@ public class RetrainingTests
 
         // Too little labelled data: skipped, with the reason.
         await cluster.SaveSnapshotsAsync(SimulatedHistory.Snapshots("sparse", 20, seed: 30, SimulatedModels.Origin, new FeatureOptions()));
-        var sparse = await RetrainAsync(cluster, "sparse", champion: null);
+        var sparse = await RetrainAsync(cluster, database, "sparse", champion: null);
         Assert.Equal(RetrainingOutcome.Skipped, sparse.Outcome);
         Assert.Contains("too little labelled data", sparse.Explanation, StringComparison.Ordinal);
 
         // The same market as the champion was trained on: the challenger, trained on less of it, does not win.
         await cluster.SaveSnapshotsAsync(SimulatedHistory.Snapshots("steady", 500, seed: 32, SimulatedModels.Origin, new FeatureOptions()));
-        var steady = await RetrainAsync(cluster, "steady", SimulatedModels.First);
+        var steady = await RetrainAsync(cluster, database, "steady", SimulatedModels.First);
         Assert.True(steady.Outcome == RetrainingOutcome.Candidate, steady.Explanation);
         Assert.Equal("v1", (await cluster.Client.GetGrain<IModelRegistryGrain>("steady").List()).Single(m => m.IsChampion).Version);
 
@@ -65,7 +65,7 @@ public class RetrainingTests
         var turned = SimulatedHistory.Snapshots("turned", 500, seed: 33, SimulatedModels.Origin, new FeatureOptions())
             .Select(s => s with { Converted = s.Attributes["job_seniority"] is "student" or "individual_contributor" or "manager" }).ToList();
         await cluster.SaveSnapshotsAsync(turned);
-        var promoted = await RetrainAsync(cluster, "turned", SimulatedModels.First);
+        var promoted = await RetrainAsync(cluster, database, "turned", SimulatedModels.First);
         Assert.True(promoted.Outcome == RetrainingOutcome.Promoted, promoted.Explanation);
         Assert.True(promoted.Challenger!.Auc > promoted.Champion!.Auc + 0.2, promoted.Explanation);
         Assert.Equal((int)Math.Round(turned.Count * ChallengerEvaluation.EvaluationShare), promoted.Champion.Rows);
@@ -94,7 +94,7 @@ public class RetrainingTests
     }
 
     /// <summary>Registers and promotes the champion (when given), runs one retraining job and returns its decision.</summary>
-    private static async Task<RetrainingDecision> RetrainAsync(LeadCluster cluster, string workspace, TrainingResult? champion)
+    private static async Task<RetrainingDecision> RetrainAsync(LeadCluster cluster, TestDatabase database, string workspace, TrainingResult? champion)
     {
         if (champion is not null)
         {
@@ -103,23 +103,21 @@ public class RetrainingTests
         }
 
         var retraining = cluster.Client.GetGrain<IRetrainingGrain>(workspace);
-        Assert.True(await retraining.Start("test"));
-        if (champion is not null)
+        if (champion is null)
         {
-            Assert.False(await retraining.Start("test again")); // one job at a time (training takes seconds)
+            Assert.True(await retraining.Start("test"));
+        }
+        else
+        {
+            // One job at a time: while the job waits for the labelled leads (the test holds their table), a
+            // second start is refused, however fast the job would otherwise be.
+            await using var holdSnapshots = await database.LockTableAsync("training_snapshots");
+            Assert.True(await retraining.Start("test"));
+            Assert.False(await retraining.Start("test again"));
+            Assert.True((await retraining.GetStatus()).Running);
         }
 
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            var status = await retraining.GetStatus();
-            if (!status.Running && status.Decisions.Count > 0)
-            {
-                return Assert.Single(status.Decisions);
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"retraining of {workspace} did not finish");
+        var status = await Eventually.Until(retraining.GetStatus, s => !s.Running && s.Decisions.Count > 0, $"retraining of {workspace} to decide", TimeSpan.FromMinutes(5));
+        return Assert.Single(status.Decisions);
     }
 }

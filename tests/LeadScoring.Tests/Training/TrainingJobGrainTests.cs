@@ -21,12 +21,8 @@ public class TrainingJobGrainTests(MemoryLeadClusterFixture fixture) : IClassFix
         var workspace = $"ws-{Guid.NewGuid():N}";
         var job = fixture.Cluster.Client.GetGrain<ITrainingJobGrain>(WorkspaceKey.Format(workspace, "job1"));
         var started = await job.Start(new TrainingRequest(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "converted", null, null, [], false, null, null, null));
-        var status = started;
-        for (var i = 0; i < 240 && status.State == TrainingJobState.Running; i++)
-        {
-            await Task.Delay(500);
-            status = (await job.GetStatus())!;
-        }
+        var status = started.State != TrainingJobState.Running ? started
+            : await Eventually.Until(async () => (await job.GetStatus())!, s => s.State != TrainingJobState.Running, "the training job to end", TimeSpan.FromMinutes(2));
 
         Assert.True(status.State == TrainingJobState.Succeeded, $"{status.State}: {status.Error} at {status.Stage}");
         Assert.Equal("v1", status.ModelVersion);
