@@ -16,6 +16,12 @@ public sealed record ClusterSettings(
     int GatewayPort)
 {
     public const string PostgresVariable = "LEADSCORING_POSTGRES";
+
+    /// <summary>
+    /// The schema owner's connection string, for migrations only; without it migrations run as
+    /// <see cref="PostgresVariable"/>'s role (which then owns the tables, audit trail included).
+    /// </summary>
+    public const string OwnerVariable = "LEADSCORING_POSTGRES_OWNER";
     public const string AdoNetInvariant = "Npgsql";
 
     /// <summary>PostgreSQL mode: clustering, grain state and reminders live in the database and survive restarts.</summary>
@@ -27,6 +33,10 @@ public sealed record ClusterSettings(
         configuration["LEADSCORING_SERVICE_ID"] ?? "leadscoring",
         Port(configuration, "LEADSCORING_SILO_PORT", 11111),
         Port(configuration, "LEADSCORING_GATEWAY_PORT", 30000));
+
+    /// <summary>The connection string migrations run with: the owner's when configured, else the product's.</summary>
+    public static string? MigrationConnectionString(IConfiguration configuration) =>
+        configuration[OwnerVariable] is { Length: > 0 } owner ? owner : configuration[PostgresVariable];
 
     public static int Port(IConfiguration configuration, string variable, int defaultPort)
     {

@@ -11,19 +11,47 @@ public sealed record Migration(int Version, string Name, string Sql)
     public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 }
 
-/// <summary>What a migration run did.</summary>
-public sealed record MigrationReport(IReadOnlyList<Migration> Applied, int AlreadyApplied);
+/// <summary>What a migration run did; <paramref name="RoleProblem"/> says why the application role could not be set up, or is null.</summary>
+public sealed record MigrationReport(IReadOnlyList<Migration> Applied, int AlreadyApplied, string? RoleProblem = null);
 
 /// <summary>
 /// Applies the project's versioned PostgreSQL schema (the Orleans provider tables and queries, and the project's
 /// own tables). Safe to run again and from several silos at once: an advisory lock serializes runners, each
 /// script runs in its own transaction, and applied scripts are recorded with a checksum so an edited script
 /// is refused instead of silently diverging.
+/// <para>
+/// The migrator runs as the schema's owner. Each run that changes anything also grants <see cref="ApplicationRole"/>
+/// what the product needs and nothing more: it reads and writes the tables but may only add to the audit trail,
+/// and owns nothing, so it cannot alter a table, disable a trigger or truncate. Silos and the API connect as a
+/// login member of that role (docs/operations.md, "Database roles"). A schema already up to date is left alone
+/// without a statement that needs the owner, so a silo connected as the application role starts.
+/// </para>
 /// </summary>
 public sealed class SchemaMigrator(string connectionString)
 {
+    /// <summary>The group role the product's login role is a member of.</summary>
+    public const string ApplicationRole = "leadscoring_app";
+
     // Arbitrary but fixed: every LeadScoring process contends on the same advisory lock.
     private const long AdvisoryLockKey = 0x4C_65_61_64_53_63_6F;
+
+    // Tables in the current schema: all but the audit trail read and written; the audit trail read and added to;
+    // the migration record read only.
+    private const string GrantsSql = $$"""
+        DO $grants$
+        BEGIN
+            BEGIN
+                CREATE ROLE {{ApplicationRole}} NOLOGIN;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+            END;
+            EXECUTE format('GRANT USAGE ON SCHEMA %I TO {{ApplicationRole}}', current_schema());
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO {{ApplicationRole}}', current_schema());
+            EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO {{ApplicationRole}}', current_schema());
+            REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {{ApplicationRole}};
+            REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON leadscoring_schema_migrations FROM {{ApplicationRole}};
+        END
+        $grants$
+        """;
 
     public static IReadOnlyList<Migration> BundledMigrations { get; } = LoadBundledMigrations();
 
@@ -31,6 +59,11 @@ public sealed class SchemaMigrator(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        if (await IsUpToDateAsync(connection, cancellationToken) is { } upToDate)
+        {
+            return new MigrationReport([], upToDate);
+        }
+
         await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
         try
         {
@@ -76,11 +109,42 @@ public sealed class SchemaMigrator(string connectionString)
                 newlyApplied.Add(migration);
             }
 
-            return new MigrationReport(newlyApplied, applied.Count);
+            return new MigrationReport(newlyApplied, applied.Count, await GrantApplicationRoleAsync(connection, cancellationToken));
         }
         finally
         {
             await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>The number of migrations applied when every bundled one is, unchanged, and the application role exists; otherwise null.</summary>
+    private static async Task<int?> IsUpToDateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand(
+            $"SELECT to_regclass('leadscoring_schema_migrations') IS NOT NULL AND EXISTS (SELECT FROM pg_roles WHERE rolname = '{ApplicationRole}')", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return null;
+            }
+        }
+
+        var applied = await ReadAppliedAsync(connection, cancellationToken);
+        return BundledMigrations.All(m => applied.GetValueOrDefault(m.Version) == m.Checksum) ? applied.Count : null;
+    }
+
+    /// <summary>Creates and grants <see cref="ApplicationRole"/>; why it could not, or null.</summary>
+    private static async Task<string?> GrantApplicationRoleAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(connection, null, GrantsSql, cancellationToken);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return $"the role {ApplicationRole} could not be created or granted ({e.MessageText}): " +
+                $"a superuser runs CREATE ROLE {ApplicationRole} NOLOGIN; then migrate runs again";
         }
     }
 

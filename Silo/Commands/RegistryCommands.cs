@@ -3,6 +3,7 @@ using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Models;
 using LeadScoring.Grains.Storage;
 using LeadScoring.Modeling.Training;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace LeadScoring.Silo.Commands;
@@ -19,7 +20,7 @@ internal static class RegistryCommands
             throw new TrainingInputException($"the model registry needs {ClusterSettings.PostgresVariable} (memory mode keeps models only inside a running silo)");
         }
 
-        await new SchemaMigrator(connectionString).MigrateAsync();
+        await new SchemaMigrator(ClusterSettings.MigrationConnectionString(new ConfigurationBuilder().AddEnvironmentVariables().Build())!).MigrateAsync();
         return new PostgresModelRegistry(NpgsqlDataSource.Create(connectionString));
     }
 

@@ -36,7 +36,7 @@ internal static class SiloCommand
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         if (settings.UsesPostgres)
         {
-            await new SchemaMigrator(settings.PostgresConnectionString!).MigrateAsync();
+            await new SchemaMigrator(ClusterSettings.MigrationConnectionString(builder.Configuration)!).MigrateAsync();
         }
         else
         {

@@ -21,7 +21,7 @@ public class LeadActivityRowsTests
     public async Task Recent_activities_survive_reactivation_as_rows()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows", "leadscoring-rows-tests", 0, 0));
         var now = DateTimeOffset.UtcNow;
 
@@ -43,7 +43,7 @@ public class LeadActivityRowsTests
     public async Task Recommendations_come_from_the_stored_rows_which_the_activation_reads_when_a_read_needs_them()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows-scored", "leadscoring-rows-tests", 0, 0));
         var version = await cluster.RegisterModelAsync(WorkspaceKey.DefaultWorkspace, SimulatedModels.First);
         Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(WorkspaceKey.DefaultWorkspace).Promote(version, "test"));
@@ -70,7 +70,7 @@ public class LeadActivityRowsTests
     public async Task Remembered_activity_ids_are_stored_in_chunks_outside_the_state_and_refuse_retries_after_reactivation()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids", "leadscoring-rows-tests", 0, 0));
         using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
@@ -105,7 +105,7 @@ public class LeadActivityRowsTests
     public async Task A_lead_keeps_its_newest_chunks_of_activity_ids_and_forgets_the_oldest_in_storage_too()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids-forgotten", "leadscoring-rows-tests", 0, 0));
         var now = DateTimeOffset.UtcNow;
         const int chunk = LeadLimits.ActivityIdChunk;

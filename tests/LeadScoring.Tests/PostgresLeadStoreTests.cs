@@ -349,7 +349,7 @@ public class PostgresLeadStoreTests
         public static async Task<StorageFixture> CreateAsync()
         {
             var database = await TestDatabase.CreateAsync();
-            await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+            await database.MigrateAsync();
             var source = NpgsqlDataSource.Create(PostgresConnections.Tuned(database.ConnectionString, PostgresConnections.SiloStores));
             var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
             return new StorageFixture(database, source, services, new LeadWrites(source, NullLogger<LeadWrites>.Instance));

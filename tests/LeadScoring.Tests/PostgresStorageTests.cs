@@ -42,7 +42,7 @@ public class PostgresStorageTests
     public async Task Lead_state_is_read_back_from_postgres_after_deactivation()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         var settings = new ClusterSettings(database.ConnectionString, "test", "leadscoring-pg-tests", 0, 0);
         await using var cluster = await LeadCluster.StartAsync(settings);
         var lead = cluster.Lead("pg-lead");

@@ -28,7 +28,7 @@ public class DriftGrainTests
         var reference = TrainOnLeadsAsOf(SyntheticCrm.Generate(2000, seed: 21, now), now);
         // Two silos sharing one registry (PostgreSQL), so that leads live on both and their counts must add up.
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(
             new ClusterSettings(database.ConnectionString, "drift", "leadscoring-drift-tests", 0, 0), silos: 2,
             configure: silo =>

@@ -32,6 +32,7 @@ public sealed class ProductCluster : IAsyncDisposable
         string? postgresServer = null)
     {
         var cluster = new ProductCluster(await TestDatabase.CreateAsync(postgresServer), $"test-{Guid.NewGuid():N}"[..20]);
+        await cluster.Database.MigrateAsync();
         for (var i = 0; i < silos; i++)
         {
             var httpPort = ProductProcess.FreePort();
@@ -163,7 +164,9 @@ public sealed class ProductCluster : IAsyncDisposable
 
     private Dictionary<string, string> Common() => new()
     {
-        [ClusterSettings.PostgresVariable] = Database.ConnectionString,
+        // As in production: the processes connect as a role that owns nothing; migrations run as the owner.
+        [ClusterSettings.PostgresVariable] = Database.RuntimeConnectionString,
+        [ClusterSettings.OwnerVariable] = Database.ConnectionString,
         ["LEADSCORING_CLUSTER_ID"] = ClusterId,
         ["LEADSCORING_SERVICE_ID"] = ClusterId,
     };

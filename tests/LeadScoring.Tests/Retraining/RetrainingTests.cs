@@ -44,7 +44,7 @@ public class RetrainingTests
     public async Task A_change_in_what_converts_is_learned_and_promoted_and_no_change_is_not()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var cluster = await LeadCluster.StartAsync(
             new ClusterSettings(database.ConnectionString, "retraining", "leadscoring-retraining-tests", 0, 0),
             configure: silo => silo.Services.Configure<RetrainingOptions>(o => o.SearchBudget = TimeSpan.Zero));

@@ -16,7 +16,7 @@ public class ScoreHistoryStoreTests
     public async Task Concurrent_appends_are_committed_in_batches_and_each_lead_keeps_its_newest_entries()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var source = NpgsqlDataSource.Create(database.ConnectionString);
         await using var writes = new LeadWrites(source, NullLogger<LeadWrites>.Instance);
         var store = new PostgresScoreHistoryStore(source, writes);

@@ -18,7 +18,7 @@ public class ModelRegistryTests(TrainedSyntheticModel trained) : IClassFixture<T
     public async Task Postgres_registry_versions_promotes_and_rolls_back()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString).MigrateAsync();
+        await database.MigrateAsync();
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
 
         await Exercise(new PostgresModelRegistry(dataSource));
