@@ -13,11 +13,11 @@ namespace LeadScoring.Grains.Drift;
 /// (and when it is deactivated). One activation per silo, so its counts need no locking.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOptions> options, LocalDriftAggregators local) : Grain, IDriftAggregatorGrain
+public sealed class DriftAggregatorGrain(ModelCache models, IOptions<DriftOptions> options, LocalDriftAggregators local) : Grain, IDriftAggregatorGrain, IWorkspaceScoped
 {
     private readonly Dictionary<string, DriftAccumulator> _byVersion = new(StringComparer.Ordinal);
 
-    private string Workspace => this.GetPrimaryKeyString();
+    public string Workspace => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

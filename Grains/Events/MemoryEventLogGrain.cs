@@ -10,8 +10,10 @@ namespace LeadScoring.Grains.Events;
 /// numbers the events and publishes them on the workspace's stream before answering, so a write that returned
 /// has its events out; they stay for the retention (at most <see cref="MaxKept"/>) and are gone with the cluster.
 /// </summary>
-public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProvider clock) : Grain, IMemoryEventLogGrain
+public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProvider clock) : Grain, IMemoryEventLogGrain, IWorkspaceScoped
 {
+    public string Workspace => this.GetPrimaryKeyString();
+
     private const int MaxKept = 100_000;
 
     private readonly List<WorkspaceEvent> _events = [];
@@ -21,7 +23,7 @@ public sealed class MemoryEventLogGrain(IOptions<EventOptions> options, TimeProv
     {
         var numbered = events.Select(e => e with { Position = ++_lastPosition }).ToList();
         _events.AddRange(numbered);
-        await this.GetStreamProvider(EventStreams.Provider).GetStream<EventBatch>(EventStreams.Of(this.GetPrimaryKeyString())).OnNextAsync(new EventBatch(numbered));
+        await this.GetStreamProvider(EventStreams.Provider).GetStream<EventBatch>(EventStreams.Of(Workspace)).OnNextAsync(new EventBatch(numbered));
 
         var cutoff = clock.GetUtcNow() - options.Value.Retention;
         var expired = _events.FindIndex(e => e.OccurredAt >= cutoff);
