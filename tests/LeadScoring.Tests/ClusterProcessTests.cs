@@ -99,7 +99,15 @@ public class ClusterProcessTests
         Assert.Equal(40, await ScoredAsync(api, leads));
         var output = await cluster.StopSiloAsync(1);
 
-        Assert.DoesNotContain(output.Split('\n'), line => line.StartsWith("fail:", StringComparison.Ordinal) || line.Contains("could not be flushed", StringComparison.Ordinal));
+        // One error Orleans logs is not the silo's: the memory stream provider's pulling agent, its dequeue call cut
+        // by the shutdown (OperationCanceledException), which happens when the stop meets a call in flight.
+        var lines = output.Split('\n');
+        var errors = Enumerable.Range(0, lines.Length)
+            .Where(i => lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].Contains("could not be flushed", StringComparison.Ordinal))
+            .Select(i => string.Join(" | ", lines.Skip(i).Take(3)))
+            .Where(error => !(error.Contains("MemoryAdapterReceiver", StringComparison.Ordinal) && error.Contains("OperationCanceledException", StringComparison.Ordinal)))
+            .ToList();
+        Assert.Empty(errors);
         Assert.Equal(40, await ScoredAsync(api, leads));
 
         static async Task<int> ScoredAsync(HttpClient api, object[] leads)

@@ -170,12 +170,7 @@ public sealed class ProductProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        ChildEnvironment.Apply(start, new Dictionary<string, string>(environment) { ["Logging__LogLevel__Default"] = "Warning" });
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
         return new ProductProcess(name, process, new Uri($"http://127.0.0.1:{httpPort}"));
     }

@@ -13,10 +13,7 @@ public static class SiloCommandLine
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
+        ChildEnvironment.Apply(start, environment ?? new Dictionary<string, string>());
 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
