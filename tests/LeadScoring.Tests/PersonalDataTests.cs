@@ -21,13 +21,8 @@ public sealed class PersonalDataClusterFixture : IAsyncLifetime
     {
         Cluster = await ProductCluster.StartAsync();
         using var admin = Cluster.CreateApiClient();
-        foreach (var lead in SyntheticCrm.Generate(120, seed: 5, DateTimeOffset.UtcNow))
-        {
-            await ApiScenario.PostLeadAsync(admin, lead);
-        }
-
-        var job = await ApiScenario.TrainAsync(admin, null);
-        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        await ApiScenario.PostHistoryAsync(admin, 120, seed: 5);
+        await ApiScenario.TrainOnHistoryAsync(admin);
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();

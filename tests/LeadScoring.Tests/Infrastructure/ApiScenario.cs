@@ -32,6 +32,26 @@ public static class ApiScenario
         }
     }
 
+    /// <summary>A workspace's history: <paramref name="count"/> simulated leads of <paramref name="seed"/>, each posted with its activities and outcome.</summary>
+    public static async Task<List<SimulatedLead>> PostHistoryAsync(HttpClient api, int count, int seed)
+    {
+        var leads = SyntheticCrm.Generate(count, seed, DateTimeOffset.UtcNow).ToList();
+        foreach (var lead in leads)
+        {
+            await PostLeadAsync(api, lead);
+        }
+
+        return leads;
+    }
+
+    /// <summary>Trains on the workspace's history and requires the job to succeed; its last status.</summary>
+    public static async Task<JsonElement> TrainOnHistoryAsync(HttpClient api)
+    {
+        var job = await TrainAsync(api, null);
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        return job;
+    }
+
     /// <summary>Starts a job (a CSV upload, or the workspace's history when <paramref name="csv"/> is null) and waits for it to end.</summary>
     public static async Task<JsonElement> TrainAsync(HttpClient api, string? csv)
     {

@@ -177,12 +177,7 @@ public class TrainingApiTests
     {
         await using var cluster = await ProductCluster.StartAsync();
         using var api = cluster.CreateApiClient();
-        var leads = SyntheticCrm.Generate(220, seed: 4, DateTimeOffset.UtcNow).ToList();
-        foreach (var lead in leads)
-        {
-            await ApiScenario.PostLeadAsync(api, lead);
-        }
-
+        var leads = await ApiScenario.PostHistoryAsync(api, 220, seed: 4);
         var job = await ApiScenario.TrainAsync(api, null);
 
         var outcomes = leads.Count(l => l.Outcome is not null);
