@@ -67,10 +67,22 @@ public static class DriftAnalysis
         : psi >= thresholds.Low ? DriftLevel.Low
         : DriftLevel.None;
 
+    /// <summary>
+    /// The PSI that sampling alone reaches at <paramref name="observations"/> drawn from the reference itself, with a
+    /// margin: n·PSI is about chi-square with k−1 degrees of freedom, so its mean (k−1)/n plus three standard
+    /// deviations (√(2(k−1))/n). A level is called on the PSI above this, so a small early window does not raise an
+    /// alert that more observations take back.
+    /// </summary>
+    public static double SamplingPsi(int categories, long observations) =>
+        observations <= 0 || categories < 2 ? 0 : (categories - 1 + 3 * Math.Sqrt(2.0 * (categories - 1))) / observations;
+
+    private static DriftLevel Judge(double psi, int categories, long observations, bool judged, DriftThresholds thresholds) =>
+        judged ? LevelOf(psi - SamplingPsi(categories, observations), thresholds) : DriftLevel.None;
+
     private static FeatureDrift Numeric(string name, IReadOnlyList<double> shares, long[] live, bool judged, DriftThresholds thresholds)
     {
         var psi = DriftStatistics.Psi(shares, live);
-        return new FeatureDrift(name, "numeric", psi, DriftStatistics.BinnedKs(shares, live), null, judged ? LevelOf(psi, thresholds) : DriftLevel.None);
+        return new FeatureDrift(name, "numeric", psi, DriftStatistics.BinnedKs(shares, live), null, Judge(psi, shares.Count, live.Sum(), judged, thresholds));
     }
 
     private static FeatureDrift Categorical(ReferenceDistribution reference, Dictionary<string, long> live, bool judged, DriftThresholds thresholds)
@@ -81,7 +93,7 @@ public static class DriftAnalysis
         long[] counts = [.. categories.Select(c => live.GetValueOrDefault(c))];
         var psi = DriftStatistics.Psi(shares, counts);
         var chiSquare = counts.Sum() > 0 && categories.Count > 1 ? DriftStatistics.ChiSquare(shares, counts).PValue : (double?)null;
-        return new FeatureDrift(reference.Column, "categorical", psi, null, chiSquare, judged ? LevelOf(psi, thresholds) : DriftLevel.None);
+        return new FeatureDrift(reference.Column, "categorical", psi, null, chiSquare, Judge(psi, categories.Count, counts.Sum(), judged, thresholds));
     }
 
     private static DriftLevel Max(DriftLevel a, DriftLevel b) => a > b ? a : b;

@@ -20,9 +20,8 @@ public class LeadActivityRowsTests
     [Fact]
     public async Task Recent_activities_survive_reactivation_as_rows()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows", "leadscoring-rows-tests", 0, 0));
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("rows");
+        var database = cluster.Database!;
         var now = DateTimeOffset.UtcNow;
 
         var acting = cluster.Lead("acting");
@@ -42,9 +41,7 @@ public class LeadActivityRowsTests
     [Fact]
     public async Task Recommendations_come_from_the_stored_rows_which_the_activation_reads_when_a_read_needs_them()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "rows-scored", "leadscoring-rows-tests", 0, 0));
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("rows-scored");
         var version = await cluster.RegisterModelAsync(WorkspaceKey.DefaultWorkspace, SimulatedModels.First);
         Assert.True(await cluster.Client.GetGrain<IModelRegistryGrain>(WorkspaceKey.DefaultWorkspace).Promote(version, "test"));
         var now = DateTimeOffset.UtcNow;
@@ -69,9 +66,8 @@ public class LeadActivityRowsTests
     [Fact]
     public async Task Remembered_activity_ids_are_stored_in_chunks_outside_the_state_and_refuse_retries_after_reactivation()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids", "leadscoring-rows-tests", 0, 0));
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("ids");
+        var database = cluster.Database!;
         using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         var serializer = services.GetRequiredService<Serializer>();
         var now = DateTimeOffset.UtcNow;
@@ -104,9 +100,8 @@ public class LeadActivityRowsTests
     [Fact]
     public async Task A_lead_keeps_its_newest_chunks_of_activity_ids_and_forgets_the_oldest_in_storage_too()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var cluster = await LeadCluster.StartAsync(new ClusterSettings(database.ConnectionString, "ids-forgotten", "leadscoring-rows-tests", 0, 0));
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("ids-forgotten");
+        var database = cluster.Database!;
         var now = DateTimeOffset.UtcNow;
         const int chunk = LeadLimits.ActivityIdChunk;
         ActivityRecord View(int i) => LeadGrainTests.PageView($"v{i}", now.AddSeconds(-i % 3600));

@@ -41,10 +41,8 @@ public class PostgresStorageTests
     [Fact]
     public async Task Lead_state_is_read_back_from_postgres_after_deactivation()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        var settings = new ClusterSettings(database.ConnectionString, "test", "leadscoring-pg-tests", 0, 0);
-        await using var cluster = await LeadCluster.StartAsync(settings);
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("test");
+        var database = cluster.Database!;
         var lead = cluster.Lead("pg-lead");
 
         await lead.Upsert(new LeadUpsert(new Dictionary<string, LeadAttributeValue?> { ["tier"] = LeadAttributeValue.OfText("gold") }, null, null, null));

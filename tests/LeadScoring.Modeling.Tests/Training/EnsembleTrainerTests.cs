@@ -2,18 +2,21 @@ using LeadScoring.Modeling.Training;
 
 namespace LeadScoring.Modeling.Tests.Training;
 
-/// <summary>One training run on the crafted export, shared by the tests that inspect it.</summary>
+/// <summary>
+/// One training run on the crafted export per test run, shared by every test class that inspects it (a class
+/// fixture would train it again for each class).
+/// </summary>
 public sealed class TrainedSyntheticModel
 {
-    public TrainedSyntheticModel()
+    private static readonly Lazy<(CsvTable Table, TrainingResult Result)> Trained = new(() =>
     {
-        Table = SyntheticLeads.Create(800);
-        Result = new EnsembleTrainer(new TrainingOptions { Label = "converted", FairnessColumn = "industry", SearchBudget = TimeSpan.Zero }).Train(Table);
-    }
+        var table = SyntheticLeads.Create(800);
+        return (table, new EnsembleTrainer(new TrainingOptions { Label = "converted", FairnessColumn = "industry", SearchBudget = TimeSpan.Zero }).Train(table));
+    });
 
-    public CsvTable Table { get; }
+    public CsvTable Table => Trained.Value.Table;
 
-    public TrainingResult Result { get; }
+    public TrainingResult Result => Trained.Value.Result;
 }
 
 public class EnsembleTrainerTests(TrainedSyntheticModel trained) : IClassFixture<TrainedSyntheticModel>

@@ -14,9 +14,28 @@ public sealed class LeadCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster _cluster;
 
-    private LeadCluster(InProcessTestCluster cluster) => _cluster = cluster;
+    private LeadCluster(InProcessTestCluster cluster, TestDatabase? database = null)
+    {
+        _cluster = cluster;
+        Database = database;
+    }
 
     public IClusterClient Client => _cluster.Client;
+
+    /// <summary>The cluster's own database, when it was started on one by <see cref="StartOnNewDatabaseAsync"/>.</summary>
+    public TestDatabase? Database { get; }
+
+    /// <summary>
+    /// A fresh database, migrated as its owner, and a cluster on it connecting as the product's role: what the
+    /// cluster tests that need PostgreSQL share. Disposing the cluster drops the database.
+    /// </summary>
+    public static async Task<LeadCluster> StartOnNewDatabaseAsync(string clusterId, int silos = 1, Action<ISiloBuilder>? configure = null)
+    {
+        var database = await TestDatabase.CreateAsync();
+        await database.MigrateAsync();
+        var cluster = await StartAsync(new ClusterSettings(database.RuntimeConnectionString, clusterId, $"leadscoring-{clusterId}-tests", 0, 0), silos, configure);
+        return new LeadCluster(cluster._cluster, database);
+    }
 
     /// <param name="configure">Further silo configuration (after the product's), for example shorter intervals.</param>
     public static async Task<LeadCluster> StartAsync(ClusterSettings settings, int silos = 1, Action<ISiloBuilder>? configure = null)
@@ -61,6 +80,10 @@ public sealed class LeadCluster : IAsyncDisposable
     {
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }
 

@@ -43,11 +43,9 @@ public class RetrainingTests
     [Fact]
     public async Task A_change_in_what_converts_is_learned_and_promoted_and_no_change_is_not()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var cluster = await LeadCluster.StartAsync(
-            new ClusterSettings(database.ConnectionString, "retraining", "leadscoring-retraining-tests", 0, 0),
+        await using var cluster = await LeadCluster.StartOnNewDatabaseAsync("retraining",
             configure: silo => silo.Services.Configure<RetrainingOptions>(o => o.SearchBudget = TimeSpan.Zero));
+        var database = cluster.Database!;
 
         // Too little labelled data: skipped, with the reason.
         await cluster.SaveSnapshotsAsync(SimulatedHistory.Snapshots("sparse", 20, seed: 30, SimulatedModels.Origin, new FeatureOptions()));
