@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test against a private PostgreSQL server that it starts and stops itself.
+# Runs every test against a private PostgreSQL server that it starts and stops itself. Arguments go to each
+# `dotnet test`, for example: ./test.sh --filter "FullyQualifiedName~Drift"
 set -euo pipefail
+started=$SECONDS
 cd "$(dirname "$0")"
 source scripts/postgres.sh
 
@@ -32,7 +34,7 @@ status=0
 # The engine's and the web components' tests (seconds), then the grains', PostgreSQL's, processes', browser's and layout's.
 for project in tests/LeadScoring.Modeling.Tests tests/LeadScoring.Web.Tests tests/LeadScoring.Tests; do
   dotnet test "$project" -c Release --no-build -nologo \
-    --logger "console;verbosity=normal" 2>&1 | tee -a "$log" || status=$?
+    --logger "console;verbosity=normal" "$@" 2>&1 | tee -a "$log" || status=$?
 done
 # dotnet test prints "Total tests: N / Passed: N / Failed: N" per project at normal verbosity: add them up.
 sum() { { grep -E "$1" "$log" || true; } | { grep -oE "[0-9]+" || true; } | awk '{s += $1} END {print s + 0}'; }
@@ -49,5 +51,6 @@ if [ -z "$total" ] || [ "$total" -eq 0 ]; then
   echo "no tests ran" >&2
   exit 1
 fi
-echo "$passed passed, $failed failed"
+elapsed=$((SECONDS - started))
+echo "$passed passed, $failed failed in $((elapsed / 60)) min $((elapsed % 60)) s (build included)"
 exit "$status"
