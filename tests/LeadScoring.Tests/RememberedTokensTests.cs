@@ -1,3 +1,4 @@
+using LeadScoring.Tests.Infrastructure;
 using System.Security.Claims;
 using LeadScoring.Api.Infrastructure;
 
@@ -20,12 +21,12 @@ public class RememberedTokensTests
         Assert.Same(principal, tokens.Find("Bearer a"));
         Assert.Null(tokens.Find("Bearer b"));
         Assert.Null(tokens.Find("bearer a"));
-        clock.Now = Start.AddMinutes(5) + Skew;
+        clock.Set(Start.AddMinutes(5) + Skew);
         Assert.Same(principal, tokens.Find("Bearer a"));
-        clock.Now += TimeSpan.FromTicks(1);
+        clock.Advance(TimeSpan.FromTicks(1));
         Assert.Null(tokens.Find("Bearer a"));
         // Forgotten, not just hidden: turning the clock back does not bring it back.
-        clock.Now = Start;
+        clock.Set(Start);
         Assert.Null(tokens.Find("Bearer a"));
         Assert.Equal(0, tokens.Count);
     }
@@ -66,11 +67,4 @@ public class RememberedTokensTests
 
     private static CallerPrincipal Principal(string subject, string workspace = "default", string role = "admin") =>
         new(new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", subject), new Claim("workspace", workspace), new Claim("role", role)], "test")));
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }
