@@ -28,6 +28,8 @@ public sealed class BadInputClusterFixture : IAsyncLifetime
         (await Api.PostAsync("/api/leads/existing/activities", Json($$"""
             {"activities":[{"activity_id":"seed-1","type":"page_view","occurred_at":"{{DateTimeOffset.UtcNow.AddMinutes(-1):O}}"}]}
             """))).EnsureSuccessStatusCode();
+        // The lead index follows the events of these writes a moment later: the cases compare tables after that.
+        await Cluster.WaitForEventsAppliedAsync();
     }
 
     public async Task DisposeAsync()

@@ -105,6 +105,17 @@ public sealed class ProductCluster : IAsyncDisposable
         return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal);
     }, "a champion model", TimeSpan.FromSeconds(90));
 
+    /// <summary>
+    /// Waits until every committed event is published and <paramref name="workspace"/>'s lead index has applied
+    /// them: what comes after sees only its own changes in the tables that follow the events.
+    /// </summary>
+    public Task WaitForEventsAppliedAsync(string workspace = WorkspaceKey.DefaultWorkspace) => Eventually.True(async () =>
+        await Database.CountAsync($"""
+            SELECT count(*) FROM event_outbox
+             WHERE position IS NULL
+                OR (workspace = '{workspace}' AND position > coalesce((SELECT indexed_through FROM lead_index_progress WHERE workspace = '{workspace}'), 0))
+            """) == 0, $"{workspace}'s events published and applied by its lead index");
+
     /// <summary>Stops silo process <paramref name="index"/> as Kubernetes does (SIGTERM) and returns what it wrote.</summary>
     public async Task<string> StopSiloAsync(int index)
     {
