@@ -23,7 +23,7 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/audit").WithTags("Audit");
-        api.MapGet("/", ReadAudit).RequireAuthorization(Policies.Admin);
+        api.MapGet("/", ReadAudit).Describe("ReadAuditTrail", "Read the workspace's audit trail, newest first", 400).Authorized(Policies.Admin);
         return api;
     }
 

@@ -12,8 +12,8 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy", new Dictionary<string, string>())))
-            .WithTags("Health");
-        app.MapGet("/health/ready", Ready).WithTags("Health");
+            .Describe("GetHealth", "Alive while the process runs").WithTags("Health");
+        app.MapGet("/health/ready", Ready).Describe("GetReadiness", "Ready when a silo answers and, in PostgreSQL mode, the database does", 503).WithTags("Health");
         return app;
     }
 

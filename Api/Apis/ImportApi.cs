@@ -15,8 +15,8 @@ public static class ImportApi
     {
         var api = app.MapGroup("/leads/import").WithTags("Import");
         var uploadLimit = app.ServiceProvider.GetRequiredService<RequestLimitOptions>().MaxImportUploadBytes;
-        api.MapPost("/", StartImport).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Write).Audited("lead.import");
-        api.MapGet("/{jobId}", GetImportJob).RequireAuthorization(Policies.Read);
+        api.MapPost("/", StartImport).Describe("StartImport", "Import a CRM export", 400, 413).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).Authorized(Policies.Write).Audited("lead.import");
+        api.MapGet("/{jobId}", GetImportJob).Describe("GetImportJob", "An import's progress and the rows it refused", 404).Authorized(Policies.Read);
         return api;
     }
 

@@ -16,10 +16,10 @@ public static class LeadIndexApi
     public static RouteGroupBuilder MapLeadIndexApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/leads").WithTags("Leads");
-        api.MapGet("/", List).RequireAuthorization(Policies.Read);
-        api.MapGet("/summary", Summary).RequireAuthorization(Policies.Read);
-        api.MapPost("/index/rebuild", StartRebuild).RequireAuthorization(Policies.Admin).Audited("lead_index.rebuild");
-        api.MapGet("/index/rebuild", GetRebuild).RequireAuthorization(Policies.Admin);
+        api.MapGet("/", List).Describe("ListLeads", "List leads by score, filtered, a page at a time", 400).Authorized(Policies.Read);
+        api.MapGet("/summary", Summary).Describe("GetLeadSummary", "Leads by grade, the score distribution and conversion by grade").Authorized(Policies.Read);
+        api.MapPost("/index/rebuild", StartRebuild).Describe("StartLeadIndexRebuild", "Rebuild the lead list from the leads").Authorized(Policies.Admin).Audited("lead_index.rebuild");
+        api.MapGet("/index/rebuild", GetRebuild).Describe("GetLeadIndexRebuild", "The lead list rebuild's progress", 404).Authorized(Policies.Admin);
         return api;
     }
 

@@ -15,14 +15,14 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Models");
         var uploadLimit = app.ServiceProvider.GetRequiredService<RequestLimitOptions>().MaxTrainingUploadBytes;
-        api.MapPost("/model/train", StartTraining).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).RequireAuthorization(Policies.Admin).Audited("model.train");
-        api.MapGet("/model/train/{jobId}", GetTrainingJob).RequireAuthorization(Policies.Read);
-        api.MapGet("/models", ListModels).RequireAuthorization(Policies.Read);
-        api.MapGet("/models/{version}", GetModel).RequireAuthorization(Policies.Read);
-        api.MapPost("/models/{version}/promote", Promote).RequireAuthorization(Policies.Admin).Audited("model.promote");
-        api.MapPost("/models/rollback", Rollback).RequireAuthorization(Policies.Admin).Audited("model.rollback");
-        api.MapGet("/retraining", GetRetraining).RequireAuthorization(Policies.Read);
-        api.MapPost("/retraining", StartRetraining).RequireAuthorization(Policies.Admin).Audited("model.retrain");
+        api.MapPost("/model/train", StartTraining).Describe("StartTraining", "Train a model on a CSV upload or on the workspace's history", 400, 413).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).Authorized(Policies.Admin).Audited("model.train");
+        api.MapGet("/model/train/{jobId}", GetTrainingJob).Describe("GetTrainingJob", "A training job's progress and report", 404).Authorized(Policies.Read);
+        api.MapGet("/models", ListModels).Describe("ListModels", "The workspace's model versions and its champion").Authorized(Policies.Read);
+        api.MapGet("/models/{version}", GetModel).Describe("GetModel", "A model version with its whole training report", 404).Authorized(Policies.Read);
+        api.MapPost("/models/{version}/promote", Promote).Describe("PromoteModel", "Make a model version the champion", 404).Authorized(Policies.Admin).Audited("model.promote");
+        api.MapPost("/models/rollback", Rollback).Describe("RollBackModel", "Bring the previous champion back", 409).Authorized(Policies.Admin).Audited("model.rollback");
+        api.MapGet("/retraining", GetRetraining).Describe("GetRetraining", "Retraining's recent decisions").Authorized(Policies.Read);
+        api.MapPost("/retraining", StartRetraining).Describe("StartRetraining", "Retrain now and promote the challenger if it wins").Authorized(Policies.Admin).Audited("model.retrain");
         return api;
     }
 

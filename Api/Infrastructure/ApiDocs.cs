@@ -8,24 +8,59 @@ public static class ApiDocs
 {
     private const string Scheme = "Bearer";
 
+    /// <summary>One tag per endpoint group, in the order a reader meets them.</summary>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Leads", "Leads, their activities, outcomes and consent; the lead list and its summary."),
+        ("Import", "Importing a CRM export as leads with their outcomes."),
+        ("Scoring", "Scores with their explanations, one lead or many; score history, metrics and drift."),
+        ("Models", "Training, the model registry (promote, roll back) and retraining."),
+        ("Experiments", "A/B tests between model versions."),
+        ("Events", "The workspace's events as a live stream."),
+        ("Webhooks", "Endpoints that receive the workspace's events, signed."),
+        ("Audit", "Who did what, when."),
+        ("Health", "Liveness and readiness, without a token."),
+    ];
+
     public static WebApplicationBuilder AddLeadScoringApiDocs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(options =>
         {
-            document.Info.Title = "LeadScoring API";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes[Scheme] = new OpenApiSecurityScheme
+            // The product's API only: the Orleans dashboard's routes are the dashboard's own.
+            options.ShouldInclude = description => description.GroupName is null or "v1"
+                && !(description.RelativePath ?? "").StartsWith("dashboard", StringComparison.Ordinal);
+            options.AddDocumentTransformer((document, _, _) => Describe(document));
+            // An operation that needs no token (health) says so rather than inheriting the document's bearer requirement.
+            options.AddOperationTransformer((operation, context, _) =>
             {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "A token with the claims sub, workspace and role (admin, analyst or ingest); `./run.sh token` makes one.",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, document)] = [] }];
-            return Task.CompletedTask;
-        }));
+                if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+                {
+                    operation.Security = [];
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         return builder;
+    }
+
+    private static Task Describe(OpenApiDocument document)
+    {
+        document.Info.Title = "LeadScoring API";
+        document.Info.Description = "Lead scores in real time, with their reasons and what to do next. Every /api operation needs a bearer token " +
+            "whose workspace it acts in; problems are application/problem+json (docs/api.md).";
+        document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[Scheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A token with the claims sub, workspace and role (admin, analyst or ingest); `./run.sh token` makes one.",
+        };
+        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, document)] = [] }];
+        return Task.CompletedTask;
     }
 
     public static WebApplication MapLeadScoringApiDocs(this WebApplication app)

@@ -113,7 +113,7 @@ public static class ApiHosting
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthApi();
-        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
+        var api = app.MapGroup("/api").RequireAuthorization().ProducesApiProblems().AddEndpointFilter<RefusesHostileText>().AddEndpointFilter<RequiresClusterConnection>().AddEndpointFilter<CallsForTokenWorkspace>()
             .AddEndpointFilter<AuditTrail>();
         api.MapLeadsApi();
         api.MapLeadIndexApi();

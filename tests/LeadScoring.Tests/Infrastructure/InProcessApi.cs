@@ -24,6 +24,9 @@ public sealed class InProcessApi : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
+    /// <summary>The API's services: its endpoints, its options.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public Uri BaseAddress { get; }
 
     /// <param name="settings">Configuration as the API process reads it from its environment (variable names).</param>
