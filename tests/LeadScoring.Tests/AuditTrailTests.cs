@@ -32,13 +32,7 @@ public class AuditTrailTests
     public async Task The_product_s_role_is_refused_every_way_to_alter_the_trail(string attack, string sql)
     {
         await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var product = new NpgsqlConnection(database.RuntimeConnectionString);
-        await product.OpenAsync();
-        await ExecuteAsync(product, """
-            INSERT INTO audit_log (at, workspace, subject, role, action, target, outcome, status, request_id)
-            VALUES (now(), 'w', 'alice', 'admin', 'model.promote', 'model:v2', 'succeeded', 200, 'r1')
-            """);
+        await using var product = await OneEntryTrailAsync(database, database.RuntimeConnectionString);
         var before = await database.FingerprintAsync(new HashSet<string>());
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(product, sql));
@@ -89,13 +83,7 @@ public class AuditTrailTests
         // A guard against the owner's mistakes, not against the owner: an owner can disable it, which is why the
         // product does not connect as the owner.
         await using var database = await TestDatabase.CreateAsync();
-        await database.MigrateAsync();
-        await using var owner = new NpgsqlConnection(database.ConnectionString);
-        await owner.OpenAsync();
-        await ExecuteAsync(owner, """
-            INSERT INTO audit_log (at, workspace, subject, role, action, target, outcome, status, request_id)
-            VALUES (now(), 'w', 'alice', 'admin', 'model.promote', 'model:v2', 'succeeded', 200, 'r1')
-            """);
+        await using var owner = await OneEntryTrailAsync(database, database.ConnectionString);
 
         foreach (var rewrite in new[] { "UPDATE audit_log SET outcome = 'failed'", "DELETE FROM audit_log", "TRUNCATE audit_log" })
         {
@@ -104,6 +92,19 @@ public class AuditTrailTests
         }
 
         Assert.Equal(1, await database.CountAsync("SELECT count(*) FROM audit_log WHERE outcome = 'succeeded'"));
+    }
+
+    /// <summary>Migrates the database and adds one entry to its trail through <paramref name="connectionString"/>; that connection, open.</summary>
+    private static async Task<NpgsqlConnection> OneEntryTrailAsync(TestDatabase database, string connectionString)
+    {
+        await database.MigrateAsync();
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, """
+            INSERT INTO audit_log (at, workspace, subject, role, action, target, outcome, status, request_id)
+            VALUES (now(), 'w', 'alice', 'admin', 'model.promote', 'model:v2', 'succeeded', 200, 'r1')
+            """);
+        return connection;
     }
 
     private static async Task<bool> IsMemberAsync(TestDatabase database) =>

@@ -31,6 +31,8 @@ public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         await Assertions.Expect(page.Locator("tr[data-lead='lead-4']")).ToBeVisibleAsync(new() { Timeout = Timeout });
         Assert.Equal(6, await page.Locator("tbody tr").CountAsync());
 
+        // A click before the circuit connects can be lost in the re-render that makes the page interactive.
+        await page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.Locator("a", new() { HasText = "lead-2" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Lead lead-2" }).WaitForAsync(new() { Timeout = Timeout });
         var summary = page.Locator(".history-summary");
@@ -141,6 +143,7 @@ public sealed class BrowserTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         Assert.True(session.Secure);
         Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
 
+        await page.Locator("main[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/app/signed-out", new() { Timeout = Timeout });
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "leadscoring_session");
