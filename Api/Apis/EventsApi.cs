@@ -12,7 +12,7 @@ public static class EventsApi
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/events").WithTags("Events");
-        api.MapGet("", Follow).Describe("FollowEvents", "Follow the workspace's events as server-sent events", 400).Authorized(Policies.Read);
+        api.MapGet("", Follow).Describe("FollowEvents", "Follow the workspace's events as server-sent events", 400).Produces(StatusCodes.Status200OK, contentType: "text/event-stream").Authorized(Policies.Read);
         return api;
     }
 

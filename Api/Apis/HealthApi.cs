@@ -13,7 +13,8 @@ public static class HealthApi
     {
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy", new Dictionary<string, string>())))
             .Describe("GetHealth", "Alive while the process runs").WithTags("Health");
-        app.MapGet("/health/ready", Ready).Describe("GetReadiness", "Ready when a silo answers and, in PostgreSQL mode, the database does", 503).WithTags("Health");
+        app.MapGet("/health/ready", Ready).Describe("GetReadiness", "Ready when a silo answers and, in PostgreSQL mode, the database does", 503)
+            .Produces<HealthResponse>().WithTags("Health");
         return app;
     }
 

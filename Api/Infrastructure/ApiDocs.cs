@@ -47,6 +47,11 @@ public static class ApiDocs
     private static Task Describe(OpenApiDocument document)
     {
         document.Info.Title = "LeadScoring API";
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/');
+        }
+
         document.Info.Description = "Lead scores in real time, with their reasons and what to do next. Every /api operation needs a bearer token " +
             "whose workspace it acts in; problems are application/problem+json (docs/api.md).";
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));

@@ -112,7 +112,7 @@ internal static class SiloCommand
                 // The GC's effective settings (heap count, adaptation mode, budgets), whatever set them.
                 gc_configuration = GC.GetConfigurationVariables(),
             });
-        });
+        }).Describe("GetSiloMemory", "The silo's memory, collections and activations").WithTags("Health");
         await app.RunAsync();
         return 0;
     }
