@@ -1,27 +1,12 @@
 #!/usr/bin/env bash
 # Lints the API's OpenAPI document with Redocly CLI's recommended rules; scripts/redocly.yaml names each rule
-# turned down and why. Against a running API when LEADSCORING_API_URL and LEADSCORING_TOKEN (an admin token) are
-# set; otherwise it builds and starts a silo serving the API in memory mode on a free port, and stops it after.
+# turned down and why. The document comes from scripts/openapi-document.sh: a running API when
+# LEADSCORING_API_URL and LEADSCORING_TOKEN are set, otherwise one it starts in memory mode.
 #   scripts/lint-openapi.sh            exit code 1 on any error
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REDOCLY_CLI="@redocly/cli@2.77.0"
 document=$(mktemp --suffix .json)
-cleanup() { rm -f "$document"; [ -n "${silo_pid:-}" ] && kill -TERM "$silo_pid" 2>/dev/null && wait "$silo_pid" 2>/dev/null; true; }
-trap cleanup EXIT
-
-url=${LEADSCORING_API_URL:-}
-token=${LEADSCORING_TOKEN:-}
-if [ -z "$url" ]; then
-  dotnet build Silo/Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  export LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
-  LEADSCORING_API_PORT=$port LEADSCORING_SILO_HTTP_PORT=0 Logging__LogLevel__Default=Warning \
-    dotnet Silo/bin/Release/net10.0/LeadScoring.Silo.dll silo --with-api >/dev/null 2>&1 & silo_pid=$!
-  url="http://127.0.0.1:$port"
-  for _ in $(seq 1 120); do curl -fsS "$url/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-  token=$(dotnet Api/bin/Release/net10.0/LeadScoring.Api.dll token --workspace lint --role admin)
-fi
-
-curl -fsS -H "Authorization: Bearer $token" "$url/openapi/v1.json" -o "$document"
+trap 'rm -f "$document"' EXIT
+scripts/openapi-document.sh "$document"
 npx --yes "$REDOCLY_CLI" lint --config scripts/redocly.yaml "$document"

@@ -16,10 +16,10 @@ public static class ExperimentsApi
     public static RouteGroupBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/ai/scoring/abtest").WithTags("Experiments");
-        api.MapPost("/create", CreateExperiment).Describe("CreateExperiment", "Start an A/B test between model versions", 400).Authorized(Policies.Admin).Audited("experiment.create");
+        api.MapPost("/create", CreateExperiment).DescribeBody<CreateExperimentBody>().Describe("CreateExperiment", "Start an A/B test between model versions", 400).Authorized(Policies.Admin).Audited("experiment.create");
         api.MapGet("/", ListExperiments).Describe("ListExperiments", "List A/B tests").Authorized(Policies.Read);
         api.MapGet("/{experimentId}", GetExperiment).Describe("GetExperiment", "An A/B test's report: variants, lift, significance and verdict", 404).Authorized(Policies.Read);
-        api.MapPost("/{experimentId}/stop", StopExperiment).Describe("StopExperiment", "Stop an A/B test, promoting its winner when asked", 400, 404).Authorized(Policies.Admin).Audited("experiment.stop");
+        api.MapPost("/{experimentId}/stop", StopExperiment).DescribeBody<StopExperimentBody>().Describe("StopExperiment", "Stop an A/B test, promoting its winner when asked", 400, 404).Authorized(Policies.Admin).Audited("experiment.stop");
         return api;
     }
 

@@ -18,13 +18,13 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/leads").WithTags("Leads");
-        api.MapPost("/", UpsertLead).Describe("UpsertLead", "Create or update a lead", 400, 413).Authorized(Policies.Write).Audited("lead.upsert");
+        api.MapPost("/", UpsertLead).DescribeBody<UpsertLeadBody>().Describe("UpsertLead", "Create or update a lead", 400, 413).Authorized(Policies.Write).Audited("lead.upsert");
         api.MapGet("/{leadId}", GetLead).Describe("GetLead", "Read a lead", 400, 404).Authorized(Policies.Read).Audited("lead.read_personal_data", onlyWhenAdmin: true);
-        api.MapPost("/{leadId}/activities", RecordActivities).Describe("RecordLeadActivities", "Record a lead's activities; the lead is rescored before the answer", 400, 404, 413).Authorized(Policies.Write).Audited("lead.activities");
-        api.MapPost("/activities/batch", RecordActivityBatch).Describe("RecordActivityBatch", "Record activities of many leads at once", 400, 413).WithMetadata(new RequestSizeLimitAttribute(ActivityBatchBodyBytes))
+        api.MapPost("/{leadId}/activities", RecordActivities).DescribeBody<LeadActivitiesBody>().Describe("RecordLeadActivities", "Record a lead's activities; the lead is rescored before the answer", 400, 404, 413).Authorized(Policies.Write).Audited("lead.activities");
+        api.MapPost("/activities/batch", RecordActivityBatch).DescribeBody<ActivityBatchBody>().Describe("RecordActivityBatch", "Record activities of many leads at once", 400, 413).WithMetadata(new RequestSizeLimitAttribute(ActivityBatchBodyBytes))
             .Authorized(Policies.Write).Audited("lead.activities");
-        api.MapPost("/{leadId}/outcome", RecordOutcome).Describe("RecordLeadOutcome", "Record whether a lead converted", 400, 404, 413).Authorized(Policies.Write).Audited("lead.outcome");
-        api.MapPost("/{leadId}/consent", UpdateConsent).Describe("UpdateLeadConsent", "Change a lead's consent to profiling or marketing", 400, 404).Authorized(Policies.Write).Audited("lead.consent");
+        api.MapPost("/{leadId}/outcome", RecordOutcome).DescribeBody<LeadOutcomeBody>().Describe("RecordLeadOutcome", "Record whether a lead converted", 400, 404, 413).Authorized(Policies.Write).Audited("lead.outcome");
+        api.MapPost("/{leadId}/consent", UpdateConsent).DescribeBody<ConsentBody>().Describe("UpdateLeadConsent", "Change a lead's consent to profiling or marketing", 400, 404).Authorized(Policies.Write).Audited("lead.consent");
         api.MapGet("/{leadId}/export", ExportLead).Describe("ExportLead", "Export everything held about a lead, unmasked", 400, 404).Authorized(Policies.Admin).Audited("lead.export");
         api.MapDelete("/{leadId}", EraseLead).Describe("EraseLead", "Erase a lead everywhere", 400, 404).Authorized(Policies.Admin).Audited("lead.erase");
         return api;

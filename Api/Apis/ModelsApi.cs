@@ -15,7 +15,7 @@ public static class ModelsApi
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Models");
         var uploadLimit = app.ServiceProvider.GetRequiredService<RequestLimitOptions>().MaxTrainingUploadBytes;
-        api.MapPost("/model/train", StartTraining).Describe("StartTraining", "Train a model on a CSV upload or on the workspace's history", 400, 413).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).Authorized(Policies.Admin).Audited("model.train");
+        api.MapPost("/model/train", StartTraining).DescribeBody<TrainFromHistoryBody>().Describe("StartTraining", "Train a model on a CSV upload or on the workspace's history", 400, 413).WithMetadata(new RequestSizeLimitAttribute(uploadLimit)).Authorized(Policies.Admin).Audited("model.train");
         api.MapGet("/model/train/{jobId}", GetTrainingJob).Describe("GetTrainingJob", "A training job's progress and report", 404).Authorized(Policies.Read);
         api.MapGet("/models", ListModels).Describe("ListModels", "The workspace's model versions and its champion").Authorized(Policies.Read);
         api.MapGet("/models/{version}", GetModel).Describe("GetModel", "A model version with its whole training report", 404).Authorized(Policies.Read);
@@ -153,7 +153,7 @@ public static class ModelsApi
             return null;
         }
 
-        fields.RejectUnknown(root, "", "source", "exclude_leaky", "fairness_column", "blend");
+        fields.RejectUnknown<TrainFromHistoryBody>(root, "");
         var source = fields.String(root, "", "source", required: true);
         if (source is not null and not "history")
         {

@@ -21,8 +21,8 @@ public static class ScoringApi
     {
         var api = app.MapGroup("/ai/scoring").WithTags("Scoring");
         var scoring = api.MapGroup("/score").AddEndpointFilter<MeasuredScoring>().Authorized(Policies.Score);
-        scoring.MapPost("/single", ScoreSingle).Describe("ScoreLead", "Score one lead, optionally within an A/B test", 400, 404, 409, 413);
-        scoring.MapPost("/batch", ScoreBatch).Describe("ScoreLeadsBatch", "Score many leads; each lead that cannot be scored is listed with the reason", 400, 413).WithMetadata(new RequestSizeLimitAttribute(BatchBodyBytes));
+        scoring.MapPost("/single", ScoreSingle).DescribeBody<ScoreLeadBody>().Describe("ScoreLead", "Score one lead, optionally within an A/B test", 400, 404, 409, 413);
+        scoring.MapPost("/batch", ScoreBatch).DescribeBody<ScoreLeadsBatchBody>().Describe("ScoreLeadsBatch", "Score many leads; each lead that cannot be scored is listed with the reason", 400, 413).WithMetadata(new RequestSizeLimitAttribute(BatchBodyBytes));
         scoring.MapGet("/{leadId}", GetScore).Describe("GetLeadScore", "Read a lead's score, with its explanation on request", 400, 404, 409);
         api.MapGet("/score/{leadId}/history", GetHistory).Describe("GetLeadScoreHistory", "A lead's score history, newest first", 400, 404).Authorized(Policies.Read);
         api.MapGet("/performance/metrics", GetMetrics).Describe("GetScoringMetrics", "Scoring figures, the champion's metrics and drift in brief").Authorized(Policies.Read);

@@ -23,15 +23,15 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/webhooks").WithTags("Webhooks").Authorized(Policies.Admin);
-        api.MapPost("/", Create).Describe("CreateWebhook", "Subscribe an endpoint to events", 400).Audited("webhook.create");
+        api.MapPost("/", Create).DescribeBody<WebhookBody>().Describe("CreateWebhook", "Subscribe an endpoint to events", 400).Audited("webhook.create");
         api.MapGet("/", List).Describe("ListWebhooks", "List the workspace's webhook endpoints");
         api.MapGet("/{webhookId}", Get).Describe("GetWebhook", "Read a webhook endpoint", 404);
-        api.MapPatch("/{webhookId}", Update).Describe("UpdateWebhook", "Change a webhook endpoint", 400, 404).Audited("webhook.update");
+        api.MapPatch("/{webhookId}", Update).DescribeBody<WebhookBody>().Describe("UpdateWebhook", "Change a webhook endpoint", 400, 404).Audited("webhook.update");
         api.MapDelete("/{webhookId}", Delete).Describe("DeleteWebhook", "Delete a webhook endpoint", 404).Audited("webhook.delete");
-        api.MapPost("/{webhookId}/rotate-secret", RotateSecret).Describe("RotateWebhookSecret", "Rotate a webhook endpoint's signing secret", 400, 404).Audited("webhook.rotate_secret");
+        api.MapPost("/{webhookId}/rotate-secret", RotateSecret).DescribeBody<RotateWebhookSecretBody>().Describe("RotateWebhookSecret", "Rotate a webhook endpoint's signing secret", 400, 404).Audited("webhook.rotate_secret");
         api.MapGet("/{webhookId}/deliveries", Deliveries).Describe("ListWebhookDeliveries", "A webhook endpoint's recent delivery attempts", 400, 404);
         api.MapPost("/{webhookId}/test", Test).Describe("TestWebhook", "Send a ping event to a webhook endpoint", 404).Audited("webhook.test");
-        api.MapPost("/{webhookId}/replay", Replay).Describe("ReplayWebhookEvents", "Send a webhook endpoint's events again", 400, 404).Audited("webhook.replay");
+        api.MapPost("/{webhookId}/replay", Replay).DescribeBody<ReplayWebhookEventsBody>().Describe("ReplayWebhookEvents", "Send a webhook endpoint's events again", 400, 404).Audited("webhook.replay");
         return api;
     }
 

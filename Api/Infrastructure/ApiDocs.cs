@@ -1,3 +1,4 @@
+using LeadScoring.Api.Model;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -54,6 +55,14 @@ public static class ApiDocs
 
         document.Info.Description = "Lead scores in real time, with their reasons and what to do next. Every /api operation needs a bearer token " +
             "whose workspace it acts in; problems are application/problem+json (docs/api.md).";
+        // A batch's results are summaries, or whole scores with insights: a summary's fields are a whole score's
+        // first ones, so a client reads both as a whole score (serialized as object, they would be untyped).
+        if (document.Components?.Schemas?.TryGetValue(nameof(BatchScoreResponse), out var batch) == true && batch.Properties?["results"] is OpenApiSchema results)
+        {
+            results.Items = new OpenApiSchemaReference(nameof(ScoreResponse), document);
+            results.Description = "Each lead's score: its headline (lead_id to cached) unless include_insights was asked for.";
+        }
+
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

@@ -19,7 +19,7 @@ public static class ExperimentRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "experiment_id", "variants", "traffic_split", "variant_models", "hypothesis", "primary_metric", "minimum_detectable_effect");
+        fields.RejectUnknown<CreateExperimentBody>(root, "");
         var id = fields.String(root, "", "experiment_id", required: true);
         var hypothesis = fields.String(root, "", "hypothesis", required: true);
         var metric = fields.String(root, "", "primary_metric", required: false) ?? "conversion_rate";
@@ -78,7 +78,7 @@ public static class ExperimentRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "promote_winner");
+        fields.RejectUnknown<StopExperimentBody>(root, "");
         return new StopRequest(fields.Boolean(root, "", "promote_winner", required: false) ?? false);
     }
 

@@ -23,7 +23,10 @@ public sealed class JsonFields(List<ValidationError> errors)
         return false;
     }
 
-    public void RejectUnknown(JsonElement element, string path, params string[] known)
+    /// <summary>Records each property of <paramref name="element"/> that the documented body <typeparamref name="TBody"/> does not have.</summary>
+    public void RejectUnknown<TBody>(JsonElement element, string path) => RejectUnknown(element, path, BodyFields<TBody>.Names);
+
+    private void RejectUnknown(JsonElement element, string path, string[] known)
     {
         foreach (var property in element.EnumerateObject())
         {
@@ -115,4 +118,10 @@ public sealed class JsonFields(List<ValidationError> errors)
     /// <summary>True when the field exists and is not null; an explicit null counts as absent.</summary>
     private static bool Present(JsonElement parent, string name, out JsonElement value) =>
         parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>A body type's field names on the wire (the API's snake_case naming).</summary>
+    private static class BodyFields<TBody>
+    {
+        public static readonly string[] Names = [.. typeof(TBody).GetProperties().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name))];
+    }
 }

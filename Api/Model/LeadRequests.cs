@@ -25,7 +25,7 @@ public static class LeadRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "lead_id", "attributes", "email", "name", "phone", "consent");
+        fields.RejectUnknown<UpsertLeadBody>(root, "");
         var leadId = fields.String(root, "", "lead_id", required: true);
         if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
         {
@@ -75,7 +75,7 @@ public static class LeadRequests
         if (root.TryGetProperty("consent", out var consentJson) && consentJson.ValueKind != JsonValueKind.Null
             && fields.RequireObject(consentJson, "consent"))
         {
-            fields.RejectUnknown(consentJson, "consent", "profiling", "marketing");
+            fields.RejectUnknown<ConsentBody>(consentJson, "consent");
             consent = new ConsentUpdate(
                 fields.Boolean(consentJson, "consent", "profiling", required: false),
                 fields.Boolean(consentJson, "consent", "marketing", required: false));
@@ -95,7 +95,7 @@ public static class LeadRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "profiling", "marketing");
+        fields.RejectUnknown<ConsentBody>(root, "");
         var consent = new ConsentUpdate(
             fields.Boolean(root, "", "profiling", required: false),
             fields.Boolean(root, "", "marketing", required: false));
@@ -109,9 +109,6 @@ public static class LeadRequests
 
     /// <summary>Most activities one batch call may record.</summary>
     public const int MaxBatchActivities = 1_000;
-
-    private static readonly string[] ActivityFields = ["activity_id", "type", "occurred_at", "properties"];
-    private static readonly string[] BatchActivityFields = ["lead_id", .. ActivityFields];
 
     /// <summary>The body of POST /api/leads/{lead_id}/activities: {"activities": [activity, ...]}.</summary>
     public static List<ActivityRecord>? ParseActivities(JsonElement root, JsonFields fields) =>
@@ -151,7 +148,7 @@ public static class LeadRequests
             return activities;
         }
 
-        fields.RejectUnknown(root, "", "activities");
+        fields.RejectUnknown<LeadActivitiesBody>(root, "");
         if (!root.TryGetProperty("activities", out var list) || list.ValueKind != JsonValueKind.Array)
         {
             fields.Errors.Add(new("activities", "is required and must be an array"));
@@ -167,7 +164,15 @@ public static class LeadRequests
                 continue;
             }
 
-            fields.RejectUnknown(item, path, inBatch ? BatchActivityFields : ActivityFields);
+            if (inBatch)
+            {
+                fields.RejectUnknown<BatchActivityBody>(item, path);
+            }
+            else
+            {
+                fields.RejectUnknown<ActivityBody>(item, path);
+            }
+
             var leadId = inBatch ? fields.String(item, path, "lead_id", required: true) : null;
             if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
             {
@@ -202,7 +207,7 @@ public static class LeadRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "converted", "deal_value", "closed_at");
+        fields.RejectUnknown<LeadOutcomeBody>(root, "");
         var converted = fields.Boolean(root, "", "converted", required: true);
         var dealValue = fields.Number(root, "", "deal_value");
         var closedAt = fields.Timestamp(root, "", "closed_at", required: false);
@@ -222,7 +227,7 @@ public static class LeadRequests
             return ActivityProperties.None;
         }
 
-        fields.RejectUnknown(json, propertiesPath, "duration_seconds", "url", "channel", "content_id");
+        fields.RejectUnknown<ActivityPropertiesBody>(json, propertiesPath);
         return new ActivityProperties(
             fields.Number(json, propertiesPath, "duration_seconds"),
             fields.String(json, propertiesPath, "url", required: false),

@@ -16,7 +16,7 @@ public static class ScoreRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "lead_id", "include_insights", "experiment_id");
+        fields.RejectUnknown<ScoreLeadBody>(root, "");
         var leadId = fields.String(root, "", "lead_id", required: true);
         if (leadId is not null && !LeadKey.IsValidLeadId(leadId))
         {
@@ -36,7 +36,7 @@ public static class ScoreRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "leads", "include_insights");
+        fields.RejectUnknown<ScoreLeadsBatchBody>(root, "");
         var insights = fields.Boolean(root, "", "include_insights", required: false) ?? false;
         if (!root.TryGetProperty("leads", out var leads) || leads.ValueKind != JsonValueKind.Array)
         {
@@ -54,7 +54,7 @@ public static class ScoreRequests
                 continue;
             }
 
-            fields.RejectUnknown(lead, path, "lead_id");
+            fields.RejectUnknown<LeadReferenceBody>(lead, path);
             if (fields.String(lead, path, "lead_id", required: true) is { } id)
             {
                 ids.Add(id);

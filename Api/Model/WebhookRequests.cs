@@ -23,7 +23,7 @@ public static class WebhookRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "grace_period_seconds");
+        fields.RejectUnknown<RotateWebhookSecretBody>(root, "");
         var seconds = fields.Number(root, "", "grace_period_seconds");
         if (seconds is { } s && !(s >= 0 && s <= LongestGracePeriod.TotalSeconds))
         {
@@ -41,7 +41,7 @@ public static class WebhookRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "since", "event_id");
+        fields.RejectUnknown<ReplayWebhookEventsBody>(root, "");
         var since = fields.Timestamp(root, "", "since", required: false);
         var eventId = fields.String(root, "", "event_id", required: false);
         if ((since is null) == (eventId is null) && fields.Errors.Count == 0)
@@ -59,7 +59,7 @@ public static class WebhookRequests
             return null;
         }
 
-        fields.RejectUnknown(root, "", "url", "event_types", "filter", "description", "enabled");
+        fields.RejectUnknown<WebhookBody>(root, "");
         var url = fields.String(root, "", "url", required: creating);
         var description = fields.String(root, "", "description", required: false);
         var enabled = fields.Boolean(root, "", "enabled", required: false);
@@ -83,7 +83,7 @@ public static class WebhookRequests
             }
             else if (fields.RequireObject(filterJson, "filter"))
             {
-                fields.RejectUnknown(filterJson, "filter", "grades", "min_score_change");
+                fields.RejectUnknown<WebhookFilterBody>(filterJson, "filter");
                 var grades = filterJson.TryGetProperty("grades", out var gradesJson) ? Strings(gradesJson, "filter.grades", fields) : null;
                 filter = new WebhookFilter(grades, fields.Number(filterJson, "filter", "min_score_change"));
             }

@@ -112,7 +112,8 @@ internal static class SiloCommand
                 // The GC's effective settings (heap count, adaptation mode, budgets), whatever set them.
                 gc_configuration = GC.GetConfigurationVariables(),
             });
-        }).Describe("GetSiloMemory", "The silo's memory, collections and activations").WithTags("Health");
+        // A silo's own diagnostic, not the API's contract: the API process does not serve it (docs/operations.md does).
+        }).ExcludeFromDescription();
         await app.RunAsync();
         return 0;
     }

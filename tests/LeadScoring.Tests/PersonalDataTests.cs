@@ -231,17 +231,11 @@ public class PersonalDataTests(PersonalDataClusterFixture fixture) : IClassFixtu
         var pgDump = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_dump")).Where(File.Exists)
             .OrderBy(p => p, StringComparer.Ordinal).Last();
         var connection = new NpgsqlConnectionStringBuilder(Cluster.Database.ConnectionString);
-        var start = new ProcessStartInfo(pgDump)
+        var (exitCode, dump, error) = await CommandLine.RunAsync(new ProcessStartInfo(pgDump)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             ArgumentList = { "-h", connection.Host!, "-p", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", connection.Username!, "-d", connection.Database! },
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await error);
-        return await output;
+        });
+        Assert.True(exitCode == 0, error);
+        return dump;
     }
 }

@@ -16,7 +16,7 @@ public static class ApiScenario
         (await api.PostAsJsonAsync("/api/leads", new
         {
             lead_id = lead.LeadId,
-            attributes = lead.Attributes.ToDictionary(a => a.Key, a => a.Value.Kind == LeadAttributeKind.Number ? (object)a.Value.Number : a.Value.ToString()),
+            attributes = WireAttributes(lead),
         })).EnsureSuccessStatusCode();
         if (lead.Activities.Count > 0)
         {
@@ -31,6 +31,10 @@ public static class ApiScenario
             (await api.PostAsJsonAsync($"/api/leads/{lead.LeadId}/outcome", new { converted = outcome.Converted })).EnsureSuccessStatusCode();
         }
     }
+
+    /// <summary>A lead's attributes as a client sends them: numbers as numbers, the rest as text.</summary>
+    public static Dictionary<string, object> WireAttributes(SimulatedLead lead) =>
+        lead.Attributes.ToDictionary(a => a.Key, a => a.Value.Kind == LeadAttributeKind.Number ? (object)a.Value.Number : a.Value.ToString());
 
     /// <summary>A workspace's history: <paramref name="count"/> simulated leads of <paramref name="seed"/>, each posted with its activities and outcome.</summary>
     public static async Task<List<SimulatedLead>> PostHistoryAsync(HttpClient api, int count, int seed)

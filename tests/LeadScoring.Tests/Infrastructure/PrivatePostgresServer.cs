@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace LeadScoring.Tests.Infrastructure;
@@ -34,7 +33,7 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
         var server = new PrivatePostgresServer(bin, directory, ProductProcess.FreePort());
         if (Environment.UserName == "root")
         {
-            await RunAsync("chown", "postgres", directory);
+            await CommandLine.RunCheckedAsync("chown", ["postgres", directory]);
         }
 
         await server.PostgresAsync("initdb", "-D", server.Data, "-U", "leadscoring", "-A", "trust", "--no-sync", "-E", "UTF8");
@@ -61,24 +60,6 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
     /// <summary>PostgreSQL refuses to run as root: as root, its tools run as the postgres account Debian creates.</summary>
     private Task PostgresAsync(string tool, params string[] arguments) =>
         Environment.UserName == "root"
-            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
-            : RunAsync(Path.Combine(_bin, tool), arguments);
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
-        }
-    }
+            ? CommandLine.RunCheckedAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
+            : CommandLine.RunCheckedAsync(Path.Combine(_bin, tool), arguments);
 }

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LeadScoring.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LeadScoring.Tests;
+namespace LeadScoring.Tests.Clients;
 
 /// <summary>
 /// The OpenAPI document against the routes the API maps: every operation of /api and /health is in it, named,
@@ -53,6 +54,19 @@ public class OpenApiContractTests(SiloOnlyClusterFixture fixture) : IClassFixtur
                 Assert.Equal(0, operation.GetProperty("security").GetArrayLength());
             }
         }
+    }
+
+    [Fact]
+    public async Task The_typed_clients_document_is_the_one_the_API_serves()
+    {
+        await using var api = await InProcessApi.StartAsync(fixture.Cluster);
+        using var admin = api.CreateClient();
+        var served = (await admin.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        served.Remove("servers");
+        var checkedIn = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "Client", "openapi.json")))!;
+
+        // On failure: scripts/generate-client.sh writes the served document to Client/openapi.json and regenerates the client.
+        Assert.True(JsonNode.DeepEquals(served, checkedIn), "Client/openapi.json is not the document the API serves: run scripts/generate-client.sh");
     }
 
     /// <summary>A route as the document writes it: no trailing slash, parameters without constraints.</summary>
