@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LeadScoring.Api.Model;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -31,6 +32,25 @@ public static class ApiDocs
             options.ShouldInclude = description => description.GroupName is null or "v1"
                 && !(description.RelativePath ?? "").StartsWith("dashboard", StringComparison.Ordinal);
             options.AddDocumentTransformer((document, _, _) => Describe(document));
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // The API leaves null fields out (WhenWritingNull): a nullable field is never required.
+                foreach (var property in context.JsonTypeInfo.Properties)
+                {
+                    if (property.IsGetNullable || Nullable.GetUnderlyingType(property.PropertyType) is not null)
+                    {
+                        schema.Required?.Remove(property.Name);
+                    }
+                }
+
+                // Numbers go through RoundedDoubleConverter, which hides their type from the schema generator.
+                if (context.JsonTypeInfo.Type == typeof(double) || context.JsonTypeInfo.Type == typeof(double?))
+                {
+                    schema.Type = JsonSchemaType.Number | (context.JsonTypeInfo.Type == typeof(double?) ? JsonSchemaType.Null : 0);
+                }
+
+                return Task.CompletedTask;
+            });
             // An operation that needs no token (health) says so rather than inheriting the document's bearer requirement.
             options.AddOperationTransformer((operation, context, _) =>
             {
@@ -39,7 +59,7 @@ public static class ApiDocs
                     operation.Security = [];
                 }
 
-                return Task.CompletedTask;
+                return OperationExamples.AddTo(operation);
             });
         });
         return builder;
@@ -57,10 +77,23 @@ public static class ApiDocs
             "whose workspace it acts in; problems are application/problem+json (docs/api.md).";
         // A batch's results are summaries, or whole scores with insights: a summary's fields are a whole score's
         // first ones, so a client reads both as a whole score (serialized as object, they would be untyped).
-        if (document.Components?.Schemas?.TryGetValue(nameof(BatchScoreResponse), out var batch) == true && batch.Properties?["results"] is OpenApiSchema results)
+        if (document.Components?.Schemas?.TryGetValue(nameof(BatchScoreResponse), out var batch) == true && batch.Properties?["results"] is OpenApiSchema results
+            && document.Components.Schemas[nameof(ScoreResponse)] is OpenApiSchema score)
         {
             results.Items = new OpenApiSchemaReference(nameof(ScoreResponse), document);
             results.Description = "Each lead's score: its headline (lead_id to cached) unless include_insights was asked for.";
+            var headline = typeof(ScoreSummaryResponse).GetProperties().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
+            score.Required?.ExceptWith([.. score.Required.Where(name => !headline.Contains(name))]);
+        }
+
+        // Every problem the API writes carries the request's trace (ASP.NET Core's problem details service adds it).
+        foreach (var problem in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            if (document.Components?.Schemas?.TryGetValue(problem, out var schema) == true && schema is OpenApiSchema details)
+            {
+                details.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                details.Properties["trace_id"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's W3C traceparent, to quote when reporting a problem." };
+            }
         }
 
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));

@@ -103,7 +103,7 @@ public sealed class ProductCluster : IAsyncDisposable
     {
         using var response = await api.GetAsync("/api/ai/scoring/models");
         return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"champion\":\"", StringComparison.Ordinal);
-    }, "a champion model", TimeSpan.FromSeconds(90));
+    }, "a champion model", TimeSpan.FromMinutes(5));
 
     /// <summary>
     /// Waits until every committed event is published and <paramref name="workspace"/>'s lead index has applied
