@@ -59,6 +59,7 @@ public static class ApiDocs
                     operation.Security = [];
                 }
 
+                operation.Description = operation.OperationId is { } id ? OperationDescriptions.For(id) : null;
                 return OperationExamples.AddTo(operation);
             });
         });

@@ -40,7 +40,7 @@ namespace LeadScoring.Client.Health
         {
         }
         /// <summary>
-        /// Alive while the process runs
+        /// Answers 200 while the process runs, without a token and without calling the cluster: a liveness probe.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.HealthResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -58,7 +58,7 @@ namespace LeadScoring.Client.Health
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.HealthResponse>(requestInfo, global::LeadScoring.Client.Models.HealthResponse.CreateFromDiscriminatorValue, default, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Alive while the process runs
+        /// Answers 200 while the process runs, without a token and without calling the cluster: a liveness probe.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -9,7 +9,7 @@ namespace LeadScoring.Tests.Clients;
 
 /// <summary>
 /// The OpenAPI document against the routes the API maps: every operation of /api and /health is in it, named,
-/// summarized, tagged once and with its problems; nothing else is (the Orleans dashboard's routes are its own).
+/// summarized, described, tagged once and with its problems; nothing else is (the Orleans dashboard's routes are its own).
 /// A new endpoint cannot ship undocumented.
 /// </summary>
 [Trait("Category", "Cluster")]
@@ -20,7 +20,7 @@ public class OpenApiContractTests(SiloOnlyClusterFixture fixture) : IClassFixtur
     private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
 
     [Fact]
-    public async Task The_document_has_exactly_the_mapped_operations_each_named_summarized_tagged_once_and_with_its_problems()
+    public async Task The_document_has_exactly_the_mapped_operations_each_named_summarized_described_tagged_once_and_with_its_problems()
     {
         await using var api = await InProcessApi.StartAsync(fixture.Cluster);
         using var admin = api.CreateClient();
@@ -42,6 +42,7 @@ public class OpenApiContractTests(SiloOnlyClusterFixture fixture) : IClassFixtur
         foreach (var (key, operation) in operations)
         {
             Assert.True(operation.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 0, $"{key} has no summary");
+            Assert.True(operation.TryGetProperty("description", out var description) && description.GetString()!.Length > summary.GetString()!.Length, $"{key} has no description (OperationDescriptions)");
             var tags = operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToList();
             Assert.True(tags.Count == 1 && declaredTags.Contains(tags[0]), $"{key} is tagged {string.Join(", ", tags)}");
             var statuses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();

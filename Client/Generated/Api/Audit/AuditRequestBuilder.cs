@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Audit
         {
         }
         /// <summary>
-        /// Read the workspace&apos;s audit trail, newest first
+        /// Who did what and when in the workspace, newest first, filtered by time, action, subject or lead; pass next_before as before for the next page (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.AuditEnvelope"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Audit
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.AuditEnvelope>(requestInfo, global::LeadScoring.Client.Models.AuditEnvelope.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Read the workspace&apos;s audit trail, newest first
+        /// Who did what and when in the workspace, newest first, filtered by time, action, subject or lead; pass next_before as before for the next page (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Events
         {
         }
         /// <summary>
-        /// Follow the workspace&apos;s events as server-sent events
+        /// The workspace&apos;s events as server-sent events, optionally of the given types. A reconnecting client sends Last-Event-ID and receives what it missed first, within the outbox&apos;s retention.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Events
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Follow the workspace&apos;s events as server-sent events
+        /// The workspace&apos;s events as server-sent events, optionally of the given types. A reconnecting client sends Last-Event-ID and receives what it missed first, within the outbox&apos;s retention.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace LeadScoring.Client.Api.Events
             return new global::LeadScoring.Client.Api.Events.EventsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Follow the workspace&apos;s events as server-sent events
+        /// The workspace&apos;s events as server-sent events, optionally of the given types. A reconnecting client sends Last-Event-ID and receives what it missed first, within the outbox&apos;s retention.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EventsRequestBuilderGetQueryParameters 

@@ -71,7 +71,7 @@ namespace LeadScoring.Client.Api.Leads
         {
         }
         /// <summary>
-        /// List leads by score, filtered, a page at a time
+        /// The workspace&apos;s leads from the lead index, filtered by grade, score range, trend, an attribute or scored_since, sorted, 50 a page by default. Pass next_cursor as cursor for the next page. The index follows the leads&apos; events, so a change shows here moments after it is acknowledged.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -102,7 +102,7 @@ namespace LeadScoring.Client.Api.Leads
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadListResponse>(requestInfo, global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Create or update a lead
+        /// Creates the lead (201) or merges the given fields into it (200): attributes are set, a null attribute is removed, personal data (email, name, phone) is sealed at rest. The lead is rescored before the answer, which is sent only once the change is stored.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadResponse"/></returns>
         /// <param name="body">A lead to create, or the fields of an existing lead to change.</param>
@@ -137,7 +137,7 @@ namespace LeadScoring.Client.Api.Leads
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadResponse>(requestInfo, global::LeadScoring.Client.Models.LeadResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List leads by score, filtered, a page at a time
+        /// The workspace&apos;s leads from the lead index, filtered by grade, score range, trend, an attribute or scored_since, sorted, 50 a page by default. Pass next_cursor as cursor for the next page. The index follows the leads&apos; events, so a change shows here moments after it is acknowledged.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -156,7 +156,7 @@ namespace LeadScoring.Client.Api.Leads
             return requestInfo;
         }
         /// <summary>
-        /// Create or update a lead
+        /// Creates the lead (201) or merges the given fields into it (200): attributes are set, a null attribute is removed, personal data (email, name, phone) is sealed at rest. The lead is rescored before the answer, which is sent only once the change is stored.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A lead to create, or the fields of an existing lead to change.</param>

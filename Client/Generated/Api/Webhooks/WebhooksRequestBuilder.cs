@@ -47,7 +47,7 @@ namespace LeadScoring.Client.Api.Webhooks
         {
         }
         /// <summary>
-        /// List the workspace&apos;s webhook endpoints
+        /// The workspace&apos;s webhook endpoints, with why the system disabled one and when a rotated secret expires (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -76,7 +76,7 @@ namespace LeadScoring.Client.Api.Webhooks
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookListResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Subscribe an endpoint to events
+        /// Subscribes an endpoint to event types, optionally filtered by grade or score change. Deliveries are signed as Standard Webhooks specifies with the secret shown only in this answer, and retried with backoff. Private network addresses are refused unless configured (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse"/></returns>
         /// <param name="body">A webhook endpoint; on update, a field left out is not changed.</param>
@@ -109,7 +109,7 @@ namespace LeadScoring.Client.Api.Webhooks
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List the workspace&apos;s webhook endpoints
+        /// The workspace&apos;s webhook endpoints, with why the system disabled one and when a rotated secret expires (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -128,7 +128,7 @@ namespace LeadScoring.Client.Api.Webhooks
             return requestInfo;
         }
         /// <summary>
-        /// Subscribe an endpoint to events
+        /// Subscribes an endpoint to event types, optionally filtered by grade or score change. Deliveries are signed as Standard Webhooks specifies with the secret shown only in this answer, and retried with backoff. Private network addresses are refused unless configured (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A webhook endpoint; on update, a field left out is not changed.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Health.Ready
         {
         }
         /// <summary>
-        /// Ready when a silo answers and, in PostgreSQL mode, the database does
+        /// Answers 200 once a silo answers and, in PostgreSQL mode, the database does; 503 with the failing check otherwise. A readiness probe: take the instance out of the balancer while it fails.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.HealthResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -57,7 +57,7 @@ namespace LeadScoring.Client.Health.Ready
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.HealthResponse>(requestInfo, global::LeadScoring.Client.Models.HealthResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Ready when a silo answers and, in PostgreSQL mode, the database does
+        /// Answers 200 once a silo answers and, in PostgreSQL mode, the database does; 503 with the failing check otherwise. A readiness probe: take the instance out of the balancer while it fails.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

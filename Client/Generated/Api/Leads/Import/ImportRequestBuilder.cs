@@ -47,7 +47,7 @@ namespace LeadScoring.Client.Api.Leads.Import
         {
         }
         /// <summary>
-        /// Import a CRM export
+        /// Imports a CRM export (multipart/form-data: the file, its id column, optionally a label column and files joined to it by a key column). Every row becomes a lead, with its outcome when labelled. Answers 202 once the file is read and can be imported; follow the job with GetImportJob.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ImportJobAccepted"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -80,7 +80,7 @@ namespace LeadScoring.Client.Api.Leads.Import
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ImportJobAccepted>(requestInfo, global::LeadScoring.Client.Models.ImportJobAccepted.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Import a CRM export
+        /// Imports a CRM export (multipart/form-data: the file, its id column, optionally a label column and files joined to it by a key column). Every row becomes a lead, with its outcome when labelled. Answers 202 once the file is read and can be imported; follow the job with GetImportJob.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -58,7 +58,7 @@ namespace LeadScoring.Client.Api.Leads.Item
         {
         }
         /// <summary>
-        /// Erase a lead everywhere
+        /// Erases the lead everywhere: its state, activities, score history and index line. What remains is its erasure event; audit entries name leads by a keyed hash, never by id or personal data (admin).
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -90,7 +90,7 @@ namespace LeadScoring.Client.Api.Leads.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Read a lead
+        /// The lead as stored: attributes, consent, activity aggregates, recent activities and outcome. Personal data is masked for every role but admin.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -123,7 +123,7 @@ namespace LeadScoring.Client.Api.Leads.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadResponse>(requestInfo, global::LeadScoring.Client.Models.LeadResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Erase a lead everywhere
+        /// Erases the lead everywhere: its state, activities, score history and index line. What remains is its erasure event; audit entries name leads by a keyed hash, never by id or personal data (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -142,7 +142,7 @@ namespace LeadScoring.Client.Api.Leads.Item
             return requestInfo;
         }
         /// <summary>
-        /// Read a lead
+        /// The lead as stored: attributes, consent, activity aggregates, recent activities and outcome. Personal data is masked for every role but admin.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

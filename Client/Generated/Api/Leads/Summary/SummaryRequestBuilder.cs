@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Summary
         {
         }
         /// <summary>
-        /// Leads by grade, the score distribution and conversion by grade
+        /// Counts by grade, a histogram of scores in ten bins, and the conversion rate of each grade from the outcomes recorded.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace LeadScoring.Client.Api.Leads.Summary
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexSummary>(requestInfo, global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Leads by grade, the score distribution and conversion by grade
+        /// Counts by grade, a histogram of scores in ten bins, and the conversion rate of each grade from the outcomes recorded.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -58,7 +58,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
         {
         }
         /// <summary>
-        /// Delete a webhook endpoint
+        /// Removes the endpoint; nothing more is delivered to it (admin).
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -88,7 +88,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Read a webhook endpoint
+        /// One webhook endpoint (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -119,7 +119,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Change a webhook endpoint
+        /// Changes the given fields of the endpoint; a null filter removes it. Re-enabling delivers events from now on (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse"/></returns>
         /// <param name="body">A webhook endpoint; on update, a field left out is not changed.</param>
@@ -154,7 +154,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Delete a webhook endpoint
+        /// Removes the endpoint; nothing more is delivered to it (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -173,7 +173,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
             return requestInfo;
         }
         /// <summary>
-        /// Read a webhook endpoint
+        /// One webhook endpoint (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -192,7 +192,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item
             return requestInfo;
         }
         /// <summary>
-        /// Change a webhook endpoint
+        /// Changes the given fields of the endpoint; a null filter removes it. Re-enabling delivers events from now on (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A webhook endpoint; on update, a field left out is not changed.</param>

@@ -53,7 +53,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest
         {
         }
         /// <summary>
-        /// List A/B tests
+        /// The workspace&apos;s experiments, running and stopped.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -82,7 +82,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentListResponse>(requestInfo, global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List A/B tests
+        /// The workspace&apos;s experiments, running and stopped.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

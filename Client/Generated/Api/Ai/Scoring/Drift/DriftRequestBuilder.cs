@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Drift
         {
         }
         /// <summary>
-        /// The champion&apos;s drift report
+        /// The champion&apos;s drift report: each feature&apos;s distribution against the training data (PSI, KS, chi-square), the score&apos;s shift, realized performance from recorded outcomes, and the alerts raised.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfDriftReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Drift
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfDriftReport>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfDriftReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The champion&apos;s drift report
+        /// The champion&apos;s drift report: each feature&apos;s distribution against the training data (PSI, KS, chi-square), the score&apos;s shift, realized performance from recorded outcomes, and the alerts raised.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

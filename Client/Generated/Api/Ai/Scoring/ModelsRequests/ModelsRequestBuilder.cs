@@ -53,7 +53,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests
         {
         }
         /// <summary>
-        /// The workspace&apos;s model versions and its champion
+        /// The workspace&apos;s model versions, newest first, each with its holdout metrics, and which is the champion.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ModelListResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -82,7 +82,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ModelListResponse>(requestInfo, global::LeadScoring.Client.Models.ModelListResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The workspace&apos;s model versions and its champion
+        /// The workspace&apos;s model versions, newest first, each with its holdout metrics, and which is the champion.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

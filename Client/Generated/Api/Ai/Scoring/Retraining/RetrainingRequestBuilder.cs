@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Retraining
         {
         }
         /// <summary>
-        /// Retraining&apos;s recent decisions
+        /// Whether a retraining job runs now, and the decisions of the past ones: what triggered each, the challenger against the champion, and whether it was promoted.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.RetrainingEnvelope"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Retraining
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.RetrainingEnvelope>(requestInfo, global::LeadScoring.Client.Models.RetrainingEnvelope.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Retrain now and promote the challenger if it wins
+        /// Retrains on the workspace&apos;s history now and promotes the challenger if it beats the champion. Answers 202 with started false when a job was already running (that one goes on).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.RetrainingStarted"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -92,7 +92,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Retraining
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.RetrainingStarted>(requestInfo, global::LeadScoring.Client.Models.RetrainingStarted.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Retraining&apos;s recent decisions
+        /// Whether a retraining job runs now, and the decisions of the past ones: what triggered each, the challenger against the champion, and whether it was promoted.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -111,7 +111,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Retraining
             return requestInfo;
         }
         /// <summary>
-        /// Retrain now and promote the challenger if it wins
+        /// Retrains on the workspace&apos;s history now and promotes the challenger if it beats the champion. Answers 202 with started false when a job was already running (that one goes on).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Activities.Batch
         {
         }
         /// <summary>
-        /// Record activities of many leads at once
+        /// Records up to 1,000 activities of many leads in one call. Answers once every listed lead&apos;s activities are stored, with a result per lead; a lead that is missing or refuses its activities is listed under failed with the reasons, and the others are recorded.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ActivityBatchResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -69,7 +69,7 @@ namespace LeadScoring.Client.Api.Leads.Activities.Batch
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ActivityBatchResponse>(requestInfo, global::LeadScoring.Client.Models.ActivityBatchResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Record activities of many leads at once
+        /// Records up to 1,000 activities of many leads in one call. Answers once every listed lead&apos;s activities are stored, with a result per lead; a lead that is missing or refuses its activities is listed under failed with the reasons, and the others are recorded.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Import.Item
         {
         }
         /// <summary>
-        /// An import&apos;s progress and the rows it refused
+        /// An import&apos;s progress while it runs (rows processed, created, updated, rejected, rows per second, time left) and its report when it ends, with each rejected row and the reason.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ImportJobResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Leads.Import.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ImportJobResponse>(requestInfo, global::LeadScoring.Client.Models.ImportJobResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// An import&apos;s progress and the rows it refused
+        /// An import&apos;s progress while it runs (rows processed, created, updated, rejected, rows per second, time left) and its report when it ends, with each rejected row and the reason.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

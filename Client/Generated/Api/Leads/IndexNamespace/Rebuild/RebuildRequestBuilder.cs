@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.IndexNamespace.Rebuild
         {
         }
         /// <summary>
-        /// The lead list rebuild&apos;s progress
+        /// The state of the last index rebuild since the workspace&apos;s index grain started: running, succeeded or failed, with the leads it wrote.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Leads.IndexNamespace.Rebuild
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild>(requestInfo, global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Rebuild the lead list from the leads
+        /// Rebuilds the workspace&apos;s lead index from the leads themselves, after it was lost or its indexed attributes changed. Answers 202; the rebuild&apos;s progress is read with GetLeadIndexRebuild.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -94,7 +94,7 @@ namespace LeadScoring.Client.Api.Leads.IndexNamespace.Rebuild
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild>(requestInfo, global::LeadScoring.Client.Models.LeadIndexEnvelopeOfLeadIndexRebuild.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The lead list rebuild&apos;s progress
+        /// The state of the last index rebuild since the workspace&apos;s index grain started: running, succeeded or failed, with the leads it wrote.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -113,7 +113,7 @@ namespace LeadScoring.Client.Api.Leads.IndexNamespace.Rebuild
             return requestInfo;
         }
         /// <summary>
-        /// Rebuild the lead list from the leads
+        /// Rebuilds the workspace&apos;s lead index from the leads themselves, after it was lost or its indexed attributes changed. Answers 202; the rebuild&apos;s progress is read with GetLeadIndexRebuild.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

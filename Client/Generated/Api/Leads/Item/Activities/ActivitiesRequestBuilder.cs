@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Activities
         {
         }
         /// <summary>
-        /// Record a lead&apos;s activities; the lead is rescored before the answer
+        /// Records what the lead did and rescores it before answering 202 with the counts accepted and duplicate. An activity whose activity_id was seen before is counted as a duplicate and not applied again, so a retry is harmless. Nothing is stored when any activity is invalid.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ActivitiesAcceptedResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Activities
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ActivitiesAcceptedResponse>(requestInfo, global::LeadScoring.Client.Models.ActivitiesAcceptedResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Record a lead&apos;s activities; the lead is rescored before the answer
+        /// Records what the lead did and rescores it before answering 202 with the counts accepted and duplicate. An activity whose activity_id was seen before is counted as a duplicate and not applied again, so a retry is harmless. Nothing is stored when any activity is invalid.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

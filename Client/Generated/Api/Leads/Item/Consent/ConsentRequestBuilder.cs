@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Consent
         {
         }
         /// <summary>
-        /// Change a lead&apos;s consent to profiling or marketing
+        /// Changes the lead&apos;s consent to profiling (scoring and training) or to marketing; a flag left out is not changed. Without profiling consent a lead is stored but neither scored nor trained on.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ConsentResponse"/></returns>
         /// <param name="body">Consent to profiling (scoring) and to marketing; a field left out is not changed.</param>
@@ -69,7 +69,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Consent
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ConsentResponse>(requestInfo, global::LeadScoring.Client.Models.ConsentResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Change a lead&apos;s consent to profiling or marketing
+        /// Changes the lead&apos;s consent to profiling (scoring and training) or to marketing; a flag left out is not changed. Without profiling consent a lead is stored but neither scored nor trained on.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Consent to profiling (scoring) and to marketing; a field left out is not changed.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Export
         {
         }
         /// <summary>
-        /// Export everything held about a lead, unmasked
+        /// Everything held about the lead, unmasked: its record and its stored score history. For a data subject&apos;s access request (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.LeadExportResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Export
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.LeadExportResponse>(requestInfo, global::LeadScoring.Client.Models.LeadExportResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Export everything held about a lead, unmasked
+        /// Everything held about the lead, unmasked: its record and its stored score history. For a data subject&apos;s access request (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Outcome
         {
         }
         /// <summary>
-        /// Record whether a lead converted
+        /// Records whether the lead converted, with its deal value and close date when known. Outcomes are what training from history and the drift report&apos;s realized performance learn from.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.OutcomeResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace LeadScoring.Client.Api.Leads.Item.Outcome
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.OutcomeResponse>(requestInfo, global::LeadScoring.Client.Models.OutcomeResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Record whether a lead converted
+        /// Records whether the lead converted, with its deal value and close date when known. Outcomes are what training from history and the drift report&apos;s realized performance learn from.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Deliveries
         {
         }
         /// <summary>
-        /// A webhook endpoint&apos;s recent delivery attempts
+        /// The endpoint&apos;s delivery attempts, newest first: status, latency, error and the next attempt of a retry (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDeliveriesResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Deliveries
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDeliveriesResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDeliveriesResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A webhook endpoint&apos;s recent delivery attempts
+        /// The endpoint&apos;s delivery attempts, newest first: status, latency, error and the next attempt of a retry (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -95,7 +95,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Deliveries
             return new global::LeadScoring.Client.Api.Webhooks.Item.Deliveries.DeliveriesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// A webhook endpoint&apos;s recent delivery attempts
+        /// The endpoint&apos;s delivery attempts, newest first: status, latency, error and the next attempt of a retry (admin).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DeliveriesRequestBuilderGetQueryParameters 

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Replay
         {
         }
         /// <summary>
-        /// Send a webhook endpoint&apos;s events again
+        /// Queues the endpoint&apos;s events again from the outbox, since a time or after an event id (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookReplayResponse"/></returns>
         /// <param name="body">Give either since or event_id.</param>
@@ -69,7 +69,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Replay
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookReplayResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookReplayResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Send a webhook endpoint&apos;s events again
+        /// Queues the endpoint&apos;s events again from the outbox, since a time or after an event id (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Give either since or event_id.</param>

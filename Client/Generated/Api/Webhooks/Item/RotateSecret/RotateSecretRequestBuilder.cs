@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.RotateSecret
         {
         }
         /// <summary>
-        /// Rotate a webhook endpoint&apos;s signing secret
+        /// Issues a new signing secret, shown only in this answer; the old one signs beside it until the grace period ends (a day by default, a week at most) (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -69,7 +69,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.RotateSecret
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Rotate a webhook endpoint&apos;s signing secret
+        /// Issues a new signing secret, shown only in this answer; the old one signs beside it until the grace period ends (a day by default, a week at most) (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

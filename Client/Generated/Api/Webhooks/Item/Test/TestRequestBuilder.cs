@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Test
         {
         }
         /// <summary>
-        /// Send a ping event to a webhook endpoint
+        /// Sends a ping event to the endpoint once, not retried, and answers with the attempt (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDelivery"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Webhooks.Item.Test
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDelivery>(requestInfo, global::LeadScoring.Client.Models.WebhookEnvelopeOfWebhookDelivery.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Send a ping event to a webhook endpoint
+        /// Sends a ping event to the endpoint once, not retried, and answers with the attempt (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

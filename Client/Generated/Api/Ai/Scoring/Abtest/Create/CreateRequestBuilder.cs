@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Create
         {
         }
         /// <summary>
-        /// Start an A/B test between model versions
+        /// Starts an A/B test: leads are assigned to variants by a stable hash of experiment and lead id, in the given traffic split, each variant scoring with its model. Creating the same definition again answers 200 with the existing experiment (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord"/></returns>
         /// <param name="body">The request body</param>
@@ -67,7 +67,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Create
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord>(requestInfo, global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Start an A/B test between model versions
+        /// Starts an A/B test: leads are assigned to variants by a stable hash of experiment and lead id, in the given traffic split, each variant scoring with its model. Creating the same definition again answers 200 with the existing experiment (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

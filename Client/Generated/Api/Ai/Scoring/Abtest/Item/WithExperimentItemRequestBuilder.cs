@@ -40,7 +40,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Item
         {
         }
         /// <summary>
-        /// An A/B test&apos;s report: variants, lift, significance and verdict
+        /// An experiment&apos;s report: exposures and conversions per variant, the sequential test&apos;s p-values and the verdict so far.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentReport"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -73,7 +73,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentReport>(requestInfo, global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentReport.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// An A/B test&apos;s report: variants, lift, significance and verdict
+        /// An experiment&apos;s report: exposures and conversions per variant, the sequential test&apos;s p-values and the verdict so far.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -47,7 +47,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Model.Train
         {
         }
         /// <summary>
-        /// Train a model on a CSV upload or on the workspace&apos;s history
+        /// Trains a scoring model on a CSV upload (multipart/form-data: file, label and options) or on the workspace&apos;s recorded outcomes (JSON, source history). Answers 202 with the job; the first model of a workspace becomes its champion, later ones are candidates to promote.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.TrainingJobAccepted"/></returns>
         /// <param name="body">Train on the workspace&apos;s recorded outcomes (a CSV is uploaded as multipart/form-data instead).</param>
@@ -82,7 +82,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Model.Train
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.TrainingJobAccepted>(requestInfo, global::LeadScoring.Client.Models.TrainingJobAccepted.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Train a model on a CSV upload or on the workspace&apos;s history
+        /// Trains a scoring model on a CSV upload (multipart/form-data: file, label and options) or on the workspace&apos;s recorded outcomes (JSON, source history). Answers 202 with the job; the first model of a workspace becomes its champion, later ones are candidates to promote.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Train on the workspace&apos;s recorded outcomes (a CSV is uploaded as multipart/form-data instead).</param>

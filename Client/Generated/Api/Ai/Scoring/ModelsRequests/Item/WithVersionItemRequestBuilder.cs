@@ -40,7 +40,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Item
         {
         }
         /// <summary>
-        /// A model version with its whole training report
+        /// One model version with its whole training report.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ModelVersionResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -71,7 +71,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ModelVersionResponse>(requestInfo, global::LeadScoring.Client.Models.ModelVersionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A model version with its whole training report
+        /// One model version with its whole training report.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

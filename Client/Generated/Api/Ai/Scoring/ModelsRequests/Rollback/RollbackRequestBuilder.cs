@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Rollback
         {
         }
         /// <summary>
-        /// Bring the previous champion back
+        /// Brings the previous champion back; 409 when there is none.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ChampionResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Rollback
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ChampionResponse>(requestInfo, global::LeadScoring.Client.Models.ChampionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Bring the previous champion back
+        /// Brings the previous champion back; 409 when there is none.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Performance.Metrics
         {
         }
         /// <summary>
-        /// Scoring figures, the champion&apos;s metrics and drift in brief
+        /// Scoring figures measured by this API process (requests, latency percentiles, cache hits, errors), the champion&apos;s holdout metrics, and the drift level in brief.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfPerformanceMetricsResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Performance.Metrics
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfPerformanceMetricsResponse>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfPerformanceMetricsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Scoring figures, the champion&apos;s metrics and drift in brief
+        /// Scoring figures measured by this API process (requests, latency percentiles, cache hits, errors), the champion&apos;s holdout metrics, and the drift level in brief.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Batch
         {
         }
         /// <summary>
-        /// Score many leads; each lead that cannot be scored is listed with the reason
+        /// Scores up to 10,000 leads. Each result is the score&apos;s headline, or the whole score with include_insights; a lead that cannot be scored (missing, no consent, unavailable) is listed under failed with the reason and the others are answered.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfBatchScoreResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -67,7 +67,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Batch
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfBatchScoreResponse>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfBatchScoreResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Score many leads; each lead that cannot be scored is listed with the reason
+        /// Scores up to 10,000 leads. Each result is the score&apos;s headline, or the whole score with include_insights; a lead that cannot be scored (missing, no consent, unavailable) is listed under failed with the reason and the others are answered.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

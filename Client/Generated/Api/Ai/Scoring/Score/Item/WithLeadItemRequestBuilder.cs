@@ -40,7 +40,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Item
         {
         }
         /// <summary>
-        /// Read a lead&apos;s score, with its explanation on request
+        /// The lead&apos;s current score: its grade, probability, confidence, six dimension scores and reasons; with include_insights, the next best action and the exact explanation (Shapley values in log-odds that add up from the base value to the output). Served from the lead&apos;s cache when nothing changed.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -73,7 +73,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Read a lead&apos;s score, with its explanation on request
+        /// The lead&apos;s current score: its grade, probability, confidence, six dimension scores and reasons; with include_insights, the next best action and the exact explanation (Shapley values in log-odds that add up from the base value to the output). Served from the lead&apos;s cache when nothing changed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -101,7 +101,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Item
             return new global::LeadScoring.Client.Api.Ai.Scoring.Score.Item.WithLeadItemRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Read a lead&apos;s score, with its explanation on request
+        /// The lead&apos;s current score: its grade, probability, confidence, six dimension scores and reasons; with include_insights, the next best action and the exact explanation (Shapley values in log-odds that add up from the base value to the output). Served from the lead&apos;s cache when nothing changed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class WithLeadItemRequestBuilderGetQueryParameters 

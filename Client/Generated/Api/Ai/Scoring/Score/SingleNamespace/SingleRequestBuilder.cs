@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.SingleNamespace
         {
         }
         /// <summary>
-        /// Score one lead, optionally within an A/B test
+        /// The lead&apos;s current score, recomputed if its features or the champion changed, with its recommendations on request. With an experiment id the lead is scored by its variant&apos;s model and the exposure is recorded. 409 when the lead withdrew profiling consent or the workspace has no model.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -71,7 +71,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.SingleNamespace
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Score one lead, optionally within an A/B test
+        /// The lead&apos;s current score, recomputed if its features or the champion changed, with its recommendations on request. With an experiment id the lead is scored by its variant&apos;s model and the exposure is recorded. 409 when the lead withdrew profiling consent or the workspace has no model.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

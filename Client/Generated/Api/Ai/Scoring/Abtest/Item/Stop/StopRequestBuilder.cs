@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Item.Stop
         {
         }
         /// <summary>
-        /// Stop an A/B test, promoting its winner when asked
+        /// Stops the experiment; with promote_winner, promotes the winning variant&apos;s model when the test found a significant winner (400 when it did not) (admin).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord"/></returns>
         /// <param name="body">The request body</param>
@@ -69,7 +69,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Abtest.Item.Stop
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord>(requestInfo, global::LeadScoring.Client.Models.ExperimentEnvelopeOfExperimentRecord.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Stop an A/B test, promoting its winner when asked
+        /// Stops the experiment; with promote_winner, promotes the winning variant&apos;s model when the test found a significant winner (400 when it did not) (admin).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Model.Train.Item
         {
         }
         /// <summary>
-        /// A training job&apos;s progress and report
+        /// A training job&apos;s stage and percent while it runs; when it succeeded, the model version and its training report (holdout metrics, calibration, importance, leakage and fairness checks).
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.TrainingJobResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Model.Train.Item
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.TrainingJobResponse>(requestInfo, global::LeadScoring.Client.Models.TrainingJobResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A training job&apos;s progress and report
+        /// A training job&apos;s stage and percent while it runs; when it succeeded, the model version and its training report (holdout metrics, calibration, importance, leakage and fairness checks).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Item.Promote
         {
         }
         /// <summary>
-        /// Make a model version the champion
+        /// Makes the version the champion. Leads are rescored by it as they are next read or change; the promotion is audited and announced as a model.promoted event.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ChampionResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.ModelsRequests.Item.Promote
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ChampionResponse>(requestInfo, global::LeadScoring.Client.Models.ChampionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Make a model version the champion
+        /// Makes the version the champion. Leads are rescored by it as they are next read or change; the promotion is audited and announced as a model.promoted event.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

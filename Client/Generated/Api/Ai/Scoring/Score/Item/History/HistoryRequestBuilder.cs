@@ -34,7 +34,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Item.History
         {
         }
         /// <summary>
-        /// A lead&apos;s score history, newest first
+        /// The lead&apos;s last 100 scores, newest first, each with the model version and what triggered it.
         /// </summary>
         /// <returns>A <see cref="global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreHistoryResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace LeadScoring.Client.Api.Ai.Scoring.Score.Item.History
             return await RequestAdapter.SendAsync<global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreHistoryResponse>(requestInfo, global::LeadScoring.Client.Models.ScoringEnvelopeOfScoreHistoryResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A lead&apos;s score history, newest first
+        /// The lead&apos;s last 100 scores, newest first, each with the model version and what triggered it.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
