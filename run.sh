@@ -2,6 +2,8 @@
 # LeadScoring launcher. See README.md; `./run.sh help` lists the commands.
 set -euo pipefail
 cd "$(dirname "$0")"
+source scripts/postgres.sh
+source scripts/local-postgres.sh
 
 SILO_DLL=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
 API_DLL=Api/bin/Release/net10.0/LeadScoring.Api.dll
@@ -21,9 +23,13 @@ with_initial_model() {
 
 usage() {
   cat <<'TXT'
-usage: ./run.sh [command]
-  (none)      build, migrate (PostgreSQL mode), start one silo and the API; Ctrl-C stops both
-  migrate     apply the PostgreSQL schema (needs LEADSCORING_POSTGRES)
+usage: ./run.sh [--memory] [command]
+  (none)      build, start the database, migrate, start one silo and the API; Ctrl-C stops them all. The data
+              is kept in a local PostgreSQL (LEADSCORING_DATA_DIR) unless LEADSCORING_POSTGRES names another
+  --memory    keep everything in memory instead, lost at the stop (also LEADSCORING_STORAGE=memory)
+  backup FILE | restore FILE [--yes] | reset [--yes]
+              back up the local database to FILE, replace it with FILE, or delete it (after a confirmation)
+  migrate     apply the PostgreSQL schema
   silo        run one silo in the foreground
   silo-api    run one silo that also serves the API on LEADSCORING_API_PORT (co-hosted: no separate API process)
   api         run the API in the foreground
@@ -42,9 +48,9 @@ usage: ./run.sh [command]
         [--workspace W --register]
               train the scoring ensemble on a CSV export
   models --workspace W | promote --workspace W VERSION | rollback --workspace W
-              the model registry (needs LEADSCORING_POSTGRES)
+              the model registry (the local database, or LEADSCORING_POSTGRES)
   simulated-model --workspace W [--seed S]
-              register (not promote) a model trained on simulated history (needs LEADSCORING_POSTGRES)
+              register (not promote) a model trained on simulated history
   quality     train on ../shared/data and write docs/model-quality.md
   training-speed
               time one training of a 45,000-row export (scripts/benchmarks.sh uses it)
@@ -65,11 +71,86 @@ ensure_data_key() {
   export LEADSCORING_DATA_KEY
 }
 
+STORAGE=${LEADSCORING_STORAGE:-postgres}
+if [ "${1:-}" = "--memory" ]; then
+  STORAGE=memory
+  shift
+fi
+case "$STORAGE" in
+  memory|postgres) ;;
+  *) echo "LEADSCORING_STORAGE is memory or postgres, not '$STORAGE'" >&2; exit 2 ;;
+esac
+
+# Where this run keeps its data: in memory, in the database LEADSCORING_POSTGRES names, or in the local one.
+choose_database() {
+  if [ "$STORAGE" = memory ]; then
+    unset LEADSCORING_POSTGRES LEADSCORING_POSTGRES_OWNER
+    DATA_LOCATION=memory
+  elif [ -n "${LEADSCORING_POSTGRES:-}" ]; then
+    DATA_LOCATION=external
+  elif start_local_postgres; then
+    DATA_LOCATION=local
+  else
+    echo "The local PostgreSQL could not be installed or started (above): running in MEMORY MODE instead." >&2
+    DATA_LOCATION=memory
+  fi
+}
+
+# A silo command on this run's database, the local one stopped afterwards when this command started it.
+with_database() {
+  build
+  choose_database
+  trap stop_local_postgres EXIT
+  # A local database may be new or restored from an older backup: bring it up to date first.
+  if [ "$DATA_LOCATION" = local ] && [ "$1" != migrate ]; then
+    dotnet "$SILO_DLL" migrate >/dev/null
+  fi
+  dotnet "$SILO_DLL" "$@"
+}
+
+# backup, restore and reset act on the local database only.
+local_database_command() {
+  if [ -n "${LEADSCORING_POSTGRES:-}" ]; then
+    echo "$1 works on ./run.sh's local database; LEADSCORING_POSTGRES names another: use its own tools (pg_dump, pg_restore)" >&2
+    exit 2
+  fi
+  local verb=$1 file=""
+  shift
+  CONFIRMED=0
+  for arg in "$@"; do
+    case "$arg" in
+      --yes) CONFIRMED=1 ;;
+      -*) usage >&2; exit 2 ;;
+      *) file=$arg ;;
+    esac
+  done
+  case "$verb" in
+    backup) [ -n "$file" ] || { usage >&2; exit 2; }; local_backup "$file" ;;
+    restore) [ -n "$file" ] || { usage >&2; exit 2; }; local_restore "$file" ;;
+    reset) local_reset ;;
+  esac
+}
+
+data_banner() {
+  case "$DATA_LOCATION" in
+    local) cat <<TXT
+  data       PostgreSQL in $LOCAL_PG_DATA (127.0.0.1:$LOCAL_PG_PORT), kept across stops
+             back up: ./run.sh backup FILE   restore: ./run.sh restore FILE   delete: ./run.sh reset
+TXT
+      ;;
+    external) echo "  data       the PostgreSQL LEADSCORING_POSTGRES names (back it up with its own tools)" ;;
+    memory) echo "  data       IN MEMORY: lost when ./run.sh stops (./run.sh without --memory keeps it)" ;;
+  esac
+}
+
 run_all() {
   build
   local api_port="${LEADSCORING_API_PORT:-5080}" silo_pid api_pid
-  if [ -n "${LEADSCORING_POSTGRES:-}" ]; then
-    echo "PostgreSQL mode"
+  choose_database
+  # A server left running by a run that was killed is this run's to stop as well.
+  [ "$DATA_LOCATION" = local ] && LOCAL_PG_STARTED=1
+  trap stop_local_postgres EXIT
+  if [ "$DATA_LOCATION" != memory ]; then
     dotnet "$SILO_DLL" migrate
     ensure_data_key
   fi
@@ -106,6 +187,7 @@ LeadScoring is running (Ctrl-C stops it):
   health     http://localhost:$api_port/health/ready
   dashboard  http://localhost:$api_port/dashboard/orleans
   silo       http://localhost:${LEADSCORING_SILO_HTTP_PORT:-5081}/health/ready
+$(data_banner)
 
 TXT
   if [ -n "$session_key" ]; then
@@ -128,13 +210,16 @@ TXT
 
 case "${1:-}" in
   "") run_all ;;
-  migrate) build; exec dotnet "$SILO_DLL" migrate ;;
+  migrate) with_database migrate ;;
+  backup|restore|reset) local_database_command "$@" ;;
   silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo ;;
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
   token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
   login) shift; build >/dev/null; exec dotnet "$API_DLL" signin-link --url "http://localhost:${LEADSCORING_API_PORT:-5080}" "$@" ;;
-  simulate|import|reindex|train|models|promote|rollback|simulated-model|quality|training-speed) verb=$1; shift; build; exec dotnet "$SILO_DLL" "$verb" "$@" ;;
+  models|promote|rollback|simulated-model) with_database "$@" ;;
+  train) if [[ " $* " == *" --register "* ]]; then with_database "$@"; else build; exec dotnet "$SILO_DLL" "$@"; fi ;;
+  simulate|import|reindex|quality|training-speed) build; exec dotnet "$SILO_DLL" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

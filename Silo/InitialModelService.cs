@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 namespace LeadScoring.Silo;
 
 /// <summary>
-/// With LEADSCORING_INITIAL_MODEL=simulated (./run.sh sets it), a workspace without any champion gets one
-/// trained on <see cref="SimulatedHistory"/> when the silo starts, so a fresh installation scores out of the
-/// box. The model's report names its data source, and any real model promoted later replaces it.
+/// With LEADSCORING_INITIAL_MODEL=simulated (./run.sh sets it), a workspace without any registered model gets
+/// one trained on <see cref="SimulatedHistory"/> when the silo starts, so a fresh installation scores out of the
+/// box. The model's report names its data source, and any real model promoted later replaces it. A workspace
+/// keeps its models across restarts in PostgreSQL, so this happens once there; a workspace whose models were
+/// all rolled back stays as its admin left it.
 /// </summary>
 public sealed class InitialModelService(
     IConfiguration configuration, IModelRegistry registry, ScoringCaches caches, IOptions<FeatureOptions> features, ILogger<InitialModelService> logger)
@@ -29,7 +31,7 @@ public sealed class InitialModelService(
         {
             try
             {
-                if (await registry.ChampionAsync(workspace, stoppingToken) is not null)
+                if ((await registry.ListAsync(workspace, stoppingToken)).Count > 0)
                 {
                     continue;
                 }

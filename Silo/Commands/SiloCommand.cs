@@ -44,7 +44,8 @@ internal static class SiloCommand
                 ****************************************************************************
                 * WARNING: MEMORY MODE. LEADSCORING_POSTGRES is not set, so cluster         *
                 * membership, grain state and reminders live in this process only.          *
-                * NOTHING SURVIVES A RESTART. Set LEADSCORING_POSTGRES for PostgreSQL mode. *
+                * NOTHING SURVIVES A RESTART. ./run.sh without --memory keeps its data in a *
+                * local PostgreSQL; or set LEADSCORING_POSTGRES to a database of your own.  *
                 ****************************************************************************
                 """);
         }

@@ -52,11 +52,11 @@ public sealed class ProductProcess : IAsyncDisposable
     public const string DataKeyBase64 = "bGVhZHNjb3JpbmctdGVzdHMtcGVyc29uYWwtZGF0YSE=";
 
     public static ProductProcess StartSilo(IReadOnlyDictionary<string, string> environment, int httpPort) =>
-        Start("silo", RepositoryPaths.SiloDll, ["silo"], new Dictionary<string, string>(environment) { ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64 }, httpPort);
+        Start("silo", "dotnet", [RepositoryPaths.SiloDll, "silo"], new Dictionary<string, string>(environment) { ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64 }, httpPort);
 
     /// <summary>A silo that also serves the API on <paramref name="apiPort"/> (co-hosted), trusting <see cref="TestTokens.Key"/>.</summary>
     public static ProductProcess StartSiloWithApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
-        Start("silo-with-api", RepositoryPaths.SiloDll, ["silo", "--with-api"], new Dictionary<string, string>(environment)
+        Start("silo-with-api", "dotnet", [RepositoryPaths.SiloDll, "silo", "--with-api"], new Dictionary<string, string>(environment)
         {
             ["LEADSCORING_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LEADSCORING_DATA_KEY"] = environment.GetValueOrDefault("LEADSCORING_DATA_KEY") ?? DataKeyBase64,
@@ -65,7 +65,11 @@ public sealed class ProductProcess : IAsyncDisposable
 
     /// <summary>An API process that trusts <see cref="TestTokens.Key"/> unless the environment names another key.</summary>
     public static ProductProcess StartApi(IReadOnlyDictionary<string, string> environment, int apiPort) =>
-        Start("api", RepositoryPaths.ApiDll, [], new Dictionary<string, string>(environment) { ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64 }, apiPort);
+        Start("api", "dotnet", [RepositoryPaths.ApiDll], new Dictionary<string, string>(environment) { ["LEADSCORING_JWT_KEY"] = environment.GetValueOrDefault("LEADSCORING_JWT_KEY") ?? TestTokens.KeyBase64 }, apiPort);
+
+    /// <summary>./run.sh with <paramref name="arguments"/>, as a user starts it, with the API on <paramref name="apiPort"/>; a stop is its Ctrl-C.</summary>
+    public static ProductProcess StartRunScript(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, int apiPort) =>
+        Start("run.sh", "bash", [RepositoryPaths.RunScript, .. arguments], environment, apiPort);
 
     /// <summary>
     /// A port nothing listens on, below Linux's ephemeral range (32768-60999): a port the system handed out
@@ -156,22 +160,21 @@ public sealed class ProductProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProductProcess Start(string name, string dll, string[] args, IReadOnlyDictionary<string, string> environment, int httpPort)
+    private static ProductProcess Start(string name, string program, string[] args, IReadOnlyDictionary<string, string> environment, int httpPort)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
         ChildEnvironment.Apply(start, new Dictionary<string, string>(environment) { ["Logging__LogLevel__Default"] = "Warning" });
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program} {string.Join(' ', args)}");
         return new ProductProcess(name, process, new Uri($"http://127.0.0.1:{httpPort}"));
     }
 

@@ -10,6 +10,8 @@ public static class RepositoryPaths
 
     public static string SiloDll => Path.Combine(Root, "Silo", "bin", Configuration, "net10.0", "LeadScoring.Silo.dll");
 
+    public static string RunScript => Path.Combine(Root, "run.sh");
+
     public static string ApiDll => Path.Combine(Root, "Api", "bin", Configuration, "net10.0", "LeadScoring.Api.dll");
 
     private static string FindRoot()
