@@ -34,9 +34,9 @@ usage: ./run.sh [--memory] [command]
   silo-api    run one silo that also serves the API on LEADSCORING_API_PORT (co-hosted: no separate API process)
   api         run the API in the foreground
   token --workspace W --role admin|analyst|ingest [--ttl SECONDS] [--subject S]
-              print one API token signed with LEADSCORING_JWT_KEY (and nothing else)
+              print one API token signed with LEADSCORING_JWT_KEY, else the kept key (and nothing else)
   login --workspace W --role admin|analyst [--subject S]
-              print a one-time link that signs a browser into the web app (10 minutes, LEADSCORING_JWT_KEY)
+              print a one-time link that signs a browser into the web app (10 minutes; key as token)
   simulate --leads N [--rate R] [--seed S] [--api URL]
               post a deterministic synthetic CRM through the API (token from LEADSCORING_TOKEN)
   import --data FILE --id-column C [--label C [--positive V] [--negative V] [--deal-value-column C] [--close-date-column C]]
@@ -57,19 +57,26 @@ usage: ./run.sh [--memory] [command]
 TXT
 }
 
-# Personal data in PostgreSQL is sealed with LEADSCORING_DATA_KEY. Without one, a key is made once and kept
-# (mode 600) in ~/.config/leadscoring/data.key, so that what one run stores the next can read.
-ensure_data_key() {
-  [ -n "${LEADSCORING_DATA_KEY:-}" ] && return 0
-  local key_file="${XDG_CONFIG_HOME:-$HOME/.config}/leadscoring/data.key"
+# A key named by $1, or else one made once and kept (mode 600) in ~/.config/leadscoring/$2, so that the next run
+# reads what this one wrote; $3 says why it matters.
+kept_key() {
+  local variable=$1 key_file
+  key_file="$(local_config_dir)/$2"
+  [ -n "${!variable:-}" ] && return 0
   if [ ! -s "$key_file" ]; then
     mkdir -p "$(dirname "$key_file")"
     (umask 077 && head -c 32 /dev/urandom | base64 >"$key_file")
-    echo "No LEADSCORING_DATA_KEY was set: made one in $key_file (keep it: personal data sealed with it is unreadable without it)."
+    echo "No $variable was set: made one in $key_file ($3)."
   fi
-  LEADSCORING_DATA_KEY=$(cat "$key_file")
-  export LEADSCORING_DATA_KEY
+  export "$variable=$(cat "$key_file")"
 }
+
+# Personal data in PostgreSQL is sealed with LEADSCORING_DATA_KEY.
+ensure_data_key() { kept_key LEADSCORING_DATA_KEY data.key "keep it: personal data sealed with it is unreadable without it"; }
+
+# API tokens and sign-in links are signed with LEADSCORING_JWT_KEY: kept like the data key, so that tokens outlive
+# a restart and `./run.sh token` and `./run.sh login` sign with the running API's key.
+ensure_jwt_key() { kept_key LEADSCORING_JWT_KEY jwt.key "tokens signed with it stay valid across restarts"; }
 
 STORAGE=${LEADSCORING_STORAGE:-postgres}
 if [ "${1:-}" = "--memory" ]; then
@@ -147,19 +154,27 @@ run_all() {
   build
   local api_port="${LEADSCORING_API_PORT:-5080}" silo_pid api_pid
   choose_database
-  # A server left running by a run that was killed is this run's to stop as well.
-  [ "$DATA_LOCATION" = local ] && LOCAL_PG_STARTED=1
+  if [ "$LOCAL_PG_JOINED" = 1 ]; then
+    # A server already running: left by a ./run.sh that was killed (then this run stops it too), or another's.
+    refuse_while_connected || exit 1
+    LOCAL_PG_STARTED=1
+  fi
   trap stop_local_postgres EXIT
   if [ "$DATA_LOCATION" != memory ]; then
     dotnet "$SILO_DLL" migrate
     ensure_data_key
   fi
-  local session_key=""
+  local signing=""
   if [ -z "${LEADSCORING_JWT_KEY:-}" ] && [ -z "${LeadScoring__Auth__Authority:-}" ]; then
-    # No key configured: one for this session only, so the API never runs open.
-    LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
-    export LEADSCORING_JWT_KEY
-    session_key=1
+    # No key configured: the API never runs open. Memory mode forgets everything at the stop, its key too.
+    if [ "$DATA_LOCATION" = memory ]; then
+      LEADSCORING_JWT_KEY=$(head -c 32 /dev/urandom | base64)
+      export LEADSCORING_JWT_KEY
+      signing=session
+    else
+      ensure_jwt_key
+      signing=kept
+    fi
   fi
   with_initial_model
   dotnet "$SILO_DLL" silo & silo_pid=$!
@@ -190,10 +205,15 @@ LeadScoring is running (Ctrl-C stops it):
 $(data_banner)
 
 TXT
-  if [ -n "$session_key" ]; then
+  if [ -n "$signing" ]; then
+    if [ "$signing" = session ]; then
+      echo "No LEADSCORING_JWT_KEY was set: this session signs with a key of its own (./run.sh token and login need"
+      echo "LEADSCORING_JWT_KEY=$LEADSCORING_JWT_KEY)."
+    else
+      echo "No LEADSCORING_JWT_KEY was set: tokens are signed with the key kept in $(local_config_dir)/jwt.key."
+    fi
     cat <<TXT
-No LEADSCORING_JWT_KEY was set: this session signs with a key of its own. An admin token for workspace "demo"
-(1 day; ./run.sh token --workspace W --role R makes others while LEADSCORING_JWT_KEY=$LEADSCORING_JWT_KEY):
+An admin token for workspace "demo" (1 day; ./run.sh token --workspace W --role R makes others):
 
   $(dotnet "$API_DLL" token --workspace demo --role admin --ttl 86400)
 
@@ -215,8 +235,15 @@ case "${1:-}" in
   silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo ;;
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;
-  token) shift; build >/dev/null; exec dotnet "$API_DLL" token "$@" ;;
-  login) shift; build >/dev/null; exec dotnet "$API_DLL" signin-link --url "http://localhost:${LEADSCORING_API_PORT:-5080}" "$@" ;;
+  token|login)
+    verb=$1
+    shift
+    build >/dev/null
+    [ -n "${LEADSCORING_JWT_KEY:-}" ] || [ "$STORAGE" = memory ] || [ ! -s "$(local_config_dir)/jwt.key" ] || ensure_jwt_key
+    if [ "$verb" = token ]; then
+      exec dotnet "$API_DLL" token "$@"
+    fi
+    exec dotnet "$API_DLL" signin-link --url "http://localhost:${LEADSCORING_API_PORT:-5080}" "$@" ;;
   models|promote|rollback|simulated-model) with_database "$@" ;;
   train) if [[ " $* " == *" --register "* ]]; then with_database "$@"; else build; exec dotnet "$SILO_DLL" "$@"; fi ;;
   simulate|import|reindex|quality|training-speed) build; exec dotnet "$SILO_DLL" "$@" ;;

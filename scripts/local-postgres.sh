@@ -7,6 +7,7 @@ LOCAL_OWNER=leadscoring_owner
 LOCAL_ROLE=leadscoring
 LOCAL_DATABASE=leadscoring
 LOCAL_PG_STARTED=0
+LOCAL_PG_JOINED=0
 
 # PostgreSQL runs as the postgres account when the user is root, and that account cannot enter /root: root's
 # data goes where services keep theirs.
@@ -37,9 +38,26 @@ ensure_local_passwords() {
   done >"$file")
 }
 
+# The binaries of the PostgreSQL version that wrote the data (a Debian upgrade can install a newer one beside
+# it), else the newest installed.
+local_bin_dir() {
+  local version
+  if [ -f "$LOCAL_PG_DATA/PG_VERSION" ]; then
+    version=$(cat "$LOCAL_PG_DATA/PG_VERSION")
+    if [ ! -x "/usr/lib/postgresql/$version/bin/pg_ctl" ]; then
+      echo "$LOCAL_PG_DATA was written by PostgreSQL $version, which is not installed: install postgresql-$version" >&2
+      return 1
+    fi
+    echo "/usr/lib/postgresql/$version/bin"
+  else
+    postgres_bin_dir
+  fi
+}
+
 # A server tool (initdb, pg_ctl) as the account that owns the data.
 local_server_tool() {
-  local tool="$(postgres_bin_dir)/$1"
+  local tool
+  tool="$(local_bin_dir)/$1" || return 1
   shift
   if [ "$(id -u)" -eq 0 ]; then
     runuser -u postgres -- "$tool" "$@"
@@ -50,7 +68,8 @@ local_server_tool() {
 
 # A client tool (psql, pg_dump, pg_restore) of the server's version, as the owner.
 local_client_tool() {
-  local tool="$(postgres_bin_dir)/$1"
+  local tool
+  tool="$(local_bin_dir)/$1" || return 1
   shift
   PGPASSFILE=$(local_password_file) PGOPTIONS="-c client_min_messages=warning" "$tool" -h 127.0.0.1 -p "$LOCAL_PG_PORT" -U "$LOCAL_OWNER" "$@"
 }
@@ -96,8 +115,10 @@ start_local_postgres() {
   LOCAL_PG_DATA="$(local_data_dir)/postgres"
   ensure_postgres_installed || return 1
   [ -f "$LOCAL_PG_DATA/PG_VERSION" ] || init_local_postgres || return 1
+  local_bin_dir >/dev/null || return 1
   if local_pg_running; then
     LOCAL_PG_PORT=$(sed -n 4p "$LOCAL_PG_DATA/postmaster.pid")
+    LOCAL_PG_JOINED=1
   else
     LOCAL_PG_PORT=$(free_port 54320)
     local_server_tool pg_ctl -D "$LOCAL_PG_DATA" -l "$LOCAL_PG_DATA/server.log" -w -t 120 -o "-p $LOCAL_PG_PORT" start >/dev/null \
@@ -164,6 +185,7 @@ local_backup() {
 local_restore() {
   local file=$1
   [ -r "$file" ] || { echo "restore: cannot read $file" >&2; return 1; }
+  ensure_postgres_installed || return 1
   "$(postgres_bin_dir)/pg_restore" --list "$file" >/dev/null 2>&1 \
     || { echo "restore: $file is not a backup made by ./run.sh backup (pg_dump's custom format)" >&2; return 1; }
   start_local_postgres || return 1

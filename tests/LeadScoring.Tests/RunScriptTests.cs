@@ -27,7 +27,6 @@ public sealed class RunScriptTests : IAsyncLifetime
             ["LEADSCORING_SKIP_BUILD"] = "1",
             ["LEADSCORING_DATA_DIR"] = DataDirectory,
             ["XDG_CONFIG_HOME"] = Path.Combine(_home, "config"),
-            ["LEADSCORING_JWT_KEY"] = TestTokens.KeyBase64,
             ["LEADSCORING_INITIAL_MODEL_WORKSPACES"] = InitialModelWorkspace,
             ["LEADSCORING_API_PORT"] = Port(_apiPort),
             ["LEADSCORING_SILO_HTTP_PORT"] = Port(ProductProcess.FreePort()),
@@ -48,12 +47,16 @@ public sealed class RunScriptTests : IAsyncLifetime
         string? champion;
         string[] versions;
         int historyBefore;
+        string token, demoToken;
         await using (var first = await StartAsync())
         {
             Assert.Contains($"PostgreSQL in {PostgresData}", first.Output, StringComparison.Ordinal);
-            using var demo = Api(InitialModelWorkspace);
+            // Signed with the key ./run.sh keeps, as a user would make them: they must outlive the restarts below.
+            token = await TokenAsync("default");
+            demoToken = await TokenAsync(InitialModelWorkspace);
+            using var demo = Api(demoToken);
             await ProductCluster.WaitForChampionAsync(demo);
-            using var api = Api();
+            using var api = Api(token);
             var history = await ApiScenario.PostHistoryAsync(api, 150, seed: 32);
             await ApiScenario.TrainOnHistoryAsync(api);
             leadId = history[0].LeadId;
@@ -74,24 +77,25 @@ public sealed class RunScriptTests : IAsyncLifetime
 
         await using (var second = await StartAsync())
         {
-            using var api = Api();
+            using var api = Api(token);
             Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/leads/{leadId}")).StatusCode);
             Assert.True(await ScoreHistoryLengthAsync(api, leadId) >= historyBefore);
             var (championAfter, versionsAfter) = await ModelsAsync(api);
             Assert.Equal(champion, championAfter);
             Assert.Subset(versionsAfter.ToHashSet(), versions.ToHashSet());
             // The initial model was trained once: this start found it in the registry.
-            using var demo = Api(InitialModelWorkspace);
+            using var demo = Api(demoToken);
             var (demoChampion, demoVersions) = await ModelsAsync(demo);
             Assert.Equal("v1", demoChampion);
             Assert.Equal(["v1"], demoVersions);
             Assert.DoesNotContain("training an initial one", second.Output, StringComparison.Ordinal);
         }
 
-        await using (var memory = await StartAsync("--memory"))
+        // Memory mode signs with a key of its own session: the test names one to be able to ask.
+        await using (var memory = await StartAsync(["--memory"], ("LEADSCORING_JWT_KEY", TestTokens.KeyBase64)))
         {
             Assert.Contains("IN MEMORY", memory.Output, StringComparison.Ordinal);
-            using var api = Api();
+            using var api = Api(TestTokens.Create());
             Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/leads/{leadId}")).StatusCode);
         }
 
@@ -106,7 +110,7 @@ public sealed class RunScriptTests : IAsyncLifetime
         Assert.True(restored == 0, restoreOutput);
         await using (var third = await StartAsync())
         {
-            using var api = Api();
+            using var api = Api(token);
             Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/leads/{leadId}")).StatusCode);
             Assert.True(await ScoreHistoryLengthAsync(api, leadId) >= historyBefore);
             Assert.Equal(champion, (await ModelsAsync(api)).Champion);
@@ -134,9 +138,17 @@ public sealed class RunScriptTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<ProductProcess> StartAsync(params string[] arguments)
+    private Task<ProductProcess> StartAsync() => StartAsync([]);
+
+    private async Task<ProductProcess> StartAsync(string[] arguments, params (string Name, string Value)[] variables)
     {
-        var process = ProductProcess.StartRunScript(arguments, _environment, _apiPort);
+        var environment = new Dictionary<string, string>(_environment);
+        foreach (var (name, value) in variables)
+        {
+            environment[name] = value;
+        }
+
+        var process = ProductProcess.StartRunScript(arguments, environment, _apiPort);
         try
         {
             await process.WaitUntilReadyAsync();
@@ -167,10 +179,17 @@ public sealed class RunScriptTests : IAsyncLifetime
         return (exitCode, stdout + stderr);
     }
 
-    private HttpClient Api(string workspace = "default")
+    private async Task<string> TokenAsync(string workspace)
+    {
+        var (exitCode, output) = await RunToEndAsync("token", "--workspace", workspace, "--role", "admin");
+        Assert.True(exitCode == 0, output);
+        return output.Trim().Split('\n')[^1];
+    }
+
+    private HttpClient Api(string token)
     {
         var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_apiPort}") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(workspace: workspace));
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return api;
     }
 
