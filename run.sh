@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # LeadScoring launcher. See README.md; `./run.sh help` lists the commands.
 set -euo pipefail
+CALLER_DIR=$PWD
 cd "$(dirname "$0")"
 source scripts/postgres.sh
 source scripts/local-postgres.sh
@@ -128,7 +129,8 @@ local_database_command() {
     case "$arg" in
       --yes) CONFIRMED=1 ;;
       -*) usage >&2; exit 2 ;;
-      *) file=$arg ;;
+      /*) file=$arg ;;
+      *) file="$CALLER_DIR/$arg" ;;
     esac
   done
   case "$verb" in

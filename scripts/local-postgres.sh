@@ -166,9 +166,11 @@ confirm() {
 
 local_backup() {
   local file=$1 bytes
+  LOCAL_PG_DATA="$(local_data_dir)/postgres"
+  [ -f "$LOCAL_PG_DATA/PG_VERSION" ] || { echo "backup: no local data in $LOCAL_PG_DATA" >&2; return 1; }
   start_local_postgres || return 1
   # Written beside the target and moved into place once complete: a failed dump never looks like a backup.
-  if local_client_tool pg_dump -d "$LOCAL_DATABASE" --format=custom --no-owner \
+  if local_client_tool pg_dump -d "$LOCAL_DATABASE" --format=custom \
       --exclude-table-data=orleansmembershiptable --exclude-table-data=orleansmembershipversiontable \
       -f "$file.partial" && mv "$file.partial" "$file"; then
     bytes=$(stat -c %s "$file")

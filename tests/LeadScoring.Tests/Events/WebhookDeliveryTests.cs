@@ -77,10 +77,12 @@ public class WebhookDeliveryTests(EventsClusterFixture fixture, ITestOutputHelpe
             async () => (await api.GetFromJsonAsync<JsonElement>($"/api/webhooks/{webhookId}")).GetProperty("data"),
             w => !w.GetProperty("enabled").GetBoolean(), "the endpoint to be disabled");
 
-
         Assert.Contains("410", webhook.GetProperty("disabled_reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, await fixture.Cluster.Database.CountAsync(
-            "SELECT count(*) FROM audit_log WHERE workspace = 'hooks-gone' AND action = 'webhook.disabled' AND subject = 'system'"));
+        // The endpoint's state is written first, then its event, then its audit entry: wait for the last.
+        Assert.Equal(1, await Eventually.Until(
+            () => fixture.Cluster.Database.CountAsync(
+                "SELECT count(*) FROM audit_log WHERE workspace = 'hooks-gone' AND action = 'webhook.disabled' AND subject = 'system'"),
+            count => count > 0, "the webhook.disabled audit entry"));
         Assert.Equal(1, await fixture.Cluster.Database.CountAsync(
             "SELECT count(*) FROM event_outbox WHERE workspace = 'hooks-gone' AND type = 'webhook.disabled'"));
         // Disabled, it receives nothing more: once a second endpoint of the workspace has the next event, the
