@@ -169,10 +169,11 @@ local_backup() {
   LOCAL_PG_DATA="$(local_data_dir)/postgres"
   [ -f "$LOCAL_PG_DATA/PG_VERSION" ] || { echo "backup: no local data in $LOCAL_PG_DATA" >&2; return 1; }
   start_local_postgres || return 1
-  # Written beside the target and moved into place once complete: a failed dump never looks like a backup.
-  if local_client_tool pg_dump -d "$LOCAL_DATABASE" --format=custom \
+  # Written beside the target and moved into place once complete, so a failed dump never looks like a backup;
+  # readable by its owner only, like the database it copies.
+  if (umask 077 && local_client_tool pg_dump -d "$LOCAL_DATABASE" --format=custom \
       --exclude-table-data=orleansmembershiptable --exclude-table-data=orleansmembershipversiontable \
-      -f "$file.partial" && mv "$file.partial" "$file"; then
+      -f "$file.partial") && mv "$file.partial" "$file"; then
     bytes=$(stat -c %s "$file")
     echo "backup of $LOCAL_PG_DATA written to $file ($bytes bytes)."
     echo "Personal data in it is sealed with the data key $(local_config_dir)/data.key: keep that key with the backup."

@@ -71,6 +71,7 @@ public sealed class RunScriptTests : IAsyncLifetime
             var (exitCode, output) = await RunToEndAsync("backup", backup);
             Assert.True(exitCode == 0, output);
             Assert.True(new FileInfo(backup).Length > 0, output);
+            Assert.Equal("600", (await CommandLine.RunCheckedAsync("stat", ["-c", "%a", backup])).Trim());
         }
 
         Assert.False(File.Exists(Path.Combine(PostgresData, "postmaster.pid")), "./run.sh stopped its PostgreSQL");
