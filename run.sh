@@ -6,8 +6,8 @@ cd "$(dirname "$0")"
 source scripts/postgres.sh
 source scripts/local-postgres.sh
 
-SILO_DLL=Silo/bin/Release/net10.0/LeadScoring.Silo.dll
-API_DLL=Api/bin/Release/net10.0/LeadScoring.Api.dll
+SILO_DLL=$PWD/Silo/bin/Release/net10.0/LeadScoring.Silo.dll
+API_DLL=$PWD/Api/bin/Release/net10.0/LeadScoring.Api.dll
 
 build() {
   if [ "${LEADSCORING_SKIP_BUILD:-0}" != "1" ]; then
@@ -113,7 +113,7 @@ with_database() {
   if [ "$DATA_LOCATION" = local ] && [ "$1" != migrate ]; then
     dotnet "$SILO_DLL" migrate >/dev/null
   fi
-  dotnet "$SILO_DLL" "$@"
+  (cd "$CALLER_DIR" && dotnet "$SILO_DLL" "$@")
 }
 
 # backup, restore and reset act on the local database only.
@@ -247,8 +247,10 @@ case "${1:-}" in
     fi
     exec dotnet "$API_DLL" signin-link --url "http://localhost:${LEADSCORING_API_PORT:-5080}" "$@" ;;
   models|promote|rollback|simulated-model) with_database "$@" ;;
-  train) if [[ " $* " == *" --register "* ]]; then with_database "$@"; else build; exec dotnet "$SILO_DLL" "$@"; fi ;;
-  simulate|import|reindex|quality|training-speed) build; exec dotnet "$SILO_DLL" "$@" ;;
+  train) if [[ " $* " == *" --register "* ]]; then with_database "$@"; else build; cd "$CALLER_DIR"; exec dotnet "$SILO_DLL" "$@"; fi ;;
+  # Files named on the command line are where the user is, not in the repository.
+  simulate|import|reindex) build; cd "$CALLER_DIR"; exec dotnet "$SILO_DLL" "$@" ;;
+  quality|training-speed) build; exec dotnet "$SILO_DLL" "$@" ;;
   help|-h|--help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -21,4 +21,29 @@ public class ImportCommandTests
         Assert.Contains(message, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_relative_path_is_read_from_where_the_user_runs_run_sh()
+    {
+        var folder = Directory.CreateTempSubdirectory("leadscoring-export.").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "leads.csv"), "id,industry\nL1,software\n");
+            var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = folder };
+            foreach (var argument in new[] { RepositoryPaths.RunScript, "import", "--data", "leads.csv", "--id-column", "id", "--api", "http://127.0.0.1:1" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            ChildEnvironment.Apply(start, new Dictionary<string, string> { ["LEADSCORING_SKIP_BUILD"] = "1" });
+            var (code, stdout, stderr) = await CommandLine.RunAsync(start);
+
+            // The file was found: the command got as far as the API.
+            Assert.True(code == 1 && stderr.Contains("could not be reached", StringComparison.Ordinal), $"exit code {code}: {stdout}{stderr}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
