@@ -30,6 +30,7 @@ usage: ./run.sh [--memory] [command]
   --memory    keep everything in memory instead, lost at the stop (also LEADSCORING_STORAGE=memory)
   backup FILE | restore FILE [--yes] | reset [--yes]
               back up the local database to FILE, replace it with FILE, or delete it (after a confirmation)
+  connection  print the running local database's connection string (LEADSCORING_POSTGRES for an Orleans client)
   migrate     apply the PostgreSQL schema
   silo        run one silo in the foreground
   silo-api    run one silo that also serves the API on LEADSCORING_API_PORT (co-hosted: no separate API process)
@@ -234,6 +235,7 @@ case "${1:-}" in
   "") run_all ;;
   migrate) with_database migrate ;;
   backup|restore|reset) local_database_command "$@" ;;
+  connection) local_running_connection ;;
   silo) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo ;;
   silo-api) build; [ -z "${LEADSCORING_POSTGRES:-}" ] || ensure_data_key; with_initial_model; exec dotnet "$SILO_DLL" silo --with-api ;;
   api) build; exec dotnet "$API_DLL" ;;

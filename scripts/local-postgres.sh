@@ -129,9 +129,25 @@ start_local_postgres() {
     || local_sql "CREATE DATABASE $LOCAL_DATABASE" >/dev/null
   local_sql "DO \$\$ BEGIN CREATE ROLE $LOCAL_ROLE LOGIN PASSWORD '$(local_password "$LOCAL_ROLE")';
              EXCEPTION WHEN duplicate_object THEN NULL; END \$\$" >/dev/null
-  LEADSCORING_POSTGRES_OWNER="Host=127.0.0.1;Port=$LOCAL_PG_PORT;Database=$LOCAL_DATABASE;Username=$LOCAL_OWNER;Password=$(local_password "$LOCAL_OWNER")"
-  LEADSCORING_POSTGRES="Host=127.0.0.1;Port=$LOCAL_PG_PORT;Database=$LOCAL_DATABASE;Username=$LOCAL_ROLE;Password=$(local_password "$LOCAL_ROLE")"
+  LEADSCORING_POSTGRES_OWNER=$(local_connection "$LOCAL_OWNER")
+  LEADSCORING_POSTGRES=$(local_connection "$LOCAL_ROLE")
   export LEADSCORING_POSTGRES LEADSCORING_POSTGRES_OWNER
+}
+
+# The Npgsql connection string of role $1 to the local database on LOCAL_PG_PORT.
+local_connection() {
+  echo "Host=127.0.0.1;Port=$LOCAL_PG_PORT;Database=$LOCAL_DATABASE;Username=$1;Password=$(local_password "$1")"
+}
+
+# The product's connection string while ./run.sh runs: for another service that joins the cluster as a client.
+local_running_connection() {
+  LOCAL_PG_DATA="$(local_data_dir)/postgres"
+  if ! local_pg_running; then
+    echo "the local database is not running: start ./run.sh first" >&2
+    return 1
+  fi
+  LOCAL_PG_PORT=$(sed -n 4p "$LOCAL_PG_DATA/postmaster.pid")
+  local_connection "$LOCAL_ROLE"
 }
 
 # Stops the server only when this run started it.

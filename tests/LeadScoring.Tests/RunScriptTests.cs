@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LeadScoring.Tests.Infrastructure;
+using Npgsql;
 
 namespace LeadScoring.Tests;
 
@@ -67,6 +68,7 @@ public sealed class RunScriptTests : IAsyncLifetime
             historyBefore = await Eventually.Until(() => ScoreHistoryLengthAsync(api, leadId), length => length > 0, $"a score history for {leadId}");
             (champion, versions) = await ModelsAsync(api);
             Assert.NotNull(champion);
+            await TheProductsConnectionOwnsNothingAndSeesTheLeadAsync(leadId);
 
             var (exitCode, output) = await RunToEndAsync("backup", backup);
             Assert.True(exitCode == 0, output);
@@ -178,6 +180,23 @@ public sealed class RunScriptTests : IAsyncLifetime
         ChildEnvironment.Apply(start, _environment);
         var (exitCode, stdout, stderr) = await CommandLine.RunAsync(start);
         return (exitCode, stdout + stderr);
+    }
+
+    /// <summary>What `./run.sh connection` gives another service: the product's role, which owns no table.</summary>
+    private async Task TheProductsConnectionOwnsNothingAndSeesTheLeadAsync(string leadId)
+    {
+        var (exitCode, output) = await RunToEndAsync("connection");
+        Assert.True(exitCode == 0, output);
+        await using var connection = new NpgsqlConnection(output.Trim());
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT current_user, (SELECT count(*) FROM pg_tables WHERE tableowner = current_user), (SELECT count(*) FROM lead_state WHERE lead_id = @lead)", connection);
+        query.Parameters.AddWithValue("lead", leadId);
+        await using var row = await query.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal("leadscoring", row.GetString(0));
+        Assert.Equal(0, row.GetInt64(1));
+        Assert.Equal(1, row.GetInt64(2));
     }
 
     private async Task<string> TokenAsync(string workspace)
