@@ -17,6 +17,7 @@ public sealed record LeadOutcome(
 /// <summary>
 /// Everything a lead grain holds, as of the moment it was read (time-based features included). Email, name,
 /// phone and <see cref="PersonalAttributes"/> are personal data: callers must mask them for anyone but admins.
+/// <see cref="PersonalDataUnreadable"/> says why they are missing when no key of the installation opens them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("LeadScoring.LeadSnapshot")]
 public sealed record LeadSnapshot(
@@ -33,4 +34,5 @@ public sealed record LeadSnapshot(
     [property: Id(10)] IReadOnlyList<ActivityRecord> RecentActivities,
     [property: Id(11)] LeadOutcome? Outcome,
     [property: Id(12)] string? Phone,
-    [property: Id(13)] IReadOnlyDictionary<string, string> PersonalAttributes);
+    [property: Id(13)] IReadOnlyDictionary<string, string> PersonalAttributes,
+    [property: Id(14)] string? PersonalDataUnreadable = null);

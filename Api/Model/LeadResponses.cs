@@ -32,7 +32,8 @@ public sealed record LeadResponse(
     OutcomeResponse? Outcome,
     string? Phone,
     IReadOnlyDictionary<string, string> PersonalAttributes,
-    bool PersonalDataMasked)
+    bool PersonalDataMasked,
+    string? PersonalDataUnreadable)
 {
     /// <param name="masked">Personal data (e-mail, name, phone, personal attributes) masked: for every role but admin.</param>
     public static LeadResponse From(LeadSnapshot lead, bool masked) => new(
@@ -56,7 +57,8 @@ public sealed record LeadResponse(
         masked
             ? lead.PersonalAttributes.ToDictionary(a => a.Key, a => PersonalDataMask.Text(a.Value)!, StringComparer.Ordinal)
             : lead.PersonalAttributes,
-        masked);
+        masked,
+        lead.PersonalDataUnreadable);
 
     private static object AttributeJson(LeadAttributeValue value) => value.Kind switch
     {

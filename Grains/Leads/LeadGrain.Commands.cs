@@ -12,6 +12,7 @@ public sealed partial class LeadGrain
     public async Task<UpsertLeadResult> Upsert(LeadUpsert upsert)
     {
         var errors = LeadValidator.ValidateUpsert(upsert, State.Attributes);
+        errors.AddRange(UnreadablePersonalDataErrors(upsert));
         if (errors.Count > 0)
         {
             return new UpsertLeadResult(CommandStatus.Invalid, null, errors);
@@ -66,7 +67,9 @@ public sealed partial class LeadGrain
             }
         }
 
-        if (personalChanged || (State.Personal is { } sealedData && !services.Protector.IsSealedUnderCurrentKey(sealedData)))
+        // Personal data that cannot be read stays sealed as it is (an upsert that would change it was refused).
+        if (PersonalDataUnreadable is null
+            && (personalChanged || (State.Personal is { } sealedData && !services.Protector.IsSealedUnderCurrentKey(sealedData))))
         {
             SealPersonal(new LeadPersonalData(
                 upsert.Email ?? personal.Email, upsert.Name ?? personal.Name, upsert.Phone ?? personal.Phone, personalAttributes));

@@ -12,6 +12,7 @@ public sealed partial class LeadGrain
     {
         var now = services.Clock.GetUtcNow();
         var errors = LeadValidator.ValidateUpsert(upsert, State.Attributes);
+        errors.AddRange(UnreadablePersonalDataErrors(upsert));
         if (outcome is not null)
         {
             errors.AddRange(LeadValidator.ValidateOutcome(outcome, now));
@@ -76,7 +77,8 @@ public sealed partial class LeadGrain
             }
         }
 
-        return State.Personal is not { } sealedData || services.Protector.IsSealedUnderCurrentKey(sealedData);
+        // Personal data under a retired key is sealed again by the write; under no key at all it stays as it is.
+        return State.Personal is not { } sealedData || services.Protector.IsSealedUnderCurrentKey(sealedData) || PersonalDataUnreadable is not null;
     }
 
     private bool Holds(OutcomeRecord outcome) =>

@@ -99,6 +99,7 @@ public sealed partial class LeadGrain(LeadGrainServices services) : Grain, ILead
             [.. recent.Select(a => a.ToRecord())],
             State.Outcome,
             personal.Phone,
-            new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal));
+            new Dictionary<string, string>(personal.Attributes, StringComparer.Ordinal),
+            PersonalDataUnreadable);
     }
 }

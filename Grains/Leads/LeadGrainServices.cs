@@ -4,6 +4,7 @@ using LeadScoring.Grains.Options;
 using LeadScoring.Grains.PersonalData;
 using LeadScoring.Grains.Scoring;
 using LeadScoring.Modeling.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LeadScoring.Grains.Leads;
@@ -23,7 +24,8 @@ public sealed class LeadGrainServices(
     ExperimentDirectory experimentDirectory,
     IExperimentStore experiments,
     IScoreHistoryStore scoreHistory,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<LeadGrain> logger)
 {
     public ILeadStore Store { get; } = store;
     public FeatureOptions Features { get; } = featureOptions.Value;
@@ -36,4 +38,5 @@ public sealed class LeadGrainServices(
     public IExperimentStore Experiments { get; } = experiments;
     public IScoreHistoryStore ScoreHistory { get; } = scoreHistory;
     public TimeProvider Clock { get; } = clock;
+    public ILogger Logger { get; } = logger;
 }

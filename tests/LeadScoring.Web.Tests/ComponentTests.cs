@@ -166,6 +166,22 @@ public sealed class ComponentTests : BunitContext
         Assert.False(told.Admits("B", 60, ScoreTrend.Steady));
     }
 
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData("the lead's personal data is sealed under key id 0123456789abcdef, which no key of this installation opens", 1)]
+    public void A_profile_says_when_the_lead_s_personal_data_cannot_be_read(string? unreadable, int notices)
+    {
+        var lead = new LeadSnapshot(
+            "default", "lead-1", new Dictionary<string, LeadAttributeValue>(), null, null, new LeadConsent(true, false), DateTimeOffset.UnixEpoch,
+            DateTimeOffset.UnixEpoch, 0, [], [], null, null, new Dictionary<string, string>(), unreadable);
+
+        var profile = Render<LeadProfile>(p => p.Add(l => l.Lead, lead).Add(l => l.ShowPersonalData, true));
+
+        var found = profile.FindAll(".unreadable");
+        Assert.Equal(notices, found.Count);
+        Assert.All(found, notice => Assert.Equal(unreadable, notice.GetAttribute("title")));
+    }
+
     [Fact]
     public void The_history_chart_marks_each_new_model_and_says_so_in_words()
     {

@@ -84,6 +84,14 @@ namespace LeadScoring.Client.Models
 #endif
         /// <summary>The personal_data_masked property</summary>
         public bool? PersonalDataMasked { get; set; }
+        /// <summary>The personal_data_unreadable property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PersonalDataUnreadable { get; set; }
+#nullable restore
+#else
+        public string PersonalDataUnreadable { get; set; }
+#endif
         /// <summary>The phone property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -146,6 +154,7 @@ namespace LeadScoring.Client.Models
                 { "outcome", n => { Outcome = n.GetObjectValue<global::LeadScoring.Client.Models.OutcomeResponse>(global::LeadScoring.Client.Models.OutcomeResponse.CreateFromDiscriminatorValue); } },
                 { "personal_attributes", n => { PersonalAttributes = n.GetObjectValue<global::LeadScoring.Client.Models.LeadResponse_personal_attributes>(global::LeadScoring.Client.Models.LeadResponse_personal_attributes.CreateFromDiscriminatorValue); } },
                 { "personal_data_masked", n => { PersonalDataMasked = n.GetBoolValue(); } },
+                { "personal_data_unreadable", n => { PersonalDataUnreadable = n.GetStringValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
                 { "recent_activities", n => { RecentActivities = n.GetCollectionOfObjectValues<global::LeadScoring.Client.Models.ActivityResponse>(global::LeadScoring.Client.Models.ActivityResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "updated_at", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
@@ -170,6 +179,7 @@ namespace LeadScoring.Client.Models
             writer.WriteObjectValue<global::LeadScoring.Client.Models.OutcomeResponse>("outcome", Outcome);
             writer.WriteObjectValue<global::LeadScoring.Client.Models.LeadResponse_personal_attributes>("personal_attributes", PersonalAttributes);
             writer.WriteBoolValue("personal_data_masked", PersonalDataMasked);
+            writer.WriteStringValue("personal_data_unreadable", PersonalDataUnreadable);
             writer.WriteStringValue("phone", Phone);
             writer.WriteCollectionOfObjectValues<global::LeadScoring.Client.Models.ActivityResponse>("recent_activities", RecentActivities);
             writer.WriteDateTimeOffsetValue("updated_at", UpdatedAt);

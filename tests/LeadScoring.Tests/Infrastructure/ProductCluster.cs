@@ -135,6 +135,20 @@ public sealed class ProductCluster : IAsyncDisposable
         await _apis[index].WaitUntilReadyAsync();
     }
 
+    /// <summary>Restarts every process with <paramref name="siloVariables"/> in the silos' environment from now on (a data key lost or rotated).</summary>
+    public Task RestartAsync(IReadOnlyDictionary<string, string> siloVariables)
+    {
+        foreach (var (environment, _) in _siloSpecs)
+        {
+            foreach (var (name, value) in siloVariables)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return RestartAsync();
+    }
+
     /// <summary>Stops every process (SIGTERM) and starts them again on the same database and ports.</summary>
     public async Task RestartAsync()
     {
