@@ -74,7 +74,8 @@ local_client_tool() {
   PGPASSFILE=$(local_password_file) PGOPTIONS="-c client_min_messages=warning" "$tool" -h 127.0.0.1 -p "$LOCAL_PG_PORT" -U "$LOCAL_OWNER" "$@"
 }
 
-local_sql() { local_client_tool psql -X -qtA -v ON_ERROR_STOP=1 -d "${2:-postgres}" -c "$1"; }
+# SQL on standard input, not in psql's arguments, where any user's ps would see a password.
+local_sql() { printf '%s\n' "$1" | local_client_tool psql -X -qtA -v ON_ERROR_STOP=1 -d "${2:-postgres}"; }
 
 local_pg_running() {
   [ -f "$LOCAL_PG_DATA/postmaster.pid" ] && local_server_tool pg_ctl -D "$LOCAL_PG_DATA" status >/dev/null 2>&1
