@@ -17,11 +17,14 @@ public sealed partial class WebhookEndpointGrain
         return await store.DeliveriesAsync(Workspace, WebhookId, limit);
     }
 
+    private const string UnreadableSecret =
+        "its signing secret is sealed under a data key this installation does not have: rotate the secret, then enable the webhook";
+
     public async Task<WebhookDelivery> Test()
     {
         var now = clock.GetUtcNow();
         var ping = EventData.Event(EventTypes.Ping, Workspace, now, null, writer => writer.WriteString("webhook_id", WebhookId));
-        var outcome = await sender.SendAsync(_url!, ping, _keys);
+        var outcome = _keys.Length == 0 ? new DeliveryOutcome(null, 0, UnreadableSecret, null) : await sender.SendAsync(_url!, ping, _keys);
         var attempt = new WebhookDelivery(ping.Id, ping.Type, 1, now, outcome.Status, Math.Round(outcome.LatencyMs, 1), outcome.Error, null);
         _unsavedAttempts.Add(attempt);
         await FlushAttempts();
@@ -40,6 +43,13 @@ public sealed partial class WebhookEndpointGrain
         {
             if (_url is not { } url)
             {
+                return;
+            }
+
+            if (_keys.Length == 0)
+            {
+                await Disable(UnreadableSecret);
+                await Forget(e.Id, attempt);
                 return;
             }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using LeadScoring.Grains.Events;
 using LeadScoring.Grains.Interfaces;
 using LeadScoring.Grains.Options;
@@ -255,10 +256,29 @@ public sealed partial class WebhookEndpointGrain(
 
         _url = new Uri(_webhook.Webhook.Url);
         var owner = WebhookSecrets.Owner(Workspace, WebhookId);
-        _keys = _webhook.SealedPreviousSecret is { } previous && _webhook.Webhook.PreviousSecretExpiresAt > clock.GetUtcNow()
-            ? [protector.OpenSecret(_webhook.SealedSecret, owner), protector.OpenSecret(previous, owner)]
-            : [protector.OpenSecret(_webhook.SealedSecret, owner)];
+        var sealedSecrets = _webhook.SealedPreviousSecret is { } previous && _webhook.Webhook.PreviousSecretExpiresAt > clock.GetUtcNow()
+            ? new[] { _webhook.SealedSecret, previous }
+            : [_webhook.SealedSecret];
+        // A secret sealed under a data key this installation lacks is left out (a lost key, a backup restored
+        // beside another); without the current one the endpoint cannot sign and disables itself when it would send.
+        _keys = [.. sealedSecrets.Select(secret => OpenSecret(secret, owner)).TakeWhile(key => key is not null).Select(key => key!)];
     }
+
+    private byte[]? OpenSecret(string sealedSecret, string owner)
+    {
+        try
+        {
+            return protector.OpenSecret(sealedSecret, owner);
+        }
+        catch (CryptographicException e)
+        {
+            LogSecretUnreadable(WebhookId, e.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A signing secret of webhook {WebhookId} cannot be opened: {Reason}")]
+    private partial void LogSecretUnreadable(string webhookId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} could not read the outbox; it will read again")]
     private partial void LogReadFailed(Exception e, string webhookId);

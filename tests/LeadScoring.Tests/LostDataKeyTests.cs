@@ -75,4 +75,36 @@ public sealed class LostDataKeyTests
         Assert.Equal(1, restored.GetProperty("activity_count").GetInt64());
         Assert.False(restored.TryGetProperty("personal_data_unreadable", out _));
     }
+
+    [Fact]
+    public async Task A_webhook_whose_secret_no_key_opens_disables_itself_and_delivers_again_once_rotated_and_enabled()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var cluster = await ProductCluster.StartAsync(siloEnvironment: new Dictionary<string, string>
+        {
+            ["LeadScoring__Webhooks__AllowPrivateNetworks"] = "true",
+        });
+        using var admin = cluster.CreateApiClient();
+        using var created = await admin.PostAsJsonAsync("/api/webhooks", new { url = $"{receiver.BaseUrl}/hook", event_types = new[] { "lead.created" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var webhookId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("id").GetString()!;
+
+        await cluster.RestartAsync(new Dictionary<string, string> { ["LEADSCORING_DATA_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        (await admin.PostAsJsonAsync("/api/leads", new { lead_id = "unsigned", attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();
+        var webhook = await Eventually.Until(
+            async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/webhooks/{webhookId}")).GetProperty("data"),
+            w => !w.GetProperty("enabled").GetBoolean(), "the webhook to disable itself");
+        Assert.Contains("rotate the secret", webhook.GetProperty("disabled_reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(receiver.Received);
+
+        using var rotated = await admin.PostAsJsonAsync($"/api/webhooks/{webhookId}/rotate-secret", new { grace_period_seconds = 0 });
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var secret = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").GetProperty("secret").GetString()!;
+        (await admin.PatchAsJsonAsync($"/api/webhooks/{webhookId}", new { enabled = true })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/leads", new { lead_id = "signed-again", attributes = new { industry = "retail" } })).EnsureSuccessStatusCode();
+
+        var received = await receiver.WaitForAsync(r => r.Count > 0, "a delivery after the rotation");
+        Assert.Equal("signed-again", Assert.Single(received).Event.GetProperty("data").GetProperty("lead_id").GetString());
+        Assert.True(received[0].IsSignedWith(secret));
+    }
 }
